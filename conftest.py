@@ -1,0 +1,166 @@
+"""The one loader every lab's tests stand on: LAB_IMPL picks the file that is graded.
+
+A lab's test_lab.py never imports starter.py or solution.py. It asks for the `lab` fixture,
+which loads the chosen file by path under a name unique to its lab, so one pytest process can
+grade every lab without mixing one lab's module with another's. This file also gates the GPU,
+vLLM and torch tests (skip with a reason, or fail under LAB_REQUIRE_*), prints what is being
+graded, and ends non-solution runs with a score per lab.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+LABS_DIR = Path(__file__).resolve().parent / "phase-05-cuda-graphs-and-torch-compile" / "labs"
+CHOICES = "unset or 'solution' (the reference), 'starter' (your work), or a path to a .py file"
+
+_choice_key = pytest.StashKey[object]()
+_results_key = pytest.StashKey[dict]()
+
+
+def lab_impl_choice(raw: str | None) -> str | Path:
+    """Turn a LAB_IMPL value into 'solution', 'starter' or a file path; refuse anything else."""
+    raw = (raw or "").strip()
+    if raw in ("", "solution", "starter"):
+        return raw or "solution"
+    if raw.endswith(".py"):
+        path = Path(raw).expanduser().resolve()
+        if not path.is_file():
+            raise pytest.UsageError(f"LAB_IMPL={raw!r}: no such file (allowed: {CHOICES})")
+        return path
+    raise pytest.UsageError(f"LAB_IMPL={raw!r} is not a choice; allowed: {CHOICES}")
+
+
+def load_lab_module(lab_dir: Path, choice: str | Path) -> ModuleType:
+    """Import a lab's starter, solution, or any file by path, under a name unique to the lab."""
+    path = choice if isinstance(choice, Path) else lab_dir / f"{choice}.py"
+    tag = "file_" + path.stem if isinstance(choice, Path) else choice
+    name = f"_lab_{lab_dir.name.replace('-', '_')}__{tag}"
+    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and enums look their module up here
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_choice_key] = lab_impl_choice(os.environ.get("LAB_IMPL"))
+    config.stash[_results_key] = {}
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    choice = config.stash[_choice_key]
+    what = f"the file {choice}" if isinstance(choice, Path) else f"each lab's {choice}.py"
+    return f"LAB_IMPL: grading {what}"
+
+
+@pytest.fixture(scope="module")
+def lab(request: pytest.FixtureRequest) -> ModuleType:
+    """The implementation under test for the lab whose test_lab.py asks for it."""
+    return load_lab_module(Path(request.path).parent, request.config.stash[_choice_key])
+
+
+@pytest.fixture(scope="session")
+def lab_loader() -> Callable[[Path, str | Path], ModuleType]:
+    """load_lab_module itself, for tests that compare a lab's files (starter vs solution)."""
+    return load_lab_module
+
+
+# --- gating: GPU, vLLM and torch tests skip with a reason, or fail when required -------------
+
+
+@cache
+def _torch_missing() -> str | None:
+    if importlib.util.find_spec("torch") is None:
+        return "torch is not installed (pip install -e '.[gpu]')"
+    return None
+
+
+@cache
+def _cuda_missing() -> str | None:
+    if reason := _torch_missing():
+        return reason
+    import torch  # imported only when a gpu test is actually about to run
+
+    return None if torch.cuda.is_available() else "no CUDA device is available"
+
+
+@cache
+def _vllm_missing() -> str | None:
+    if importlib.util.find_spec("vllm") is None:
+        return "vllm is not installed (pip install -e '.[vllm]', vllm==0.22.1)"
+    return None
+
+
+_GATES = (
+    ("gpu", _cuda_missing, "LAB_REQUIRE_GPU"),
+    ("vllm", _vllm_missing, "LAB_REQUIRE_GPU"),
+    ("torch", _torch_missing, "LAB_REQUIRE_TORCH"),
+)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, missing, required_by in _GATES:
+        if item.get_closest_marker(marker) and (reason := missing()):
+            if os.environ.get(required_by) == "1":
+                pytest.fail(f"{reason}, and {required_by}=1 forbids skipping", pytrace=False)
+            pytest.skip(reason)
+
+
+# --- results: the score table, and a JSON file for the instructor check ---------------------
+
+
+def _lab_of(nodeid: str) -> str | None:
+    parts = Path(nodeid.split("::")[0]).parts
+    return parts[parts.index("labs") + 1] if "labs" in parts[:-2] else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    results = item.config.stash[_results_key]
+    entry = results.setdefault(item.nodeid, {"outcome": "passed", "exception": None})
+    if report.skipped and entry["outcome"] == "passed":
+        entry["outcome"] = "skipped"
+    elif report.failed:
+        entry["outcome"] = "failed" if call.when == "call" else f"error in {call.when}"
+        entry["exception"] = call.excinfo.typename if call.excinfo else None
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    choice = config.stash[_choice_key]
+    results = config.stash[_results_key]
+    if out := os.environ.get("LAB_RESULTS_JSON"):
+        Path(out).write_text(json.dumps(results, indent=1))
+    if choice == "solution":
+        return
+    scores: dict[str, list[int]] = {}
+    for nodeid, entry in results.items():
+        if lab_name := _lab_of(nodeid):
+            passed, total, skipped = scores.setdefault(lab_name, [0, 0, 0])
+            ran = entry["outcome"] != "skipped"
+            scores[lab_name] = [passed + (entry["outcome"] == "passed"), total + ran,
+                                skipped + (not ran)]
+    if not scores:
+        return
+    terminalreporter.section(f"lab score (LAB_IMPL={os.environ.get('LAB_IMPL')})")
+    for lab_name, (passed, total, skipped) in sorted(scores.items()):
+        note = f"   ({skipped} skipped)" if skipped else ""
+        terminalreporter.write_line(f"{lab_name:<36} {passed:>3} / {total:<3} passed{note}")

@@ -1,0 +1,334 @@
+"""Lab 01 spec: capture once per shape, replay as one launch, copy into static buffers.
+
+Every oracle here is computed in this file (a plain loop over the ops, launch counts by
+arithmetic). The implementation under test arrives through the `lab` fixture (conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+WIDTH = 6
+RNG = np.random.default_rng(5)
+W1 = RNG.standard_normal((WIDTH, WIDTH))
+W2 = RNG.standard_normal((WIDTH, WIDTH))
+
+
+def make_ops(n: int) -> list:
+    """n row-wise ops that do not commute, so order and staleness both show in the output."""
+    kinds = [
+        lambda x: x @ W1,
+        np.tanh,
+        lambda x: x * 1.5 + 0.25,
+        lambda x: x @ W2,
+        lambda x: x - x.mean(axis=-1, keepdims=True),
+    ]
+    return [kinds[i % len(kinds)] for i in range(n)]
+
+
+def reference(ops: list, x: np.ndarray) -> np.ndarray:
+    for op in ops:
+        x = op(x)
+    return x
+
+
+def batch(rows: int, seed: int = 0, dtype=np.float64) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((rows, WIDTH)).astype(dtype)
+
+
+OPS = make_ops(7)
+LADDER = [1, 2, 4, 8]
+
+
+# --- eager --------------------------------------------------------------------------------
+
+
+def test_eager_applies_ops_in_order(lab):
+    x = batch(3)
+    assert np.allclose(lab.eager(OPS, x), reference(OPS, x))
+    swapped = [OPS[1], OPS[0], *OPS[2:]]
+    assert not np.allclose(lab.eager(swapped, x), reference(OPS, x)), "order must matter"
+
+
+# --- capture and replay -------------------------------------------------------------------
+
+
+def test_counters_start_at_zero(lab):
+    runner = lab.GraphRunner(OPS)
+    assert (runner.launches, runner.captures, runner.replays) == (0, 0, 0)
+    assert runner.graphs == {}
+
+
+def test_first_call_captures_with_one_eager_pass(lab):
+    runner = lab.GraphRunner(OPS)
+    runner(batch(4))
+    assert runner.captures == 1 and runner.replays == 0
+    assert runner.launches == len(OPS), (
+        f"capture runs the ops once: {len(OPS)} launches expected, got {runner.launches}"
+    )
+
+
+def test_one_capture_per_shape(lab):
+    runner = lab.GraphRunner(OPS)
+    for seed in range(6):
+        runner(batch(4, seed))
+    assert runner.captures == 1, f"same shape six times must capture once, got {runner.captures}"
+    assert runner.replays == 5
+    assert list(runner.graphs) == [(4, WIDTH)], "graphs must be keyed by the input shape"
+
+
+def test_replay_is_one_launch(lab):
+    runner = lab.GraphRunner(OPS)
+    runner(batch(4, 0))
+    for seed in range(1, 5):
+        before = runner.launches
+        runner(batch(4, seed))
+        assert runner.launches - before == 1, (
+            f"replay must be 1 launch; got {runner.launches - before}. "
+            "Did replay re-run the ops one by one?"
+        )
+
+
+def test_replay_computes_on_the_new_input(lab):
+    runner = lab.GraphRunner(OPS)
+    for seed in range(25):
+        x = batch(5, seed)
+        out = runner(x)
+        assert np.allclose(out, reference(OPS, x)), (
+            f"call {seed}: replay output differs from eager. Stale input? A replay must read "
+            "the new values copied into the captured buffer."
+        )
+
+
+def test_static_input_keeps_its_address(lab):
+    runner = lab.GraphRunner(OPS)
+    runner(batch(3, 0))
+    entry = runner.graphs[(3, WIDTH)]
+    address = entry.static_input.ctypes.data
+    for seed in range(1, 6):
+        x = batch(3, seed)
+        runner(x)
+        assert runner.graphs[(3, WIDTH)] is entry, "a replay must reuse the captured entry"
+        assert entry.static_input.ctypes.data == address, (
+            "static_input moved: copy new inputs into the captured buffer (np.copyto), never rebind"
+        )
+        assert np.array_equal(entry.static_input, x), "static_input must hold the latest input"
+
+
+def test_capture_owns_its_input_buffer(lab):
+    runner = lab.GraphRunner(OPS)
+    x = batch(3, 0)
+    runner(x)
+    entry = runner.graphs[(3, WIDTH)]
+    assert not np.shares_memory(entry.static_input, x), (
+        "the static input must be the graph's own buffer, not the caller's array"
+    )
+    kept = x.copy()
+    runner(batch(3, 1))
+    assert np.array_equal(x, kept), "a later call overwrote the caller's first array"
+
+
+def test_output_is_the_static_output_buffer(lab):
+    runner = lab.GraphRunner(OPS)
+    first = runner(batch(4, 0))
+    entry = runner.graphs[(4, WIDTH)]
+    assert np.shares_memory(first, entry.static_output), "return the static output buffer itself"
+    x2 = batch(4, 1)
+    second = runner(x2)
+    assert np.shares_memory(first, second), "outputs live at one fixed address per graph"
+    assert np.allclose(first, reference(OPS, x2)), (
+        "the earlier result must now show the newer output: it aliases the static buffer"
+    )
+
+
+def test_two_shapes_two_graphs_no_cross_talk(lab):
+    runner = lab.GraphRunner(OPS)
+    for seed in range(4):
+        for rows in (2, 3):
+            x = batch(rows, 10 * seed + rows)
+            out = runner(x)
+            assert out.shape[0] == rows
+            assert np.allclose(out, reference(OPS, x)), f"shape ({rows}, {WIDTH}) got another's data"
+    assert set(runner.graphs) == {(2, WIDTH), (3, WIDTH)}
+    assert runner.captures == 2 and runner.replays == 6
+
+
+def test_dtype_change_on_a_captured_shape_is_a_type_error(lab):
+    runner = lab.GraphRunner(OPS)
+    runner(batch(4, 0, np.float64))
+    with pytest.raises(TypeError):
+        runner(batch(4, 1, np.float32))
+
+
+def test_non_array_input_is_a_type_error(lab):
+    runner = lab.GraphRunner(OPS)
+    with pytest.raises(TypeError):
+        runner([[1.0] * WIDTH])
+
+
+def test_zero_d_input_is_rejected(lab):
+    runner = lab.GraphRunner(OPS)
+    with pytest.raises((TypeError, ValueError)):
+        runner(np.ones(()))
+
+
+# --- the padding stretch: capture_sizes ---------------------------------------------------
+
+
+def test_batches_5_and_7_reuse_the_size_8_graph(lab):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    runner(batch(5, 0))
+    before = runner.launches
+    runner(batch(7, 1))
+    assert list(runner.graphs) == [(8, WIDTH)], (
+        f"5 and 7 both pad up to 8; graphs holds {list(runner.graphs)}"
+    )
+    assert runner.captures == 1 and runner.launches - before == 1
+
+
+@pytest.mark.parametrize("rows, rung", [(1, 1), (2, 2), (3, 4), (4, 4), (5, 8), (6, 8), (8, 8)])
+def test_batch_pads_up_to_the_next_rung(lab, rows, rung):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    out = runner(batch(rows))
+    assert list(runner.graphs) == [(rung, WIDTH)], f"batch {rows} must pad up to {rung}"
+    assert out.shape == (rows, WIDTH), "return only the batch's own rows, not the padding"
+
+
+def test_padding_cuts_captures_for_batches_1_to_8(lab):
+    plain = lab.GraphRunner(OPS)
+    padded = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    for rows in range(1, 9):
+        plain(batch(rows))
+        padded(batch(rows))
+    assert plain.captures == 8, f"without padding each batch size is a shape: {plain.captures}"
+    assert padded.captures == 4, f"with [1, 2, 4, 8] four graphs serve 1..8: {padded.captures}"
+
+
+def test_padded_output_matches_eager(lab):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    for seed, rows in enumerate([5, 7, 3, 8, 6, 1, 2, 7]):
+        x = batch(rows, seed)
+        out = runner(x)
+        assert out.shape == (rows, WIDTH)
+        assert np.allclose(out, reference(OPS, x)), f"batch {rows}: padded replay differs from eager"
+
+
+def test_padding_rows_are_zero(lab):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    runner(batch(8, 0))
+    runner(batch(5, 1))
+    entry = runner.graphs[(8, WIDTH)]
+    assert np.array_equal(entry.static_input[5:], np.zeros((3, WIDTH))), (
+        "rows past the batch must be zero padding, not the previous batch's rows"
+    )
+
+
+def test_padded_output_aliases_the_static_buffer(lab):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    out = runner(batch(5))
+    assert np.shares_memory(out, runner.graphs[(8, WIDTH)].static_output)
+
+
+def test_batch_above_the_ladder_runs_eagerly(lab):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    for seed in range(3):
+        x = batch(9, seed)
+        before = runner.launches
+        out = runner(x)
+        assert runner.launches - before == len(OPS), (
+            "a batch above the top rung has no graph: it runs eagerly, one launch per op"
+        )
+        assert np.allclose(out, reference(OPS, x)) and out.shape == (9, WIDTH)
+    assert runner.graphs == {} and runner.captures == 0 and runner.replays == 0
+
+
+# --- piecewise ----------------------------------------------------------------------------
+
+
+def attention(x: np.ndarray) -> np.ndarray:
+    """Stands for attention: the op a frozen recording cannot hold."""
+    return np.sin(x) + x
+
+
+def model_from(pattern: str) -> list:
+    """'CCA...' -> ops: C a capturable op, A an attention (splitting) op."""
+    capturable = iter(make_ops(len(pattern)))
+    return [attention if c == "A" else next(capturable) for c in pattern]
+
+
+def is_attention(op) -> bool:
+    return op is attention
+
+
+def steady_launches(runner, x: np.ndarray) -> int:
+    runner(x)  # capture
+    before = runner.launches
+    runner(x)
+    return runner.launches - before
+
+
+def test_ten_op_model_split_at_op_5_costs_1_3_10(lab):
+    ops = model_from("CCCCCACCCC")
+    x = batch(4)
+    assert steady_launches(lab.GraphRunner(ops), x) == 1, "FULL: the whole forward is one graph"
+    assert steady_launches(lab.PiecewiseGraphRunner(ops, is_attention), x) == 3, (
+        "PIECEWISE: graph(ops 0-4) + eager attention + graph(ops 6-9) = 3 launches"
+    )
+    all_live = lab.PiecewiseGraphRunner(ops, lambda op: True)  # nothing captured: eager
+    assert steady_launches(all_live, x) == 10, "eager: one launch per op"
+
+
+@pytest.mark.parametrize("pattern", ["CCCCCACCCC", "ACCCC", "CCCCA", "CCAACC", "CACACAC",
+                                     "CCCCCC", "AAA", "ACA"])
+def test_piecewise_steady_state_cost(lab, pattern):
+    runs = len(re.findall("C+", pattern))
+    splits = pattern.count("A")
+    runner = lab.PiecewiseGraphRunner(model_from(pattern), is_attention)
+    assert steady_launches(runner, batch(3)) == runs + splits, (
+        f"{pattern}: {runs} captured runs + {splits} eager attention ops per call"
+    )
+
+
+@pytest.mark.parametrize("pattern", ["CCCCCACCCC", "ACCCC", "CCCCA", "CCAACC", "CACACAC"])
+def test_piecewise_first_call_costs_every_op(lab, pattern):
+    runner = lab.PiecewiseGraphRunner(model_from(pattern), is_attention)
+    runner(batch(3))
+    assert runner.launches == len(pattern), "capturing the pieces runs every op once"
+
+
+@pytest.mark.parametrize("pattern", ["CCCCCACCCC", "CCAACC", "ACACA"])
+def test_piecewise_output_equals_eager(lab, pattern):
+    ops = model_from(pattern)
+    runner = lab.PiecewiseGraphRunner(ops, is_attention)
+    for seed in range(10):
+        x = batch(4, seed)
+        assert np.allclose(runner(x), reference(ops, x)), f"{pattern}, call {seed}"
+
+
+def test_attention_runs_live_on_every_call(lab):
+    calls = []
+
+    def counting_attention(x):
+        calls.append(x.shape[0])
+        return attention(x)
+
+    ops = [*make_ops(3), counting_attention, *make_ops(2)]
+    runner = lab.PiecewiseGraphRunner(ops, lambda op: op is counting_attention)
+    for seed in range(5):
+        runner(batch(2, seed))
+    assert len(calls) == 5, f"the splitting op must run eagerly on each of 5 calls, ran {len(calls)}"
+
+
+def test_piecewise_with_padding(lab):
+    ops = model_from("CCCCCACCCC")
+    runner = lab.PiecewiseGraphRunner(ops, is_attention, capture_sizes=LADDER)
+    for seed, rows in enumerate([5, 7, 6, 8]):
+        x = batch(rows, seed)
+        before = runner.launches
+        out = runner(x)
+        assert out.shape == (rows, WIDTH) and np.allclose(out, reference(ops, x))
+        if seed:
+            assert runner.launches - before == 3, "5..8 share the size-8 pieces: 3 launches"

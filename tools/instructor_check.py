@@ -1,0 +1,163 @@
+"""The instructor check: proof that every lab's tests can fail, and do fail on known bugs.
+
+Three claims, each checked by running the lab's tests in a fresh pytest process:
+1. On the untouched starters, collection is clean and every graded test fails with
+   NotImplementedError in the test body (not an import, fixture or assertion error).
+2. On the solutions, every test passes (tests skipped for want of a GPU or torch are listed).
+3. Every known-bug variant in a lab's chaffs/ folder is caught by each test it names.
+
+A chaff is a .py file with the lab's API and one plausible bug. Its docstring's first line says
+what the bug is; `CAUGHT_BY = ["test_name", ...]` names the tests that must fail on it.
+Usage: python tools/instructor_check.py [lab-dir ...]   (default: every lab)
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
+GPU_REQUIRED = os.environ.get("LAB_REQUIRE_GPU") == "1"
+
+
+@dataclass
+class Chaff:
+    path: Path
+    bug: str
+    caught_by: list[str]
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def run_lab(lab: Path, impl: str, *extra: str) -> dict[str, dict]:
+    """Run one lab's tests under LAB_IMPL=impl; return {test name: outcome record}."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "results.json"
+        env = {**os.environ, "LAB_IMPL": impl, "LAB_RESULTS_JSON": str(out)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", str(lab), "-q", "--tb=no", "-p", "no:randomly", *extra],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )
+        if not out.exists():
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+            raise RuntimeError(f"pytest on {lab.name} with LAB_IMPL={impl} produced no results:\n{tail}")
+        results = json.loads(out.read_text())
+    return {nodeid.split("::", 1)[1]: entry for nodeid, entry in results.items()}
+
+
+def test_function(name: str) -> str:
+    """'test_x[case]' -> 'test_x', so a chaff can name a parametrized test once."""
+    return name.split("[", 1)[0]
+
+
+def read_chaff(path: Path) -> Chaff:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    doc = ast.get_docstring(tree)
+    caught_by = next(
+        (ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+         and any(isinstance(t, ast.Name) and t.id == "CAUGHT_BY" for t in node.targets)),
+        None,
+    )
+    if not doc or not caught_by:
+        raise ValueError(f"{path}: a chaff needs a docstring naming its bug and a CAUGHT_BY list")
+    return Chaff(path, doc.splitlines()[0], list(caught_by))
+
+
+def check_starter(lab: Path, report: Report) -> None:
+    collect = subprocess.run(
+        [sys.executable, "-m", "pytest", str(lab), "--collect-only", "-q"],
+        cwd=ROOT, env={**os.environ, "LAB_IMPL": "starter"}, capture_output=True, text=True,
+    )
+    if collect.returncode != 0:
+        report.problems.append(f"{lab.name}: LAB_IMPL=starter collection failed:\n{collect.stdout[-2000:]}")
+        return
+    results = run_lab(lab, "starter")
+    if not results:
+        report.problems.append(f"{lab.name}: no tests ran on the starter")
+    for name, entry in results.items():
+        if entry["outcome"] == "skipped":
+            continue
+        if entry["outcome"] != "failed" or entry["exception"] != "NotImplementedError":
+            got = entry["outcome"] + (f" with {entry['exception']}" if entry["exception"] else "")
+            report.problems.append(
+                f"{lab.name}::{name} on the untouched starter: {got}; "
+                "a graded test must fail with NotImplementedError"
+            )
+    skipped = sum(e["outcome"] == "skipped" for e in results.values())
+    report.notes.append(f"{lab.name}: starter fails {len(results) - skipped} graded tests with "
+                        f"NotImplementedError ({skipped} skipped here)")
+
+
+def check_solution(lab: Path, report: Report) -> dict[str, dict]:
+    results = run_lab(lab, "solution")
+    for name, entry in results.items():
+        if entry["outcome"] not in ("passed", "skipped"):
+            report.problems.append(f"{lab.name}::{name} fails on the solution ({entry['outcome']})")
+    skipped = [n for n, e in results.items() if e["outcome"] == "skipped"]
+    if skipped and GPU_REQUIRED:
+        report.problems.append(f"{lab.name}: {len(skipped)} tests skipped with LAB_REQUIRE_GPU=1")
+    return results
+
+
+def check_chaff(lab: Path, chaff: Chaff, solution_results: dict[str, dict], report: Report) -> None:
+    known = {test_function(n) for n in solution_results}
+    unknown = [t for t in chaff.caught_by if t not in known]
+    if unknown:
+        report.problems.append(f"{lab.name}/chaffs/{chaff.path.name} names tests that do not exist: {unknown}")
+        return
+    results = run_lab(lab, str(chaff.path))
+    for test in chaff.caught_by:
+        runs = [e for n, e in results.items() if test_function(n) == test]
+        if all(e["outcome"] == "skipped" for e in runs):
+            where = "unverified: its tests were skipped here (GPU or torch missing)"
+            (report.problems if GPU_REQUIRED else report.notes).append(
+                f"{lab.name}/chaffs/{chaff.path.name}: {where}")
+        elif not any(e["outcome"] == "failed" for e in runs):
+            report.problems.append(
+                f"{lab.name}/chaffs/{chaff.path.name} ({chaff.bug}) is NOT caught by {test}")
+
+
+def check_lab(lab: Path) -> Report:
+    report = Report()
+    try:
+        check_starter(lab, report)
+        solution_results = check_solution(lab, report)
+        chaffs = [read_chaff(p) for p in sorted((lab / "chaffs").glob("*.py"))]
+        if not chaffs:
+            report.problems.append(f"{lab.name}: no known-bug variants in chaffs/")
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            list(pool.map(lambda c: check_chaff(lab, c, solution_results, report), chaffs))
+        report.notes.append(f"{lab.name}: {len(chaffs)} known-bug variants checked")
+    except (RuntimeError, ValueError, SyntaxError) as err:
+        report.problems.append(str(err))
+    return report
+
+
+def main(argv: list[str]) -> int:
+    labs = [Path(a).resolve() for a in argv] or sorted(p.parent for p in LABS.glob("lab-*/test_lab.py"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(check_lab, labs))
+    problems = [p for r in reports for p in r.problems]
+    for r in reports:
+        for note in r.notes:
+            print(f"  ok  {note}")
+    for problem in problems:
+        print(f"FAIL  {problem}")
+    print(f"instructor check: {len(labs)} labs, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
