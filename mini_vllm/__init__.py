@@ -5,13 +5,65 @@ mode dispatch, the GPU twin) and mirrors a named place in vLLM 0.22.1. The names
 labs' API: solutions expose them, and graders import them from here.
 """
 
-from mini_vllm.capture_sizes import padded_size
+from mini_vllm.capture_sizes import (
+    capture_sizes_for,
+    default_capture_sizes,
+    expected_waste,
+    optimal_ladder,
+    padded_size,
+    padding_waste,
+)
 from mini_vllm.cudagraph import GraphEntry, GraphRunner, PiecewiseGraphRunner, eager
+from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
+from mini_vllm.cudagraph_mode import (
+    AttentionCGSupport,
+    CompilationMode,
+    CUDAGraphMode,
+    Route,
+    parse_cudagraph_mode,
+    resolve_cudagraph_mode,
+    routing_table,
+)
+from mini_vllm.launch_cost import (
+    CrossoverRow,
+    amdahl_speedup,
+    asymptotic_speedup,
+    crossover,
+    crossover_table,
+    eager_launches,
+    graph_launches,
+    per_call_ratio,
+    predicted_step_speedup,
+)
 
 __all__ = [
+    "AttentionCGSupport",
+    "BatchDescriptor",
+    "CUDAGraphMode",
+    "CompilationMode",
+    "CrossoverRow",
+    "CudagraphDispatcher",
     "GraphEntry",
     "GraphRunner",
     "PiecewiseGraphRunner",
+    "Route",
+    "amdahl_speedup",
+    "asymptotic_speedup",
+    "capture_log",
+    "capture_sizes_for",
+    "crossover",
+    "crossover_table",
+    "default_capture_sizes",
     "eager",
+    "eager_launches",
+    "expected_waste",
+    "graph_launches",
+    "optimal_ladder",
     "padded_size",
+    "padding_waste",
+    "parse_cudagraph_mode",
+    "per_call_ratio",
+    "predicted_step_speedup",
+    "resolve_cudagraph_mode",
+    "routing_table",
 ]

@@ -3,14 +3,20 @@
 A graph replays one shape only, so an engine captures a ladder of batch sizes and pads each
 batch up to the next rung. The eager cut-off is the ladder's own top rung, never a separate
 literal: computing the two in different places is how off-stride ladders crash.
+Padding is the price of replay, so the module also prices a ladder against a traffic mix
+(`expected_waste`) and finds the ladder a given number of captures should buy
+(`optimal_ladder`).
 upstream: vllm/config/vllm.py:1597 (_set_cudagraph_sizes) and
 vllm/v1/cudagraph_dispatcher.py:76 (_compute_bs_to_padded_graph_size), both 0.22.1.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 
 def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:
@@ -44,3 +50,293 @@ def padded_size(batch: int, sizes: Sequence[int]) -> int | None:
     ladder = check_capture_sizes(sizes)
     i = bisect_left(ladder, batch)
     return ladder[i] if i < len(ladder) else None
+
+
+def default_capture_sizes(max_capture_size: int = 512) -> list[int]:
+    """vLLM 0.22.1's default ladder up to ``max_capture_size``: 1, 2, 4, stride 8, then stride 16.
+
+    Small batches are common in decode and each wasted row is a large fraction of them, so
+    the ladder is dense at the bottom; above 256 a padded row costs a small fraction, so
+    the stride doubles to save capture time and memory. The top rung is the largest
+    on-stride size <= max (an off-stride max such as 100 ends at 96; batches above it run
+    eagerly). upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
+    """
+    if isinstance(max_capture_size, bool) or not isinstance(max_capture_size, int):
+        raise TypeError(f"max_capture_size must be an int, got {type(max_capture_size).__name__}")
+    if max_capture_size < 1:
+        raise ValueError(f"max_capture_size must be >= 1, got {max_capture_size}")
+    sizes = [x for x in (1, 2, 4) if x <= max_capture_size]
+    sizes += range(8, min(max_capture_size + 1, 256), 8)
+    sizes += range(256, max_capture_size + 1, 16)
+    return sizes
+
+
+def capture_sizes_for(
+    max_num_seqs: int, max_num_batched_tokens: int, max_capture_size: int | None = None
+) -> list[int]:
+    """The ladder a deployment captures: 0.22.1's default path (balanced mode, no spec decode).
+
+    The max is the user's ``max_capture_size`` or ``min(2 * max_num_seqs, 512)``, then
+    clipped to ``max_num_batched_tokens`` (no step can hold more tokens than that). When the
+    token budget is itself the max and lies off the stride, it is appended as the top rung,
+    so the largest batch the scheduler can form still replays a graph.
+    upstream: vllm/config/vllm.py:1647-1708 (0.22.1).
+    """
+    for name, value in (("max_num_seqs", max_num_seqs), ("max_num_batched_tokens", max_num_batched_tokens)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    if max_num_batched_tokens < max_num_seqs:
+        raise ValueError(
+            f"max_num_batched_tokens ({max_num_batched_tokens}) must be >= max_num_seqs "
+            f"({max_num_seqs}): vLLM's scheduler config rejects it (vllm/config/scheduler.py:259-278)"
+        )
+    if max_capture_size is None:
+        top = min(2 * max_num_seqs, 512)
+    elif isinstance(max_capture_size, bool) or not isinstance(max_capture_size, int):
+        raise TypeError(f"max_capture_size must be an int or None, got {type(max_capture_size).__name__}")
+    elif max_capture_size < 1:
+        raise ValueError(f"max_capture_size must be >= 1 or None, got {max_capture_size}")
+    else:
+        top = max_capture_size
+    top = min(top, max_num_batched_tokens)
+    sizes = default_capture_sizes(top)
+    if max_num_batched_tokens <= top and max_num_batched_tokens not in sizes:
+        sizes.append(max_num_batched_tokens)
+    return sizes
+
+
+# A traffic mix: {batch size: weight}, or the batch sizes of observed steps (repeats count).
+Traffic = Mapping[int, float] | Sequence[int]
+
+
+def _traffic_weights(traffic: Traffic) -> dict[int, float]:
+    """Normalise a traffic mix to {batch: weight}: a mapping, or a sequence of observed batches."""
+    if isinstance(traffic, Mapping):
+        items = list(traffic.items())
+    elif isinstance(traffic, Sequence) and not isinstance(traffic, (str, bytes)):
+        items = [(batch, 1) for batch in traffic]
+    else:
+        raise TypeError(
+            "traffic must be a mapping {batch: weight} or a sequence of observed batch sizes, "
+            f"got {type(traffic).__name__}"
+        )
+    if not items:
+        raise ValueError("traffic must hold at least one batch, got an empty mix")
+    weights: dict[int, float] = {}
+    for batch, weight in items:
+        if isinstance(batch, bool) or not isinstance(batch, int):
+            raise TypeError(f"traffic batch sizes must be ints, got {batch!r}")
+        if batch < 1:
+            raise ValueError(f"traffic batch sizes must be >= 1, got {batch}")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            raise TypeError(f"traffic weights must be numbers, got {weight!r} for batch {batch}")
+        if not (0 < weight < math.inf):
+            raise ValueError(f"traffic weights must be finite and > 0, got {weight} for batch {batch}")
+        weights[batch] = weights.get(batch, 0) + weight
+    return weights
+
+
+def padding_waste(batch: int, sizes: Sequence[int]) -> int:
+    """Padded rows a batch computes: its rung minus the batch, or 0 when it runs eagerly.
+
+    Padding rows are real work (every kernel in the graph runs on them) whose results are
+    thrown away; that is the price of replaying a recording made for a fixed shape.
+    """
+    rung = padded_size(batch, sizes)
+    return 0 if rung is None else rung - batch
+
+
+def expected_waste(traffic: Traffic, sizes: Sequence[int]) -> float:
+    """Fraction of all computed rows that are padding, for a traffic mix on this ladder.
+
+    ``traffic`` is {batch: weight} or a sequence of observed batch sizes (repeats count).
+    Computed rows are rung rows for replayed batches and the batch itself for eager ones
+    (above the top rung: no graph, so no padding). 0.0 means every batch hit a rung exactly.
+    """
+    ladder = check_capture_sizes(sizes)
+    padding = computed = 0.0
+    for batch, weight in _traffic_weights(traffic).items():
+        rung = padded_size(batch, ladder)
+        rows = batch if rung is None else rung
+        padding += weight * (rows - batch)
+        computed += weight * rows
+    return padding / computed
+
+
+def optimal_ladder(traffic: Traffic, num_rungs: int, max_batch: int | None = None) -> list[int]:
+    """The ladder of at most ``num_rungs`` sizes with the fewest expected padded rows.
+
+    The top rung is ``max_batch`` (default: the largest batch in the traffic), so every
+    batch up to it replays a graph, as vLLM's own ladder always ends at its capture max;
+    traffic above ``max_batch`` runs eagerly and does not shape the ladder. Every other rung
+    sits on a batch size the traffic holds: a rung between two observed sizes can move down
+    to the lower one and only save padding. That leaves a partition problem, solved exactly
+    by dynamic programming: best[r][p] is the least padding that serves the p smallest
+    sizes with r rungs, the highest rung at size p. This is the "denser ladder versus more
+    captures" trade with numbers: each extra rung costs a capture (time, graph memory) and
+    buys the padding this function says it buys.
+    """
+    if isinstance(num_rungs, bool) or not isinstance(num_rungs, int):
+        raise TypeError(f"num_rungs must be an int, got {type(num_rungs).__name__}")
+    if num_rungs < 1:
+        raise ValueError(f"num_rungs must be >= 1, got {num_rungs}")
+    weights = _traffic_weights(traffic)
+    if max_batch is None:
+        max_batch = max(weights)
+    elif isinstance(max_batch, bool) or not isinstance(max_batch, int):
+        raise TypeError(f"max_batch must be an int or None, got {type(max_batch).__name__}")
+    elif max_batch < 1:
+        raise ValueError(f"max_batch must be >= 1 or None, got {max_batch}")
+
+    sizes = sorted(b for b in weights if b < max_batch) + [max_batch]
+    s = np.array(sizes, dtype=np.float64)
+    w = np.array([weights.get(b, 0.0) for b in sizes], dtype=np.float64)
+    cum_w = np.concatenate(([0.0], np.cumsum(w)))  # cum_w[p]: weight of the p smallest sizes
+    cum_sw = np.concatenate(([0.0], np.cumsum(s * w)))
+    n = len(sizes)
+    # serve(q, p): padding when one rung at sizes[p-1] serves sizes q..p-1 (0-based)
+    #            = sizes[p-1] * (cum_w[p] - cum_w[q]) - (cum_sw[p] - cum_sw[q]).
+    best = s * cum_w[1:] - cum_sw[1:]  # one rung: sizes[p-1] serves everything below it
+    best = np.concatenate(([np.inf], best))
+    parents: list[np.ndarray] = []
+    q = np.arange(n + 1)[:, None]
+    p = np.arange(n + 1)[None, :]
+    top = np.concatenate(([0.0], s))[None, :]
+    for _ in range(min(num_rungs, n) - 1):
+        cost = best[:, None] + top * (cum_w[None, :] - cum_w[:, None]) - (cum_sw[None, :] - cum_sw[:, None])
+        cost = np.where(q < p, cost, np.inf)
+        parent = np.argmin(cost, axis=0)
+        best = cost[parent, np.arange(n + 1)]
+        parents.append(parent)
+    ladder = [n]
+    for parent in reversed(parents):
+        ladder.append(int(parent[ladder[-1]]))
+    return [sizes[i - 1] for i in reversed(ladder)]
+
+
+# --- making it visible: the `mini-vllm ladder` report and the padding-waste plot -------------
+
+
+def describe_ladder(sizes: Sequence[int]) -> str:
+    """Fold a ladder into stride runs, so a 51-rung list reads as its rule.
+
+    [1, 2, 4, 8, 16, ..., 248, 256, 272, 288] -> '1, 2, 4, 8..248 step 8, 256..288 step 16';
+    three or more sizes with one step make a run.
+    """
+    ladder = check_capture_sizes(sizes)
+    parts: list[str] = []
+    i = 0
+    while i < len(ladder):
+        j = i + 1
+        if j < len(ladder):
+            step = ladder[j] - ladder[i]
+            while j + 1 < len(ladder) and ladder[j + 1] - ladder[j] == step:
+                j += 1
+            # Hand the last size to the next run when it starts one (..248, 256..512 step 16).
+            if (j - i >= 3 and j + 2 < len(ladder)
+                    and ladder[j + 1] - ladder[j] == ladder[j + 2] - ladder[j + 1]):
+                j -= 1
+        if j - i >= 2:
+            parts.append(f"{ladder[i]}..{ladder[j]} step {step}")
+            i = j + 1
+        else:
+            parts.append(str(ladder[i]))
+            i += 1
+    return ", ".join(parts)
+
+
+def format_ladder_report(
+    sizes: Sequence[int], origin: str, batch: int | None = None, max_num_seqs: int | None = None
+) -> str:
+    """The answer to "why is my batch of N running at M?": the ladder, where it came from,
+    the rung the batch lands on, and what that costs in padded rows.
+
+    With ``max_num_seqs``, it also predicts the two progress bars of the capture log under
+    the default FULL_AND_PIECEWISE mode: the mixed pass captures every rung, the decode pass
+    only the rungs <= max_num_seqs (a decode batch never holds more sequences than that).
+    upstream: vllm/v1/worker/gpu_model_runner.py:6372 (capture_model, 0.22.1).
+    """
+    ladder = check_capture_sizes(sizes)
+    lines = [
+        f"capture ladder: {origin} -> {len(ladder)} rungs (one graph per rung in each capture pass)",
+        f"  {describe_ladder(ladder)}",
+        f"  batches 1..{ladder[-1]} replay a graph; batches above {ladder[-1]} run eagerly, unpadded",
+    ]
+    if max_num_seqs is not None:
+        decode = sum(size <= max_num_seqs for size in ladder)
+        lines.append(f"  capture log: mixed prefill-decode, PIECEWISE {len(ladder)}/{len(ladder)}; "
+                     f"decode, FULL {decode}/{decode} (rungs <= max_num_seqs={max_num_seqs})")
+    if batch is not None:
+        rung = padded_size(batch, ladder)
+        if rung is None:
+            lines.append(f"batch {batch}: above the top rung {ladder[-1]}, so it runs eagerly "
+                         "(no graph, no padding)")
+        else:
+            below = [size for size in ladder if size < batch]
+            reason = ("an exact fit" if rung == batch
+                      else f"the rung below, {below[-1]}, cannot hold {batch} rows" if below
+                      else "the first rung")
+            waste = rung - batch
+            lines.append(f"batch {batch} -> replays the graph captured for {rung}: the smallest "
+                         f"rung >= {batch} ({reason})")
+            lines.append(f"  padding: {waste} of the {rung} computed rows ({waste / rung:.1%}) are "
+                         "thrown away" if waste else "  no padding: the batch fills its graph exactly")
+    return "\n".join(lines)
+
+
+def powers_of_two_ladder(max_capture_size: int) -> list[int]:
+    """1, 2, 4, ... up to max: few rungs, but just above a power of two nearly half is padding."""
+    return [1 << k for k in range(max_capture_size.bit_length()) if 1 << k <= max_capture_size]
+
+
+def nano_vllm_ladder(max_capture_size: int) -> list[int]:
+    """nano-vllm's ladder: [1, 2, 4, 8] then multiples of 16 up to max (its max is
+    min(max_num_seqs, 512)). An off-stride max leaves the top batches with no rung."""
+    return [x for x in (1, 2, 4, 8) if x <= max_capture_size] + list(range(16, max_capture_size + 1, 16))
+
+
+def plot_padding_waste(path: str, max_capture_size: int = 512) -> dict[str, float]:
+    """Plot the padding share of each batch 1..max on three ladders and save a PNG to ``path``.
+
+    Returns each ladder's padding share under uniform traffic over 1..max (the legend's
+    figure). matplotlib is imported here only: the rest of the package needs numpy alone.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    batches = list(range(1, max_capture_size + 1))
+    ladders = {
+        "vLLM 0.22.1 default": default_capture_sizes(max_capture_size),
+        "nano-vllm: 1, 2, 4, 8, then x16": nano_vllm_ladder(max_capture_size),
+        "powers of two": powers_of_two_ladder(max_capture_size),
+    }
+    shares: dict[str, float] = {}
+    fig, ax = plt.subplots(figsize=(9, 5))
+    colors = ("tab:blue", "tab:orange", "tab:red")
+    # Draw the sparse ladders first so the default stays on top where the curves coincide.
+    for (name, ladder), color in reversed(list(zip(ladders.items(), colors))):
+        waste = [100 * padding_waste(b, ladder) / (b + padding_waste(b, ladder)) for b in batches]
+        shares[name] = expected_waste(batches, ladder)
+        ax.step(batches, waste, where="post", color=color, linewidth=1.3,
+                label=f"{name}: {len(ladder)} rungs, {shares[name]:.1%} of rows padded (uniform traffic)")
+    ax.set_xscale("log", base=2)
+    ticks = powers_of_two_ladder(max_capture_size)
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xlabel("batch size (log scale). All three agree up to 16; above 256 vLLM and nano-vllm "
+                  "share the stride-16 rungs")
+    ax.set_ylabel("padding share of the replayed rows (%)")
+    ax.set_title(f"Padding waste per batch size, capture max {max_capture_size}")
+    ax.set_xlim(1, max_capture_size)
+    ax.set_ylim(0, 52)
+    ax.grid(alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              fontsize=8.5, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return shares

@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mini_vllm.capture_sizes import (
+    capture_sizes_for,
+    default_capture_sizes,
+    format_ladder_report,
+    plot_padding_waste,
+)
 from mini_vllm.cudagraph import GraphRunner, PiecewiseGraphRunner, eager
+from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher, capture_log, format_dispatch
+from mini_vllm.cudagraph_mode import CUDAGraphMode, format_routing_table
+from mini_vllm.launch_cost import crossover_table, format_crossover_table, plot_per_call_cost
 from mini_vllm.toy_model import toy_decoder
 
 
@@ -65,7 +74,198 @@ def _run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = (_add_simulate,)
+# --- crossover: when a graph pays back its capture, as a table and a chart ---------------------
+
+
+def _add_crossover(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("crossover", help="the first call at which a graph has used fewer launches")
+    p.add_argument("--num-ops", type=_positive_int, nargs="+", default=[1, 4, 32, 300],
+                   help="ops (kernel launches) per eager call")
+    p.add_argument("--capture", type=_positive_int, nargs="+", default=[1, 5],
+                   help="capture cost as a multiple of one eager pass")
+    p.set_defaults(run=_run_crossover)
+
+
+def _run_crossover(args: argparse.Namespace) -> int:
+    print(format_crossover_table(crossover_table(args.num_ops, args.capture)))
+    return 0
+
+
+def _add_crossover_chart(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("crossover-chart", help="plot launches per call vs k, crossovers marked (PNG)")
+    p.add_argument("--out", required=True, help="where to write the PNG")
+    p.add_argument("--num-ops", type=_positive_int, nargs="+", default=[3, 30, 300])
+    p.add_argument("--capture", type=_positive_int, default=3,
+                   help="capture cost as a multiple of one eager pass")
+    p.add_argument("--max-calls", type=_positive_int, default=12)
+    p.set_defaults(run=_run_crossover_chart)
+
+
+def _run_crossover_chart(args: argparse.Namespace) -> int:
+    plot_per_call_cost(args.out, args.num_ops, args.capture, args.max_calls)
+    print(f"wrote {args.out}")
+    return 0
+
+
+# --- ladder: which rung a batch replays at, and what the padding costs ------------------------
+
+
+def _add_ladder(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ladder", help="the capture-size ladder: which graph a batch replays, and its padding")
+    p.add_argument("--max", type=_positive_int, default=512,
+                   help="capture max (max_cudagraph_capture_size); the ladder is default_capture_sizes(max)")
+    p.add_argument("--batch", type=_positive_int, help="a batch size to look up on the ladder")
+    p.add_argument("--max-num-seqs", type=_positive_int,
+                   help="derive the ladder from a deployment instead (with --max-num-batched-tokens)")
+    p.add_argument("--max-num-batched-tokens", type=_positive_int, default=8192,
+                   help="the deployment's token budget per step (used with --max-num-seqs)")
+    p.set_defaults(run=_run_ladder)
+
+
+def _run_ladder(args: argparse.Namespace) -> int:
+    if args.max_num_seqs is None:
+        sizes, origin = default_capture_sizes(args.max), f"default_capture_sizes({args.max})"
+    else:
+        sizes = capture_sizes_for(args.max_num_seqs, args.max_num_batched_tokens)
+        top = min(2 * args.max_num_seqs, 512, args.max_num_batched_tokens)
+        origin = (f"capture_sizes_for(max_num_seqs={args.max_num_seqs}, "
+                  f"max_num_batched_tokens={args.max_num_batched_tokens}): "
+                  f"max = min(2 x {args.max_num_seqs}, 512, {args.max_num_batched_tokens}) = {top}")
+    print(format_ladder_report(sizes, origin, args.batch, args.max_num_seqs))
+    return 0
+
+
+def _add_ladder_chart(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ladder-chart", help="plot padding waste vs batch size for three ladders (PNG)")
+    p.add_argument("--out", required=True, help="where to write the PNG")
+    p.add_argument("--max", type=_positive_int, default=512, help="capture max of every ladder")
+    p.set_defaults(run=_run_ladder_chart)
+
+
+def _run_ladder_chart(args: argparse.Namespace) -> int:
+    shares = plot_padding_waste(args.out, args.max)
+    for name, share in shares.items():
+        print(f"{name:<34} {share:6.2%} of computed rows are padding (uniform traffic 1..{args.max})")
+    print(f"wrote {args.out}")
+    return 0
+
+
+# --- modes, dispatch, capture-log: the CUDAGraphMode policy, per batch and at start-up ---------
+
+_MODE_NAMES = [m.name for m in CUDAGraphMode]
+
+
+def _mode_arg(text: str) -> str:
+    if text.upper() not in _MODE_NAMES:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(_MODE_NAMES)} (any case), got {text!r}")
+    return text.upper()
+
+
+def _add_deployment_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", type=_mode_arg, default="FULL_AND_PIECEWISE",
+                   help="cudagraph_mode, by name in any case (default: 0.22.1's O2 default)")
+    p.add_argument("--max-num-seqs", type=_positive_int, default=256,
+                   help="max_num_seqs (256 is the offline LLM default on a GPU under 70 GiB, e.g. an L4)")
+    p.add_argument("--max-num-batched-tokens", type=_positive_int, default=8192,
+                   help="max_num_batched_tokens (8192 is the offline LLM default on an L4)")
+
+
+def _deployment(args: argparse.Namespace) -> tuple[list[int], str]:
+    sizes = capture_sizes_for(args.max_num_seqs, args.max_num_batched_tokens)
+    return sizes, (f"{args.mode}, max_num_seqs={args.max_num_seqs}: {len(sizes)} capture sizes "
+                   f"{sizes[0]}..{sizes[-1]} (capture_sizes_for)")
+
+
+def _add_modes(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("modes", help="the routing table: what runs decode and mixed batches per mode")
+    p.set_defaults(run=_run_modes)
+
+
+def _run_modes(args: argparse.Namespace) -> int:
+    print(format_routing_table())
+    return 0
+
+
+def _add_dispatch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dispatch", help="the runtime mode and padded BatchDescriptor of one batch")
+    p.add_argument("--tokens", type=_positive_int, required=True, help="tokens in the batch")
+    p.add_argument("--uniform", action="store_true", help="a uniform decode batch (1 token per request)")
+    p.add_argument("--invalid", type=_mode_arg, nargs="+", default=[],
+                   help="runtime modes this batch may not use (FULL for cascade attention)")
+    _add_deployment_args(p)
+    p.set_defaults(run=_run_dispatch)
+
+
+def _run_dispatch(args: argparse.Namespace) -> int:
+    sizes, origin = _deployment(args)
+    dispatcher = CudagraphDispatcher(args.mode, sizes, args.max_num_seqs)
+    print(origin)
+    print(format_dispatch(dispatcher, args.tokens, args.uniform, {CUDAGraphMode[m] for m in args.invalid}))
+    return 0
+
+
+def _add_capture_log(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("capture-log", help="the capture passes vLLM prints at start-up, per mode")
+    _add_deployment_args(p)
+    p.set_defaults(run=_run_capture_log)
+
+
+def _run_capture_log(args: argparse.Namespace) -> int:
+    sizes, origin = _deployment(args)
+    lines = capture_log(args.mode, sizes, args.max_num_seqs)
+    total = sum(int(line.rsplit("/", 1)[1]) for line in lines)
+    print(f"{origin}: {len(lines)} capture passes, {total} graphs")
+    for line in lines:
+        print(line)
+    if not lines:
+        print("nothing is captured; vLLM logs 'Skipping CUDA graph capture' instead")
+    return 0
+
+
+# --- bench: lab-04's twin on a GPU (or the report of a saved run, on any machine) -------------
+
+
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    from mini_vllm.bench_analysis import TWIN_ARMS
+
+    p = sub.add_parser("bench", help="lab-04's twin on a CUDA GPU: eager vs graphs vs compile, measured")
+    p.add_argument("--batch-sizes", type=_positive_int, nargs="+", default=[1, 8, 64, 256])
+    p.add_argument("--steps", type=_positive_int, default=128, help="decode steps per timed repeat")
+    p.add_argument("--repeats", type=_positive_int, default=5, help="interleaved repeats per arm and batch")
+    p.add_argument("--arms", nargs="+", choices=TWIN_ARMS, default=list(TWIN_ARMS),
+                   help="arms to run (eager is the baseline and always needed)")
+    p.add_argument("--out", help="write the result JSON here")
+    p.add_argument("--plot", help="write the speedup plot (PNG) here")
+    p.add_argument("--from", dest="from_json", metavar="JSON",
+                   help="report a saved result file instead of measuring (no GPU needed)")
+    p.set_defaults(run=_run_bench)
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from mini_vllm.bench_analysis import format_report, load_results, plot_speedups
+
+    if args.from_json:
+        results = load_results(args.from_json)
+    else:
+        from mini_vllm.gpu.bench import BenchConfig, run_benchmark  # torch is imported here only
+
+        config = BenchConfig(tuple(args.batch_sizes), args.steps, args.repeats, tuple(args.arms))
+        results = run_benchmark(config, log=lambda line: print(line, file=sys.stderr))
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump(results, f, indent=1)
+                f.write("\n")
+    if args.plot:
+        plot_speedups(results, args.plot)
+    print(format_report(results))
+    return 0
+
+
+COMMANDS = (_add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
+            _add_modes, _add_dispatch, _add_capture_log, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

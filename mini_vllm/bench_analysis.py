@@ -1,0 +1,290 @@
+"""Reading a graphs-vs-eager benchmark like an engineer: ratios with spread, a prediction, a verdict.
+
+A result set (the JSON that lab-04's run.py and `mini-vllm bench` write) holds raw samples:
+`runs` is a list of `{"arm", "batch", "tokens_per_s": [one number per repeat], ...}`. From it:
+- `speedup_table` divides the arm's median throughput by the baseline's, per batch, and carries
+  the spread through as the worst and best case (min over max, max over min);
+- `prediction_error` feeds the measured constants into lab-02's predicted_step_speedup and
+  compares with the measurement, batch by batch;
+- `claims_verdict` checks the brief's three falsifiable claims: the win is biggest at the
+  smallest batch, it fades as the batch grows, and it never inverts.
+Pure Python, no torch: the analysis half of lab-04 runs on any laptop against committed results.
+upstream: the knob under test is enforce_eager, vllm/config/vllm.py:1032-1038 (0.22.1).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from statistics import median
+from typing import Any, NamedTuple
+
+from mini_vllm.launch_cost import predicted_step_speedup
+
+SCHEMA = "mini-vllm/lab04-bench/1"
+TWIN_ARMS = ("eager", "graphs", "compile", "compile+graphs")  # the twin's four arms, in order
+
+
+class Spread(NamedTuple):
+    """A measurement as the median of its repeats and the range they spanned."""
+
+    median: float
+    low: float
+    high: float
+
+
+class SpeedupRow(NamedTuple):
+    """arm / baseline at one batch size: ratio of medians, and the worst and best case."""
+
+    batch: int
+    speedup: float
+    low: float
+    high: float
+
+
+class PredictionRow(NamedTuple):
+    """lab-02's predicted speedup vs the measured one; error = predicted / measured - 1."""
+
+    batch: int
+    predicted: float
+    measured: float
+    error: float
+
+
+class Verdict(NamedTuple):
+    """The brief's three falsifiable claims, each True when the data bear it out."""
+
+    biggest_at_smallest_batch: bool
+    fades: bool
+    never_inverts: bool
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _positive_samples(samples: object, name: str) -> list[float]:
+    if isinstance(samples, (str, bytes)) or not isinstance(samples, Sequence):
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(samples).__name__}")
+    if not samples:
+        raise ValueError(f"{name} must hold at least one sample, got []")
+    out = []
+    for x in samples:
+        if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x <= 0:
+            raise ValueError(f"{name} must hold finite numbers > 0, got {x!r}")
+        out.append(float(x))
+    return out
+
+
+def _runs_by_arm(results: Mapping[str, Any], arm: str) -> dict[int, list[float]]:
+    """{batch: tokens_per_s samples} for one arm; refuses duplicates and unknown arms."""
+    if not isinstance(results, Mapping) or not isinstance(results.get("runs"), Sequence):
+        raise TypeError("results must be a mapping with a 'runs' list (the benchmark JSON)")
+    arms = sorted({str(run.get("arm")) for run in results["runs"]})
+    if arm not in arms:
+        raise ValueError(f"arm {arm!r} is not in the results; arms present: {arms}")
+    by_batch: dict[int, list[float]] = {}
+    for run in results["runs"]:
+        if run.get("arm") != arm:
+            continue
+        batch = run.get("batch")
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            raise ValueError(f"run of arm {arm!r} has batch {batch!r}; a batch is an int >= 1")
+        if batch in by_batch:
+            raise ValueError(f"arm {arm!r} has two runs at batch {batch}; merge their samples")
+        by_batch[batch] = _positive_samples(run.get("tokens_per_s"), f"{arm} batch {batch} tokens_per_s")
+    return by_batch
+
+
+# --- the lab API ----------------------------------------------------------------------------
+
+
+def spread(samples: Sequence[float]) -> Spread:
+    """Median (the middle two averaged for an even count), min and max of the repeats.
+
+    The median, not the mean: one repeat disturbed by a background process should not move
+    the headline number. The min-max range is the honest error bar for 5 repeats.
+    """
+    values = _positive_samples(samples, "samples")
+    return Spread(median(values), min(values), max(values))
+
+
+def speedup_table(results: Mapping[str, Any], arm: str, baseline: str = "eager") -> list[SpeedupRow]:
+    """Per batch present in both arms, sorted by batch: arm / baseline throughput.
+
+    speedup = median(arm tokens/s) / median(baseline tokens/s), a ratio of medians (not a
+    median of per-repeat ratios: the repeats of two arms are not paired). The spread is
+    carried through as the worst case min(arm) / max(baseline) and the best case
+    max(arm) / min(baseline): if even the worst case is above 1, the win is not noise.
+    """
+    arm_runs, base_runs = _runs_by_arm(results, arm), _runs_by_arm(results, baseline)
+    rows = []
+    for batch in sorted(arm_runs.keys() & base_runs.keys()):
+        a, b = spread(arm_runs[batch]), spread(base_runs[batch])
+        rows.append(SpeedupRow(batch, a.median / b.median, a.low / b.high, a.high / b.low))
+    return rows
+
+
+def prediction_error(
+    results: Mapping[str, Any], arm: str = "graphs", baseline: str = "eager"
+) -> list[PredictionRow]:
+    """lab-02's predicted step speedup vs the measured speedup, per batch size.
+
+    The prediction takes `constants["launch_us"]` (CPU cost of one eager launch) and, per batch,
+    `per_batch[str(batch)]["kernels_per_step"]` and `["gpu_us"]` (GPU time of one step with the
+    launches out of the way), and returns predicted_step_speedup(kernels, launch_us, gpu_us):
+    eager = n * launch + gpu, graph = launch + gpu. error = predicted / measured - 1, so +0.30
+    means the model promised 30% more than the GPU delivered.
+    """
+    constants = results.get("constants") if isinstance(results, Mapping) else None
+    per_batch = results.get("per_batch") if isinstance(results, Mapping) else None
+    if not isinstance(constants, Mapping) or "launch_us" not in constants or not isinstance(per_batch, Mapping):
+        raise ValueError("results need 'constants' with 'launch_us' and a 'per_batch' table to predict "
+                         "(the twin's JSON has them; the vLLM A/B measures no constants)")
+    rows = []
+    for row in speedup_table(results, arm, baseline):
+        entry = per_batch.get(str(row.batch))
+        if not isinstance(entry, Mapping) or not {"kernels_per_step", "gpu_us"} <= entry.keys():
+            raise ValueError(f"per_batch[{str(row.batch)!r}] needs 'kernels_per_step' and 'gpu_us'")
+        predicted = predicted_step_speedup(
+            entry["kernels_per_step"], float(constants["launch_us"]), float(entry["gpu_us"])
+        )
+        rows.append(PredictionRow(row.batch, predicted, row.speedup, predicted / row.speedup - 1))
+    return rows
+
+
+def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdict:
+    """Judge the three claims on the median speedups, ordered by batch.
+
+    Differences within `tolerance` (relative) are noise, not evidence: a rise from 1.50 to
+    1.52 does not refute fading at tolerance 0.02, and 0.99 is not an inversion.
+    - biggest_at_smallest_batch: no speedup exceeds the smallest batch's by more than tolerance;
+    - fades: no step to the next larger batch rises by more than tolerance;
+    - never_inverts: every speedup is >= 1 - tolerance.
+    """
+    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    if not rows:
+        raise ValueError("rows must hold at least one SpeedupRow, got none")
+    ordered = sorted(rows, key=lambda r: r.batch)
+    first = ordered[0].speedup
+    return Verdict(
+        biggest_at_smallest_batch=all(r.speedup <= first * (1 + tolerance) for r in ordered),
+        fades=all(b.speedup <= a.speedup * (1 + tolerance) for a, b in zip(ordered, ordered[1:])),
+        never_inverts=all(r.speedup >= 1 - tolerance for r in ordered),
+    )
+
+
+# --- files, summaries, reports and plots (the tooling around the lab API) -------------------
+
+
+def load_results(path: str | Path) -> dict[str, Any]:
+    """Read a benchmark JSON and check it is one of ours (schema, device, runs)."""
+    data = json.loads(Path(path).read_text())
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: not a lab-04 result file (want schema {SCHEMA!r})")
+    for key in ("source", "device", "runs"):
+        if key not in data:
+            raise ValueError(f"{path}: missing {key!r}")
+    return data
+
+
+def summarize_runs(runs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Median and min-max of every sampled field of every run, for readers of the JSON."""
+    summary = []
+    for run in runs:
+        entry: dict[str, Any] = {"arm": run["arm"], "batch": run["batch"]}
+        for key, value in run.items():
+            if isinstance(value, list) and value:
+                entry[key] = spread(value)._asdict()
+        summary.append(entry)
+    return summary
+
+
+def arms_in(results: Mapping[str, Any]) -> list[str]:
+    """Arms in the order they first appear in the runs."""
+    return list(dict.fromkeys(run["arm"] for run in results["runs"]))
+
+
+def format_report(results: Mapping[str, Any]) -> str:
+    """The readable table: tokens/s per arm and batch, speedups over eager, the prediction."""
+    arms = arms_in(results)
+    batches = sorted({run["batch"] for run in results["runs"]})
+    tps = {(run["arm"], run["batch"]): spread(run["tokens_per_s"]) for run in results["runs"]}
+    lines = [f"{results['source']} benchmark on {results['device']}  "
+             + "  ".join(f"{k} {v}" for k, v in results.get("versions", {}).items())]
+    lines.append("tokens/s: median [min-max] over repeats")
+    lines.append(f"{'batch':>5}  " + "  ".join(f"{arm:>26}" for arm in arms))
+    for batch in batches:
+        cells = []
+        for arm in arms:
+            s = tps.get((arm, batch))
+            cells.append(f"{s.median:>10.0f} [{s.low:.0f}-{s.high:.0f}]".rjust(26) if s else " " * 26)
+        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    lines.append("")
+    lines.append("speedup over eager: ratio of medians [worst-best]")
+    others = [arm for arm in arms if arm != "eager"]
+    tables = {arm: {r.batch: r for r in speedup_table(results, arm)} for arm in others}
+    lines.append(f"{'batch':>5}  " + "  ".join(f"{arm:>22}" for arm in others))
+    for batch in batches:
+        cells = []
+        for arm in others:
+            r = tables[arm].get(batch)
+            cells.append(f"{r.speedup:6.2f}x [{r.low:.2f}-{r.high:.2f}]".rjust(22) if r else " " * 22)
+        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    if "graphs" in arms and "per_batch" in results:
+        lines.append("")
+        lines.append("lab-02's prediction for eager + graphs vs eager "
+                     f"(launch_us = {results['constants']['launch_us']:.2f})")
+        lines.append(f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'predicted':>10} {'measured':>9} {'error':>7}")
+        for p in prediction_error(results):
+            k = results["per_batch"][str(p.batch)]
+            lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} "
+                         f"{p.predicted:>9.2f}x {p.measured:>8.2f}x {p.error:>+7.0%}")
+    for arm in others:
+        v = claims_verdict(speedup_table(results, arm))
+        lines.append(f"claims for {arm}: biggest at smallest batch {v.biggest_at_smallest_batch}, "
+                     f"fades {v.fades}, never inverts {v.never_inverts}")
+    return "\n".join(lines)
+
+
+def plot_speedups(
+    results: Mapping[str, Any], path: str | Path, reported: Mapping[int, float] | None = None
+) -> Path:
+    """Speedup over eager vs batch (log x), one line per arm with min-max bars, plus the
+    prediction when the results carry constants and a reported series (e.g. the brief's L4)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for arm in arms_in(results):
+        if arm == "eager":
+            continue
+        rows = speedup_table(results, arm)
+        x = [r.batch for r in rows]
+        y = [r.speedup for r in rows]
+        err = [[r.speedup - r.low for r in rows], [r.high - r.speedup for r in rows]]
+        ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{arm} (measured)")
+    if "per_batch" in results and "graphs" in arms_in(results):
+        pred = prediction_error(results)
+        ax.plot([p.batch for p in pred], [p.predicted for p in pred], "k--", marker="x",
+                label="graphs, lab-02 prediction")
+    if reported:
+        ax.plot(list(reported), list(reported.values()), ":", marker="s", color="gray",
+                label="brief's L4 (reported)")
+    ax.axhline(1.0, color="red", lw=0.8)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("batch size (sequences decoded together)")
+    ax.set_ylabel("speedup over eager (tokens/s ratio)")
+    ax.set_title(f"{results['source']}: {results['device']}", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out

@@ -1,0 +1,30 @@
+"""Piecewise torch.compile on the CPU: split at attention, compile the pieces, cache them.
+
+The modules: `partition` (count ops, match and split at the splitting ops), `cache` (the hash
+key and the on-disk index), `compilers` (eager / aot_eager / Inductor, and saving Inductor
+results), `backend` (the torch.compile backend tying them together, plus launch accounting),
+`decoder` (the tiny model and its `minivllm::attention` custom op), `measure` (where startup
+time goes, cold vs warm cache). Only `decoder` imports torch at import time; nothing here is
+imported by `import mini_vllm` except the torch-free names below.
+"""
+
+from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
+from mini_vllm.compilation.cache import cache_key
+from mini_vllm.compilation.partition import (
+    DEFAULT_SPLITTING_OPS,
+    SplitItem,
+    count_ops,
+    should_split,
+    split_graph,
+)
+
+__all__ = [
+    "DEFAULT_SPLITTING_OPS",
+    "PiecewiseBackend",
+    "SplitItem",
+    "cache_key",
+    "count_ops",
+    "launch_accounting",
+    "should_split",
+    "split_graph",
+]

@@ -1,0 +1,177 @@
+"""A teaching-size VLLM_COMPILE backend: count, split at attention, compile the pieces, cache.
+
+`torch.compile(model, backend=PiecewiseBackend(...))` hands this backend the FX graph Dynamo
+traced. It counts the graph's ops, splits it at the splitting ops, compiles every piece except
+the splitting ones (attention runs eagerly, the layout piecewise CUDA graphs capture), and
+keeps the compiled pieces on disk so the next process start loads them instead of compiling.
+upstream: vllm/compilation/backends.py:1015- (VllmBackend.__call__), 682-776
+(PiecewiseCompileInterpreter), 1194-1198 (only non-splitting pieces compile), 0.22.1.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mini_vllm.compilation.cache import (
+    FACTORS_FILE,
+    GRAPH_FILE,
+    cache_factors,
+    cache_key,
+    read_index,
+    write_index,
+)
+from mini_vllm.compilation.compilers import (
+    COMPILERS,
+    SAVES_ARTIFACTS,
+    compile_piece,
+    install_piece,
+    load_artifact,
+    piece_inputs,
+    save_artifact,
+)
+from mini_vllm.compilation.partition import (
+    DEFAULT_SPLITTING_OPS,
+    SplitItem,
+    count_ops,
+    should_split,
+    split_graph,
+)
+
+if TYPE_CHECKING:
+    import os
+
+    import torch
+
+
+class PiecewiseBackend:
+    """A torch.compile backend that splits at `splitting_ops` and compiles the rest with `compiler`.
+
+    `compiler` is "eager", "aot_eager", "inductor", or a callable `(piece, example_inputs) ->
+    callable` (not cacheable, so it needs cache_dir=None). With `cache_dir`, compiled pieces are
+    kept under cache_dir/<cache_key>/. After each call, the state tells what happened:
+    `num_ops` and `items` describe the last graph; `hits`, `misses` (compiled pieces found in /
+    missing from the cache), `compile_seconds` (spent compiling) and `seconds_saved` (what the
+    hits cost when they were compiled) add up over calls. A bad config is a ValueError here, at
+    construction; a graph with none of the splitting ops is a ValueError when it arrives.
+    """
+
+    def __init__(
+        self,
+        splitting_ops: Sequence[str] = DEFAULT_SPLITTING_OPS,
+        compiler: str | Callable[..., Any] = "eager",
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.splitting_ops = _check_splitting_ops(splitting_ops)
+        if not callable(compiler) and compiler not in COMPILERS:
+            raise ValueError(f"compiler must be one of {COMPILERS} or a callable, got {compiler!r}")
+        if callable(compiler) and cache_dir is not None:
+            raise ValueError("cache_dir needs a named compiler: a callable compiler's result "
+                             f"cannot be saved; use one of {COMPILERS} or cache_dir=None")
+        self.compiler = compiler
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self.cache_path: Path | None = None
+        self.num_ops = 0
+        self.items: list[SplitItem] = []
+        self.hits = self.misses = 0
+        self.compile_seconds = self.seconds_saved = 0.0
+
+    def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
+        if self.splitting_ops and not any(should_split(n, self.splitting_ops) for n in gm.graph.nodes):
+            raise ValueError(
+                f"no splitting op found in the graph: splitting_ops={list(self.splitting_ops)} "
+                "but the model never calls them. Does its attention go through "
+                "torch.ops.minivllm.attention? Pass splitting_ops=() to compile it as one piece.")
+        self.num_ops = count_ops(gm)
+        split_gm, self.items = split_graph(gm, self.splitting_ops)
+        index: dict[str, dict[str, Any]] = {}
+        if self.cache_dir is not None:
+            config = {"splitting_ops": list(self.splitting_ops), "compiler": self.compiler}
+            self.cache_path = self.cache_dir / cache_key(gm, example_inputs, config)
+            index = read_index(self.cache_path)
+            self._write_readables(gm, example_inputs, config, split_gm)
+
+        inputs = piece_inputs(split_gm, example_inputs)
+        for item in self.items:
+            if item.is_splitting_graph:
+                continue  # attention stays eager: the island between captured pieces
+            entry = index.get(str(item.graph_id))
+            if entry is not None and self._loadable(entry):
+                self.hits += 1
+                self.seconds_saved += entry["compile_seconds"]
+                compiled = item.graph if entry["artifact"] is None else load_artifact(self.cache_path / entry["artifact"])
+            else:
+                self.misses += 1
+                start = time.perf_counter()
+                compiled = (self.compiler(item.graph, inputs[item.submod_name]) if callable(self.compiler)
+                            else compile_piece(self.compiler, item.graph, inputs[item.submod_name]))
+                seconds = time.perf_counter() - start
+                self.compile_seconds += seconds
+                if self.cache_path is not None:
+                    index[str(item.graph_id)] = self._store(item, compiled, seconds)
+            install_piece(split_gm, item, compiled)
+        if self.cache_path is not None:
+            write_index(self.cache_path, index)
+        return split_gm
+
+    def _loadable(self, entry: dict[str, Any]) -> bool:
+        return entry["artifact"] is None or (self.cache_path / entry["artifact"]).exists()
+
+    def _store(self, item: SplitItem, compiled: Any, seconds: float) -> dict[str, Any]:
+        artifact = None
+        if self.compiler in SAVES_ARTIFACTS:
+            artifact = f"artifact_subgraph_{item.graph_id}"
+            save_artifact(compiled, self.cache_path / artifact)
+        return {"compiler": self.compiler, "compile_seconds": seconds, "artifact": artifact}
+
+    def _write_readables(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any],
+                         config: dict[str, Any], split_gm: torch.fx.GraphModule) -> None:
+        """What upstream leaves next to its artifacts for a human: the factors and the split graph."""
+        self.cache_path.mkdir(parents=True, exist_ok=True)
+        factors = cache_factors(gm, example_inputs, config)
+        (self.cache_path / FACTORS_FILE).write_text(json.dumps(factors, indent=1))
+        (self.cache_path / GRAPH_FILE).write_text(split_gm.print_readable(print_output=False))
+
+
+def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
+    """Launches over `steps` forward passes: eager vs piecewise CUDA graphs (lab-01's counting).
+
+    Eager pays one launch per op per step. Piecewise pays one eager pass on the first step (the
+    capture), then per step one replay per compiled piece plus every op of the splitting
+    pieces, which run live. Returns {"eager": ..., "piecewise": ...}.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    if not items:
+        raise ValueError("items must hold at least one SplitItem (split_graph's second result)")
+    ops = sum(count_ops(item.graph) for item in items)
+    per_step = sum(count_ops(item.graph) if item.is_splitting_graph else 1 for item in items)
+    return {"eager": steps * ops, "piecewise": ops + (steps - 1) * per_step}
+
+
+def _check_splitting_ops(splitting_ops: Sequence[str]) -> tuple[str, ...]:
+    """Each name must be 'namespace::op' or 'namespace::op.overload' of a registered torch op."""
+    import torch
+
+    if isinstance(splitting_ops, str) or not all(isinstance(n, str) for n in splitting_ops):
+        raise TypeError(f"splitting_ops must be a sequence of op names like 'minivllm::attention', "
+                        f"got {splitting_ops!r}")
+    for name in splitting_ops:
+        namespace, sep, op = name.partition("::")
+        packet_name, _, overload = op.partition(".")
+        try:
+            if not (namespace and sep and packet_name):
+                raise AttributeError
+            packet = getattr(getattr(torch.ops, namespace), packet_name)
+            if overload:
+                getattr(packet, overload)
+        except (AttributeError, RuntimeError):
+            raise ValueError(
+                f"unknown splitting op {name!r} in splitting_ops: expected 'namespace::op' or "
+                "'namespace::op.overload' naming a registered torch op, e.g. "
+                f"{DEFAULT_SPLITTING_OPS[0]!r} (registered by importing mini_vllm.compilation.decoder)"
+            ) from None
+    return tuple(splitting_ops)

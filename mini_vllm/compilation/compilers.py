@@ -1,0 +1,89 @@
+"""The compilers a piece can go through, and how an Inductor piece is saved and loaded.
+
+This is torch plumbing the lab provides rather than asks for: `compile_piece` turns one
+FX piece into a callable with the chosen compiler, and `save_artifact` / `load_artifact` move
+an Inductor result to and from disk. vLLM does the same through `CompilerManager` and
+`InductorStandaloneAdaptor`, which wrap `torch._inductor.standalone_compile` (present in the
+torch 2.11 that vLLM 0.22.1 pins). upstream: vllm/compilation/compiler_interface.py and
+vllm/compilation/backends.py:96-121, 303-307 (0.22.1).
+
+- "eager": the piece runs as traced; there is nothing to save.
+- "aot_eager": AOTAutograd traces the piece to aten ops and runs them eagerly (the usual
+  debugging backend); nothing is saved either, so a cache hit runs the traced piece instead.
+- "inductor": fused kernels (C++ on CPU, Triton on GPU); the artifact is saved, and a cache hit
+  loads it instead of compiling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
+
+COMPILERS = ("eager", "aot_eager", "inductor")
+SAVES_ARTIFACTS = ("inductor",)
+
+
+def compile_piece(compiler: str, piece: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
+    """Compile one piece with a named compiler; the result takes the piece's inputs."""
+    if compiler == "eager":
+        return piece
+    if compiler == "aot_eager":
+        from torch._dynamo import lookup_backend
+
+        return lookup_backend("aot_eager")(_tuple_output(piece), list(example_inputs))
+    if compiler == "inductor":
+        import torch._inductor
+
+        return torch._inductor.standalone_compile(
+            _tuple_output(piece), list(example_inputs), dynamic_shapes="from_example_inputs")
+    raise ValueError(f"compiler must be one of {COMPILERS} or a callable, got {compiler!r}")
+
+
+def _tuple_output(piece: torch.fx.GraphModule) -> torch.fx.GraphModule:
+    """The piece, returning a tuple even when it has one output (AOTAutograd insists).
+
+    upstream gets the same from split_module(tuple_return=True) on torch >= 2.12
+    (backends.py:590-603); torch 2.11 lacks that flag, so we rewrite the output node instead.
+    """
+    import copy
+
+    import torch
+
+    output = next(n for n in reversed(piece.graph.nodes) if n.op == "output")
+    if isinstance(output.args[0], (tuple, list)):
+        return piece
+    graph = copy.deepcopy(piece.graph)
+    output = next(n for n in reversed(graph.nodes) if n.op == "output")
+    output.args = ((output.args[0],),)
+    return torch.fx.GraphModule(piece, graph)
+
+
+def save_artifact(compiled: Any, path: Path) -> None:
+    """Write an Inductor result (a CompiledArtifact) to `path`."""
+    compiled.save(path=str(path), format="binary")
+
+
+def load_artifact(path: Path) -> Callable[..., Any]:
+    """Read back what save_artifact wrote: a callable, with no compilation."""
+    from torch._inductor import CompiledArtifact
+
+    return CompiledArtifact.load(path=str(path), format="binary")
+
+
+def inductor_launches(compile_call: Callable[[], Any]) -> tuple[Any, int]:
+    """Run `compile_call` (an Inductor compile) and count the kernel calls in the code it wrote.
+
+    A launch of the generated `call()` is a fused kernel (`cpp_fused_*` on CPU, `triton_*` on
+    GPU), an extern kernel (`extern_kernels.mm`, ...), or an aten fallback (`torch.ops.aten.*`).
+    Returns (whatever compile_call returned, kernel calls).
+    """
+    from torch._inductor.utils import run_and_get_code
+
+    result, sources = run_and_get_code(compile_call)
+    call_line = re.compile(r"^\s+(?:\w+ = )?(?:cpp_fused_\w+|triton_\w+(?:\.run)?|extern_kernels\.\w+|torch\.ops\.aten\.[\w.]+)\(", re.M)
+    return result, sum(len(call_line.findall(source)) for source in sources)

@@ -1,0 +1,191 @@
+"""The run-time half of the mode machinery: one concrete mode and one graph key per batch.
+
+At start-up the dispatcher turns the resolved policy and the capture ladder into sets of keys
+(`BatchDescriptor`s), one set per runtime mode; those keys are exactly the graphs captured.
+Each step, `dispatch` pads the batch up to its rung and looks the key up: an exact FULL key
+first, then the relaxed PIECEWISE key, else NONE (eager). The graph wrappers then replay
+whatever the key names. upstream (0.22.1): vllm/v1/cudagraph_dispatcher.py:170 (key building),
+vllm/v1/cudagraph_dispatcher.py:239-328 (dispatch), vllm/v1/cudagraph_dispatcher.py:330-354
+(capture order); BatchDescriptor is vllm/forward_context.py:29-57.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mini_vllm.capture_sizes import check_capture_sizes, padded_size
+from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode
+
+
+@dataclass(frozen=True)
+class BatchDescriptor:
+    """The key of one captured graph (frozen, so hashable).
+
+    num_reqs=None means "any number of requests": PIECEWISE graphs never see attention
+    metadata, so only the token count shapes them. A FULL graph bakes attention in, so its
+    key pins num_reqs and whether the batch is a uniform decode. LoRA is modelled only as
+    the has_lora flag; 0.22.1 also carries num_active_loras (forward_context.py:51).
+    """
+
+    num_tokens: int
+    num_reqs: int | None = None
+    uniform: bool = False
+    has_lora: bool = False
+
+
+def _positive_int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
+class CudagraphDispatcher:
+    """Picks (runtime mode, padded key) for each batch, from keys built once per policy.
+
+    Keys (S = capture sizes, q = uniform_decode_query_len, mns = max_num_seqs):
+    mixed keys for every size under mixed_mode() (none if it is NONE), relaxed to
+    (s, None, False) for PIECEWISE and exact (s, min(s, mns), False) for FULL; decode keys
+    (s, s // q, True) under FULL for q <= s <= q * mns, only for the composite modes.
+    `keys` holds them by runtime mode, for printing. With q > 1 (speculative decoding) the
+    sizes must be multiples of q, as vLLM rounds them (compilation.py:1428-1435).
+    """
+
+    def __init__(
+        self,
+        cudagraph_mode: str | CUDAGraphMode,
+        capture_sizes: Sequence[int],
+        max_num_seqs: int,
+        uniform_decode_query_len: int = 1,
+    ) -> None:
+        self.cudagraph_mode = parse_cudagraph_mode(cudagraph_mode)
+        self.capture_sizes = check_capture_sizes(capture_sizes, "capture_sizes")
+        self.max_num_seqs = _positive_int(max_num_seqs, "max_num_seqs")
+        self.uniform_decode_query_len = q = _positive_int(
+            uniform_decode_query_len, "uniform_decode_query_len")
+        if q > 1 and any(s % q for s in self.capture_sizes):
+            raise ValueError(
+                f"with uniform_decode_query_len={q} every capture size must be a multiple of {q}, "
+                f"got {self.capture_sizes} (vLLM rounds them up: vllm/config/compilation.py:1464-1509)"
+            )
+        self.keys: dict[CUDAGraphMode, set[BatchDescriptor]] = {
+            CUDAGraphMode.PIECEWISE: set(), CUDAGraphMode.FULL: set()}
+        mode = self.cudagraph_mode
+        if mode.mixed_mode() is not CUDAGraphMode.NONE:
+            for s in self.capture_sizes:
+                key = self._padded(s, uniform=False)
+                if mode.mixed_mode() is CUDAGraphMode.PIECEWISE:
+                    key = _relaxed(key)
+                self.keys[mode.mixed_mode()].add(key)
+        if mode.separate_routine() and mode.decode_mode() is CUDAGraphMode.FULL:
+            for s in self.capture_sizes:
+                if q <= s <= q * self.max_num_seqs:
+                    self.keys[CUDAGraphMode.FULL].add(self._padded(s, uniform=True))
+
+    def _padded(self, num_tokens: int, uniform: bool, has_lora: bool = False) -> BatchDescriptor:
+        """The key a batch of num_tokens pads to (num_tokens must be <= the top rung)."""
+        tokens = padded_size(num_tokens, self.capture_sizes)
+        if uniform:  # FULL decode graphs bake in the request count: tokens // q requests
+            reqs = min(tokens // self.uniform_decode_query_len, self.max_num_seqs)
+        else:
+            reqs = min(tokens, self.max_num_seqs)
+        return BatchDescriptor(tokens, reqs, uniform, has_lora)
+
+    def dispatch(
+        self,
+        num_tokens: int,
+        uniform_decode: bool = False,
+        has_lora: bool = False,
+        invalid_modes: Iterable[CUDAGraphMode] | None = None,
+    ) -> tuple[CUDAGraphMode, BatchDescriptor]:
+        """The runtime mode and key for one batch; NONE comes with the unpadded descriptor.
+
+        Above the top rung, or under mode NONE, nothing is padded and the batch runs eagerly.
+        Otherwise pad to the rung and try the exact FULL key, then the relaxed PIECEWISE key
+        (num_reqs=None, uniform=False), then NONE. `invalid_modes` removes runtime modes for
+        this batch: {FULL} for cascade attention, whose metadata no full graph holds.
+        `uniform_decode` only matters for the composite modes (the others have one routine).
+        upstream: vllm/v1/cudagraph_dispatcher.py:239-328 (0.22.1).
+        """
+        _positive_int(num_tokens, "num_tokens")
+        allowed = set(CUDAGraphMode.valid_runtime_modes())
+        for mode in invalid_modes or ():
+            if not isinstance(mode, CUDAGraphMode) or not mode.is_valid_runtime_mode():
+                raise ValueError(f"invalid_modes must hold runtime modes (NONE, PIECEWISE, FULL), got {mode!r}")
+            allowed.discard(mode)
+        eager = (CUDAGraphMode.NONE, BatchDescriptor(num_tokens))
+        if (not self.cudagraph_mode or num_tokens > self.capture_sizes[-1]
+                or allowed <= {CUDAGraphMode.NONE}):
+            return eager
+        key = self._padded(num_tokens, uniform_decode and self.cudagraph_mode.separate_routine(),
+                           has_lora)
+        if CUDAGraphMode.FULL in allowed and key in self.keys[CUDAGraphMode.FULL]:
+            return CUDAGraphMode.FULL, key
+        relaxed = _relaxed(key)
+        if CUDAGraphMode.PIECEWISE in allowed and relaxed in self.keys[CUDAGraphMode.PIECEWISE]:
+            return CUDAGraphMode.PIECEWISE, relaxed
+        if CUDAGraphMode.NONE not in allowed:
+            raise ValueError(f"no captured graph fits {key} in the allowed modes and NONE is "
+                             "in invalid_modes: this batch cannot run")
+        return eager
+
+    def capture_descs(self) -> list[tuple[CUDAGraphMode, list[BatchDescriptor]]]:
+        """What start-up captures, in order: PIECEWISE keys then FULL keys, each largest first.
+
+        Largest first, so the smaller graphs reuse the big one's memory from the shared pool.
+        Modes with no keys are left out. upstream: vllm/v1/cudagraph_dispatcher.py:330-354.
+        """
+        return [(mode, sorted(self.keys[mode], key=lambda d: d.num_tokens, reverse=True))
+                for mode in (CUDAGraphMode.PIECEWISE, CUDAGraphMode.FULL) if self.keys[mode]]
+
+
+def _relaxed(key: BatchDescriptor) -> BatchDescriptor:
+    """The PIECEWISE form of a key: any number of requests, not marked uniform."""
+    return dataclasses.replace(key, num_reqs=None, uniform=False)
+
+
+def capture_log(
+    cudagraph_mode: str | CUDAGraphMode, capture_sizes: Sequence[int], max_num_seqs: int
+) -> list[str]:
+    """The progress bars vLLM's V1 runner prints while capturing: one line per pass, in order.
+
+    Each line reads "Capturing CUDA graphs (<kind>, <MODE>): 100%|██████████| n/n", kind
+    "decode" when the pass captures uniform-decode keys, else "mixed prefill-decode". Mode NONE
+    captures nothing: []. upstream: vllm/v1/worker/gpu_model_runner.py:6515-6522 (0.22.1).
+    """
+    lines = []
+    for mode, descs in CudagraphDispatcher(cudagraph_mode, capture_sizes, max_num_seqs).capture_descs():
+        kind = "decode" if descs[0].uniform else "mixed prefill-decode"
+        n = len(descs)
+        lines.append(f"Capturing CUDA graphs ({kind}, {mode.name}): 100%|{'█' * 10}| {n}/{n}")
+    return lines
+
+
+def format_dispatch(
+    dispatcher: CudagraphDispatcher,
+    num_tokens: int,
+    uniform_decode: bool = False,
+    invalid_modes: Iterable[CUDAGraphMode] | None = None,
+) -> str:
+    """One dispatch, explained: the chosen runtime mode, its key, and the padding it costs."""
+    mode, desc = dispatcher.dispatch(num_tokens, uniform_decode, invalid_modes=invalid_modes)
+    kind = "uniform decode" if uniform_decode else "mixed prefill-decode"
+    lines = [f"batch: {num_tokens} tokens, {kind} -> {mode.name} {desc}"]
+    top = dispatcher.capture_sizes[-1]
+    if mode is CUDAGraphMode.NONE:
+        if not dispatcher.cudagraph_mode:
+            why = "cudagraph_mode is NONE: no graphs were captured"
+        elif num_tokens > top:
+            why = f"{num_tokens} tokens is above the largest capture size {top}: nothing to pad to"
+        else:
+            why = "no allowed graph has this key, so it runs eagerly, unpadded"
+        lines.append(f"runs eagerly: {why}")
+    else:
+        pad = desc.num_tokens - num_tokens
+        key = "exact FULL key" if mode is CUDAGraphMode.FULL else "relaxed PIECEWISE key (num_reqs=None)"
+        lines.append(f"replays the graph for {desc.num_tokens} tokens ({key}); "
+                     f"{pad} of {desc.num_tokens} rows are padding")
+    return "\n".join(lines)

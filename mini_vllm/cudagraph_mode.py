@@ -1,0 +1,241 @@
+"""The mode machinery: which kind of CUDA graph runs which kind of batch, and who decides.
+
+A batch is either a uniform decode (every request adds the same few tokens, so attention's
+metadata has a fixed shape per batch size) or mixed (prefills and decodes of ragged lengths).
+`CUDAGraphMode` names a policy as a pair (mode for uniform decode, mode for mixed), and the
+compile-time guards in `resolve_cudagraph_mode` shrink that policy to what the compiler and
+the attention backend can actually support. The run-time half, picking one concrete mode per
+batch, is `mini_vllm.cudagraph_dispatcher`.
+upstream (0.22.1): vllm/config/compilation.py:37-103 (the enums),
+vllm/config/compilation.py:1318 (resolve_cudagraph_mode_and_sizes), vllm/config/vllm.py:1118-1129
+(the piecewise downgrade), vllm/v1/attention/backend.py:499-513 (AttentionCGSupport).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+
+class CompilationMode(enum.IntEnum):
+    """How much of torch.compile runs. Only VLLM_COMPILE splits the graph at attention.
+
+    The split is what makes PIECEWISE CUDA graphs possible: each compiled piece between two
+    attention ops becomes its own small graph. upstream: vllm/config/compilation.py:37 (0.22.1).
+    """
+
+    NONE = 0
+    STOCK_TORCH_COMPILE = 1
+    DYNAMO_TRACE_ONCE = 2
+    VLLM_COMPILE = 3
+
+
+class AttentionCGSupport(enum.Enum):
+    """How much of a FULL graph an attention backend survives (higher supports more).
+
+    ALWAYS: mixed batches too (FA3). UNIFORM_BATCH: batches whose query lengths are all equal
+    (FA2). UNIFORM_SINGLE_TOKEN_DECODE: pure one-token decode only. NEVER: no full graphs.
+    upstream: vllm/v1/attention/backend.py:499-513 (0.22.1).
+    """
+
+    ALWAYS = 3
+    UNIFORM_BATCH = 2
+    UNIFORM_SINGLE_TOKEN_DECODE = 1
+    NEVER = 0
+
+
+class CUDAGraphMode(enum.Enum):
+    """A CUDA-graph policy. NONE, PIECEWISE and FULL are also the modes a single batch runs in.
+
+    A composite value is the tuple (mode for uniform-decode batches, mode for mixed batches):
+    FULL_DECODE_ONLY = (FULL, NONE), FULL_AND_PIECEWISE = (FULL, PIECEWISE). Inside the class
+    body FULL, NONE and PIECEWISE are still the plain ints 2, 0, 1, so the tuples hold ints.
+    A plain Enum, not an IntEnum: FULL_DECODE_ONLY must never compare equal to FULL.
+    upstream: vllm/config/compilation.py:53-103 (0.22.1).
+    """
+
+    NONE = 0
+    PIECEWISE = 1
+    FULL = 2
+    FULL_DECODE_ONLY = (FULL, NONE)
+    FULL_AND_PIECEWISE = (FULL, PIECEWISE)
+
+    def decode_mode(self) -> CUDAGraphMode:
+        """The runtime mode for a uniform-decode batch: the tuple's first half, or self."""
+        return CUDAGraphMode(self.value[0]) if self.separate_routine() else self
+
+    def mixed_mode(self) -> CUDAGraphMode:
+        """The runtime mode for a mixed prefill-decode batch: the tuple's second half, or self."""
+        return CUDAGraphMode(self.value[1]) if self.separate_routine() else self
+
+    def has_mode(self, mode: CUDAGraphMode) -> bool:
+        """Whether this policy ever runs batches in the runtime mode `mode`.
+
+        FULL_DECODE_ONLY has NONE (its mixed batches run eagerly). Asking about a composite
+        mode is a question with no answer: upstream asserts, this raises ValueError.
+        """
+        if not isinstance(mode, CUDAGraphMode):
+            raise TypeError(f"mode must be a CUDAGraphMode, got {type(mode).__name__}")
+        if mode.separate_routine():
+            raise ValueError(
+                f"mode must be a runtime mode (NONE, PIECEWISE or FULL), got {mode.name}; "
+                "ask decode_mode() or mixed_mode() for the halves of a composite mode"
+            )
+        if self.separate_routine():
+            return mode.value in self.value
+        return self is mode
+
+    def requires_piecewise_compilation(self) -> bool:
+        """Whether some batch runs PIECEWISE, which needs VLLM_COMPILE's split at attention."""
+        return self.has_mode(CUDAGraphMode.PIECEWISE)
+
+    def max_cudagraph_mode(self) -> CUDAGraphMode:
+        """The strongest runtime mode in the policy (FULL > PIECEWISE > NONE)."""
+        return CUDAGraphMode(max(self.value)) if self.separate_routine() else self
+
+    def has_full_cudagraphs(self) -> bool:
+        """Whether any batch runs a FULL graph (then the whole model gets a FULL wrapper)."""
+        return self.max_cudagraph_mode() is CUDAGraphMode.FULL
+
+    def has_piecewise_cudagraphs(self) -> bool:
+        """Whether any batch runs PIECEWISE graphs (then each compiled piece gets a wrapper)."""
+        return self.requires_piecewise_compilation()
+
+    def separate_routine(self) -> bool:
+        """Whether decode and mixed batches are routed separately (a composite, tuple mode)."""
+        return isinstance(self.value, tuple)
+
+    @classmethod
+    def valid_runtime_modes(cls) -> frozenset[CUDAGraphMode]:
+        """The modes one batch can actually run in: NONE, PIECEWISE and FULL."""
+        return frozenset({cls.NONE, cls.PIECEWISE, cls.FULL})
+
+    def is_valid_runtime_mode(self) -> bool:
+        """Whether this member can be the mode of a single forward pass (not a composite)."""
+        return self in CUDAGraphMode.valid_runtime_modes()
+
+    def __str__(self) -> str:
+        """The member's name, as vLLM prints it in logs and progress bars."""
+        return self.name
+
+    def __bool__(self) -> bool:
+        """NONE is falsy, so `if mode:` reads "are CUDA graphs on at all?"."""
+        return self is not CUDAGraphMode.NONE
+
+
+def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
+    """A config value as a CUDAGraphMode: a member as is, a string by name, any case.
+
+    upstream: vllm/config/compilation.py:847-853 (validate_cudagraph_mode_before, 0.22.1).
+    """
+    if isinstance(value, CUDAGraphMode):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {type(value).__name__}")
+    try:
+        return CUDAGraphMode[value.strip().upper()]
+    except KeyError:
+        names = ", ".join(m.name for m in CUDAGraphMode)
+        raise ValueError(f"cudagraph_mode {value!r} is not a mode; allowed (any case): {names}") from None
+
+
+def resolve_cudagraph_mode(
+    cudagraph_mode: str | CUDAGraphMode,
+    compilation_mode: CompilationMode | int,
+    *,
+    enforce_eager: bool = False,
+    attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
+    attention_in_splitting_ops: bool = True,
+) -> CUDAGraphMode:
+    """The mode vLLM 0.22.1 ends up with, after its compile-time guards (no speculative decoding).
+
+    In order:
+    1. enforce_eager turns every graph off (vllm/config/vllm.py:1032-1038).
+    2. A mode with PIECEWISE batches needs VLLM_COMPILE's split at attention; without it
+       0.22.1 drops straight to NONE, even FULL_AND_PIECEWISE (vllm.py:1118-1129). Later vLLM
+       keeps the decode half instead; 0.22.1 does not.
+    3. The attention backend's support (compilation.py:1318-1387). Attention counts as split
+       out only under VLLM_COMPILE, since other modes split nothing (compilation.py:1104-1107).
+       - FULL (mixed batches in full graphs) with support below ALWAYS: NEVER is an error;
+         otherwise FULL_AND_PIECEWISE if attention is split out, else FULL_DECODE_ONLY.
+       - Full decode graphs with NEVER: PIECEWISE if attention is split out, else NONE.
+    `attention_in_splitting_ops` stands for splitting_ops_contain_attention()
+    (compilation.py:1226-1229); the separate rules for a user-emptied splitting_ops list
+    (compilation.py:1142-1167) are left out.
+    """
+    mode = parse_cudagraph_mode(cudagraph_mode)
+    if isinstance(compilation_mode, bool) or not isinstance(compilation_mode, int):
+        raise TypeError(f"compilation_mode must be a CompilationMode or an int 0-3, got {compilation_mode!r}")
+    if compilation_mode not in {m.value for m in CompilationMode}:
+        raise ValueError(f"compilation_mode must be 0-3 ({', '.join(m.name for m in CompilationMode)}), "
+                         f"got {compilation_mode}")
+    compilation = CompilationMode(compilation_mode)
+    if not isinstance(attention_support, AttentionCGSupport):
+        raise TypeError(f"attention_support must be an AttentionCGSupport, got {attention_support!r}")
+
+    if enforce_eager:
+        return CUDAGraphMode.NONE
+    if mode.requires_piecewise_compilation() and compilation is not CompilationMode.VLLM_COMPILE:
+        return CUDAGraphMode.NONE
+    if mode is CUDAGraphMode.NONE or attention_support is AttentionCGSupport.ALWAYS:
+        return mode
+
+    attention_split = attention_in_splitting_ops and compilation is CompilationMode.VLLM_COMPILE
+    never = attention_support is AttentionCGSupport.NEVER
+    if mode.mixed_mode() is CUDAGraphMode.FULL:
+        if never:
+            raise ValueError(
+                "cudagraph_mode FULL captures mixed prefill-decode batches in full graphs, but the "
+                "attention backend's support is NEVER: it cannot run inside any full graph. Use "
+                "PIECEWISE, or an attention backend that supports full graphs "
+                "(vllm/config/compilation.py:1345-1351, 0.22.1)"
+            )
+        # Mixed batches cannot replay a full graph; keep full graphs for uniform decode only.
+        return (CUDAGraphMode.FULL_AND_PIECEWISE if attention_split
+                else CUDAGraphMode.FULL_DECODE_ONLY)
+    if mode.decode_mode() is CUDAGraphMode.FULL and never:
+        return CUDAGraphMode.PIECEWISE if attention_split else CUDAGraphMode.NONE
+    return mode
+
+
+class Route(NamedTuple):
+    """One row of the routing table: where a policy sends each kind of batch, and why."""
+
+    mode: CUDAGraphMode
+    decode: CUDAGraphMode
+    mixed: CUDAGraphMode
+    why: str
+
+
+_WHY = {
+    CUDAGraphMode.NONE: "no graphs: everything runs eagerly, launch by launch; always correct, "
+    "and what enforce_eager gives you",
+    CUDAGraphMode.PIECEWISE: "the compiled pieces between attention ops replay; attention runs "
+    "eagerly, so ragged per-step metadata never has to fit a recording",
+    CUDAGraphMode.FULL: "one graph for the whole forward, mixed batches included: safe only "
+    "when the attention backend supports every batch shape (ALWAYS, e.g. FA3)",
+    CUDAGraphMode.FULL_DECODE_ONLY: "uniform decode has fixed-shape attention metadata per "
+    "batch size, so a full graph is safe; mixed batches run eagerly (no compile needed)",
+    CUDAGraphMode.FULL_AND_PIECEWISE: "uniform decode replays one full graph (fewest launches); "
+    "mixed batches replay the pieces and run attention live (vLLM's default at O2)",
+}
+
+
+def routing_table() -> list[Route]:
+    """For every mode, in enum order: the runtime mode of a pure-decode and of a mixed batch.
+
+    Decode batches follow decode_mode(), mixed batches mixed_mode(); `why` says why that
+    choice is safe. Exercise 5 of the phase: compilation.py:65 (decode_mode, 0.22.1).
+    """
+    return [Route(m, m.decode_mode(), m.mixed_mode(), _WHY[m]) for m in CUDAGraphMode]
+
+
+def format_routing_table() -> str:
+    """The routing table as aligned text, each row's reason below it, for `mini-vllm modes`."""
+    rows = routing_table()
+    width = max(len(r.mode.name) for r in rows)
+    lines = [f"{'cudagraph_mode':<{width}}  {'value':<7}  {'pure decode':<11}  mixed batch"]
+    for r in rows:
+        lines.append(f"{r.mode.name:<{width}}  {str(r.mode.value):<7}  {r.decode.name:<11}  {r.mixed.name}")
+        lines.append(f"{'':<{width}}  why: {r.why}")
+    return "\n".join(lines)

@@ -1,0 +1,147 @@
+"""An OPT-125m-shaped decoder whose decode step can be captured in a CUDA graph.
+
+A graph replays fixed kernels on fixed addresses, so the step must have static shapes and
+never wait on the CPU. Three choices make that true here, the same three vLLM makes:
+- the KV cache is preallocated once (`[layers, max_batch, max_seq_len, heads, head_dim]`) and
+  a step writes its new key/value *by index* (`index_put_` at the row's position), never by
+  growing a tensor;
+- the position is a device tensor, so the attention mask is computed on the GPU; attention
+  always spans the whole cache and the mask hides the slots not written yet;
+- the next token is a greedy `argmax` on the GPU; nothing calls `.item()` or `.tolist()`.
+
+The weights are random fp16 (the speed of a step does not depend on their values). The shape
+is OPT-125m's: 12 pre-LayerNorm layers, hidden 768, 12 heads, FFN 3072 with ReLU, learned
+positions offset by 2, vocab 50272, LM head tied to the embedding.
+upstream: vllm/model_executor/models/opt.py:298 (OPTModel, 0.22.1); the static-buffer
+discipline is what vllm/compilation/cuda_graph.py:233 (CUDAGraphWrapper.__call__) relies on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+OPT_POSITION_OFFSET = 2  # OPT's learned position table starts at index 2 (a fairseq legacy)
+
+
+@dataclass(frozen=True)
+class DecoderConfig:
+    """The decoder's shape; the defaults are OPT-125m's."""
+
+    num_layers: int = 12
+    hidden: int = 768
+    heads: int = 12
+    ffn: int = 3072
+    vocab: int = 50272
+    max_positions: int = 2048
+
+    def __post_init__(self) -> None:
+        for name in ("num_layers", "hidden", "heads", "ffn", "vocab", "max_positions"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if self.hidden % self.heads:
+            raise ValueError(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads})")
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden // self.heads
+
+
+class OptShapedDecoder(nn.Module):
+    """OPT-125m's decode step with a static KV cache: `step(tokens, positions) -> next tokens`.
+
+    Row i of a batch owns row i of the cache. `tokens` and `positions` are int64 device tensors
+    of shape [batch]; the step writes each row's key and value at its position, attends over
+    the whole cache with a mask `slot <= position`, and returns the greedy next token of every
+    row (int64, [batch]). Rows never interact, so a padded row changes nothing in the others.
+    """
+
+    def __init__(
+        self,
+        config: DecoderConfig | None = None,
+        *,
+        max_batch: int = 256,
+        max_seq_len: int = 256,
+        device: str | torch.device = "cuda",
+        dtype: torch.dtype = torch.float16,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.config = config = config or DecoderConfig()
+        for name, value in (("max_batch", max_batch), ("max_seq_len", max_seq_len)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if max_seq_len > config.max_positions:
+            raise ValueError(f"max_seq_len ({max_seq_len}) must be <= max_positions ({config.max_positions})")
+        self.max_batch, self.max_seq_len = max_batch, max_seq_len
+        gen = torch.Generator(device="cpu").manual_seed(seed)
+
+        def normal(*shape: int) -> nn.Parameter:
+            w = torch.randn(*shape, generator=gen) * 0.02
+            return nn.Parameter(w.to(device=device, dtype=dtype), requires_grad=False)
+
+        def const(value: float, *shape: int) -> nn.Parameter:
+            return nn.Parameter(torch.full(shape, value, device=device, dtype=dtype), requires_grad=False)
+
+        h, f, L = config.hidden, config.ffn, config.num_layers
+        self.embed = normal(config.vocab, h)  # also the LM head (tied, as in OPT)
+        self.pos_embed = normal(config.max_positions + OPT_POSITION_OFFSET, h)
+        # Per-layer weights stacked on dim 0, so the step indexes them by layer number.
+        self.ln1_w, self.ln1_b = const(1.0, L, h), const(0.0, L, h)
+        self.qkv_w, self.qkv_b = normal(L, 3 * h, h), normal(L, 3 * h)
+        self.out_w, self.out_b = normal(L, h, h), normal(L, h)
+        self.ln2_w, self.ln2_b = const(1.0, L, h), const(0.0, L, h)
+        self.fc1_w, self.fc1_b = normal(L, f, h), normal(L, f)
+        self.fc2_w, self.fc2_b = normal(L, h, f), normal(L, h)
+        self.final_ln_w, self.final_ln_b = const(1.0, h), const(0.0, h)
+
+        cache_shape = (L, max_batch, max_seq_len, config.heads, config.head_dim)
+        self.register_buffer("k_cache", torch.zeros(cache_shape, device=device, dtype=dtype), persistent=False)
+        self.register_buffer("v_cache", torch.zeros(cache_shape, device=device, dtype=dtype), persistent=False)
+        # Index helpers, allocated once so the step allocates nothing it must keep.
+        self.register_buffer("rows", torch.arange(max_batch, device=device), persistent=False)
+        self.register_buffer("slots", torch.arange(max_seq_len, device=device), persistent=False)
+
+    def weight_bytes(self) -> int:
+        """Bytes of weights one decode step must read at least once (the HBM floor's numerator)."""
+        return sum(p.numel() * p.element_size() for p in self.parameters())
+
+    def reset_cache(self) -> None:
+        self.k_cache.zero_()
+        self.v_cache.zero_()
+
+    def forward(self, tokens: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+        return self.step(tokens, positions)
+
+    def step(self, tokens: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+        """One decode step for `len(tokens)` rows: write the cache, attend, return argmax tokens."""
+        cfg = self.config
+        batch = tokens.shape[0]
+        rows = self.rows[:batch]
+        # [batch, 1, 1, slots]: True where a slot holds a token this row may attend to.
+        mask = (self.slots[None, :] <= positions[:, None])[:, None, None, :]
+        x = F.embedding(tokens, self.embed) + F.embedding(positions + OPT_POSITION_OFFSET, self.pos_embed)
+        for i in range(cfg.num_layers):
+            residual = x
+            x = F.layer_norm(x, (cfg.hidden,), self.ln1_w[i], self.ln1_b[i])
+            q, k, v = F.linear(x, self.qkv_w[i], self.qkv_b[i]).split(cfg.hidden, dim=-1)
+            k_cache, v_cache = self.k_cache[i], self.v_cache[i]
+            k_cache.index_put_((rows, positions), k.view(batch, cfg.heads, cfg.head_dim))
+            v_cache.index_put_((rows, positions), v.view(batch, cfg.heads, cfg.head_dim))
+            attn = F.scaled_dot_product_attention(
+                q.view(batch, cfg.heads, 1, cfg.head_dim),
+                k_cache[:batch].transpose(1, 2),  # [batch, heads, slots, head_dim]
+                v_cache[:batch].transpose(1, 2),
+                attn_mask=mask,
+            )
+            x = residual + F.linear(attn.view(batch, cfg.hidden), self.out_w[i], self.out_b[i])
+            residual = x
+            x = F.layer_norm(x, (cfg.hidden,), self.ln2_w[i], self.ln2_b[i])
+            x = F.linear(F.relu(F.linear(x, self.fc1_w[i], self.fc1_b[i])), self.fc2_w[i], self.fc2_b[i])
+            x = residual + x
+        x = F.layer_norm(x, (cfg.hidden,), self.final_ln_w, self.final_ln_b)
+        return F.linear(x, self.embed).argmax(dim=-1)

@@ -1,0 +1,17 @@
+"""Reports the steady-state ratio n at every k, leaving the capture out of the graph's total."""
+
+from mini_vllm.launch_cost import *
+from mini_vllm.launch_cost import _check_int
+
+CAUGHT_BY = [
+    "test_per_call_ratio_is_eager_total_over_graph_total",
+    "test_per_call_ratio_rises_strictly_and_stays_below_n",
+]
+
+
+def per_call_ratio(num_ops, k, capture_cost_ops=None):
+    num_ops = _check_int(num_ops, "num_ops", 1)
+    k = _check_int(k, "k", 1)
+    if capture_cost_ops is not None:
+        _check_int(capture_cost_ops, "capture_cost_ops", 1)
+    return (k * num_ops) / k

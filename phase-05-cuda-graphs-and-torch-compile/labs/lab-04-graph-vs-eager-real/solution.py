@@ -1,0 +1,29 @@
+"""Lab 04 reference: the analysis lives in mini_vllm/bench_analysis.py, the runner in
+mini_vllm/gpu/graph_runner.py.
+
+One implementation, exposed here under the lab's API so the tests grade it like any other file.
+"""
+
+from mini_vllm.bench_analysis import (
+    PredictionRow,
+    SpeedupRow,
+    Spread,
+    Verdict,
+    claims_verdict,
+    prediction_error,
+    speedup_table,
+    spread,
+)
+from mini_vllm.gpu.graph_runner import CudaGraphRunner
+
+__all__ = [
+    "CudaGraphRunner",
+    "PredictionRow",
+    "SpeedupRow",
+    "Spread",
+    "Verdict",
+    "claims_verdict",
+    "prediction_error",
+    "speedup_table",
+    "spread",
+]

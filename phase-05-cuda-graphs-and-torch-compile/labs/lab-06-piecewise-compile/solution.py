@@ -1,0 +1,26 @@
+"""Lab 06 reference: the piecewise compile backend lives in mini_vllm/compilation/.
+
+One implementation, exposed here under the lab's API so the tests grade it like any other file.
+"""
+
+from mini_vllm.compilation import (
+    DEFAULT_SPLITTING_OPS,
+    PiecewiseBackend,
+    SplitItem,
+    cache_key,
+    count_ops,
+    launch_accounting,
+    should_split,
+    split_graph,
+)
+
+__all__ = [
+    "DEFAULT_SPLITTING_OPS",
+    "PiecewiseBackend",
+    "SplitItem",
+    "cache_key",
+    "count_ops",
+    "launch_accounting",
+    "should_split",
+    "split_graph",
+]

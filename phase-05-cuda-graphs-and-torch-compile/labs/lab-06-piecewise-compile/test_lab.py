@@ -1,0 +1,452 @@
+"""Lab 06 spec: split at attention like vLLM, compile the pieces, cache them across processes.
+
+Oracles are computed here: op counts by walking the FX graph in this file, piece layouts from
+the runs of a pattern string, launch counts by lab-01's arithmetic, eager outputs by running
+the model uncompiled. torch is imported inside the helpers, so collecting this file never
+needs it; every test carries the `torch` marker (skipped without torch, a failure under
+LAB_REQUIRE_TORCH=1). The implementation under test arrives through the `lab` fixture.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import itertools
+import json
+import operator
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.torch
+
+ATTENTION = "minivllm::attention"
+HIDDEN, TOKENS, HEADS = 32, 6, 4
+
+
+# --- helpers: the oracles and the graphs they are checked on ----------------------------------
+
+
+def is_op(node) -> bool:
+    return node.op in ("call_function", "call_method")
+
+
+def ops_in(gm) -> int:
+    return sum(is_op(n) for n in gm.graph.nodes)
+
+
+def is_attention(node) -> bool:
+    """Our own matcher, independent of the lab's should_split."""
+    import torch
+
+    target = node.target
+    if node.op != "call_function" or not isinstance(target, (torch._ops.OpOverloadPacket, torch._ops.OpOverload)):
+        return False
+    packet = target if isinstance(target, torch._ops.OpOverloadPacket) else target.overloadpacket
+    return packet._qualified_op_name == ATTENTION
+
+
+def attention_calls(gm) -> int:
+    return sum(is_attention(n) for n in gm.graph.nodes)
+
+
+def op_sequence(gm) -> list[str]:
+    return [f"{n.op}:{getattr(n.target, '__name__', n.target)}" for n in gm.graph.nodes if is_op(n)]
+
+
+@functools.cache
+def _trace(layers: int, hidden: int) -> tuple:
+    """The FX graph Dynamo hands a backend for tiny_decoder(layers, hidden), and its inputs."""
+    import torch
+
+    from mini_vllm.compilation.decoder import tiny_decoder
+
+    captured = []
+
+    def capture(gm, example_inputs):
+        captured.append((gm, list(example_inputs)))
+        return gm.forward
+
+    torch._dynamo.reset()
+    with torch.no_grad():
+        torch.compile(tiny_decoder(layers, hidden), backend=capture, fullgraph=True, dynamic=False)(
+            torch.randn(TOKENS, hidden))
+    return captured[0]
+
+
+def decoder_graph(layers: int, hidden: int = HIDDEN) -> tuple:
+    """A private copy of the traced graph (a wrong implementation may edit what it is given)."""
+    gm, example_inputs = _trace(layers, hidden)
+    return copy.deepcopy(gm), example_inputs
+
+
+def pattern_graph(pattern: str):
+    """'CCAAC' -> a graph of tanh (C) and minivllm::attention (A) calls, in that order."""
+    import torch
+
+    import mini_vllm.compilation.decoder  # noqa: F401  (registers minivllm::attention)
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    for c in pattern:
+        if c == "A":
+            x = graph.call_function(torch.ops.minivllm.attention.default, (x, x, x, 2))
+        else:
+            x = graph.call_function(torch.tanh, (x,))
+    graph.output((x,))
+    return torch.fx.GraphModule(torch.nn.Module(), graph)
+
+
+def run_graph(fn, example_inputs):
+    import torch
+
+    with torch.no_grad():
+        return fn(*example_inputs)
+
+
+# --- count_ops ---------------------------------------------------------------------------------
+
+
+def hand_graph():
+    """placeholder, call_module, call_method, get_attr, 2 x call_function, call_method, output."""
+    import torch
+
+    class Hand(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(4, 4)
+            self.scale = torch.nn.Parameter(torch.ones(4))
+
+        def forward(self, x):
+            y = self.lin(x).relu() * self.scale
+            return torch.tanh(y).sum(-1)
+
+    return torch.fx.symbolic_trace(Hand())
+
+
+def test_count_ops_counts_function_and_method_calls(lab):
+    gm = hand_graph()
+    kinds = [n.op for n in gm.graph.nodes]
+    assert lab.count_ops(gm) == 4, (
+        f"nodes are {kinds}: 2 call_function (mul, tanh) + 2 call_method (relu, sum) = 4 ops; "
+        f"got {lab.count_ops(gm)}. Placeholders, get_attr, call_module and output are not ops."
+    )
+
+
+@pytest.mark.parametrize("layers", [1, 3])
+def test_count_ops_on_the_decoder(lab, layers):
+    gm, _ = decoder_graph(layers)
+    assert lab.count_ops(gm) == ops_in(gm), (
+        f"{layers}-layer decoder: {ops_in(gm)} call_function + call_method nodes, got {lab.count_ops(gm)}"
+    )
+
+
+# --- should_split -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["packet", "overload"])
+def test_should_split_matches_the_attention_op(lab, form):
+    import torch
+
+    import mini_vllm.compilation.decoder  # noqa: F401
+
+    op = torch.ops.minivllm.attention
+    target = op if form == "packet" else op.default
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    node = graph.call_function(target, (x, x, x, 2))
+    assert lab.should_split(node, [ATTENTION]), (
+        f"a call_function on {target!r} (an OpOverload{'Packet' if form == 'packet' else ''}) "
+        f"must match splitting op {ATTENTION!r}: Dynamo graphs hold packets, aten graphs overloads"
+    )
+
+
+def _decoys():
+    import torch
+
+    def attention(x):  # a Python function that merely has the name
+        return x
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("attention")
+    return {
+        "aten::scaled_dot_product_attention": graph.call_function(
+            torch.ops.aten.scaled_dot_product_attention.default, (x, x, x)),
+        "python function named attention": graph.call_function(attention, (x,)),
+        "call_method named attention": graph.call_method("attention", (x,)),
+        "placeholder named attention": x,
+        "torch.tanh": graph.call_function(torch.tanh, (x,)),
+    }
+
+
+@pytest.mark.parametrize("decoy", ["aten::scaled_dot_product_attention", "python function named attention",
+                                   "call_method named attention", "placeholder named attention", "torch.tanh"])
+def test_should_split_ignores_other_nodes(lab, decoy):
+    node = _decoys()[decoy]
+    assert not lab.should_split(node, [ATTENTION]), (
+        f"{decoy} is not {ATTENTION}: only a call_function on that registered op splits "
+        "(compare qualified op names exactly, not substrings of a name)"
+    )
+
+
+# --- split_graph --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_n_layers_give_n_plus_1_compiled_pieces(lab, layers):
+    gm, _ = decoder_graph(layers)
+    _, items = lab.split_graph(gm, [ATTENTION])
+    compiled = [i for i in items if not i.is_splitting_graph]
+    islands = [i for i in items if i.is_splitting_graph]
+    assert (len(compiled), len(islands)) == (layers + 1, layers), (
+        f"{layers} attention layers: expected {layers + 1} compiled pieces around {layers} eager "
+        f"attention islands, got {len(compiled)} and {len(islands)} (OPT-125m: 12 layers, 13 pieces)"
+    )
+
+
+@pytest.mark.parametrize("layers", [2, 3])
+def test_each_attention_call_is_alone_in_its_piece(lab, layers):
+    gm, _ = decoder_graph(layers)
+    _, items = lab.split_graph(gm, [ATTENTION])
+    for item in items:
+        calls = attention_calls(item.graph)
+        if item.is_splitting_graph:
+            assert calls == 1 and ops_in(item.graph) == 1, (
+                f"{item.submod_name} is a splitting piece with {ops_in(item.graph)} ops, {calls} of "
+                "them attention: it must hold the attention call and nothing else"
+            )
+        else:
+            assert calls == 0, f"compiled piece {item.submod_name} holds {calls} attention call(s)"
+
+
+@pytest.mark.parametrize("layers", [1, 3])
+def test_piece_op_counts_sum_to_the_whole_graph(lab, layers):
+    gm, _ = decoder_graph(layers)
+    _, items = lab.split_graph(gm, [ATTENTION])
+    per_piece = [ops_in(i.graph) for i in items]
+    assert sum(per_piece) == ops_in(gm), (
+        f"the pieces hold {per_piece} ops, sum {sum(per_piece)}; the graph has {ops_in(gm)}: "
+        "splitting must neither lose nor duplicate an op"
+    )
+
+
+def test_pieces_keep_graph_order(lab):
+    gm, _ = decoder_graph(5)
+    split_gm, items = lab.split_graph(gm, [ATTENTION])
+    ids = [i.graph_id for i in items]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids), (
+        f"items must come in graph order (by integer id); got ids {ids}. "
+        "Sorting by name puts submod_10 before submod_2."
+    )
+    pieces_in_order = list(itertools.chain.from_iterable(op_sequence(i.graph) for i in items))
+    assert pieces_in_order == op_sequence(gm), "reading the pieces in order must replay the graph's ops in order"
+    called = [n.target for n in split_gm.graph.nodes if n.op == "call_module"]
+    assert called == [i.submod_name for i in items], f"the split graph calls {called}: not the items' order"
+
+
+def test_split_graph_computes_what_the_graph_computes(lab):
+    import torch
+
+    gm, example_inputs = decoder_graph(2)
+    split_gm, _ = lab.split_graph(gm, [ATTENTION])
+    want, got = run_graph(gm, example_inputs), run_graph(split_gm, example_inputs)
+    assert all(torch.allclose(w, g) for w, g in zip(want, got, strict=True)), "split graph output differs"
+
+
+def expected_layout(pattern: str) -> list[tuple[bool, int]]:
+    """(is_splitting_graph, ops) per piece: one piece per run of equal letters."""
+    return [(c == "A", len(list(run))) for c, run in itertools.groupby(pattern)]
+
+
+@pytest.mark.parametrize("pattern", ["CACC", "CCACCACC", "ACC", "CCA", "ACACA", "CCC"])
+def test_split_layout_follows_the_graph(lab, pattern):
+    _, items = lab.split_graph(pattern_graph(pattern), [ATTENTION])
+    got = [(i.is_splitting_graph, ops_in(i.graph)) for i in items]
+    assert got == expected_layout(pattern), (
+        f"{pattern}: expected pieces (is_splitting, ops) {expected_layout(pattern)}, got {got}"
+    )
+
+
+@pytest.mark.parametrize("pattern", ["CAAC", "CCAAACC", "AAC", "CAACAAC"])
+def test_back_to_back_splitting_ops_share_one_piece(lab, pattern):
+    _, items = lab.split_graph(pattern_graph(pattern), [ATTENTION])
+    got = [(i.is_splitting_graph, ops_in(i.graph)) for i in items]
+    assert got == expected_layout(pattern), (
+        f"{pattern}: consecutive splitting ops form one eager island (upstream: kv-cache update + "
+        f"attention); expected {expected_layout(pattern)}, got {got}"
+    )
+
+
+# --- the backend --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("compiler", ["eager", "aot_eager"])
+def test_compiled_decoder_matches_eager(lab, compiler):
+    import torch
+
+    from mini_vllm.compilation.decoder import tiny_decoder
+
+    model = tiny_decoder(2)
+    torch._dynamo.reset()
+    compiled = torch.compile(model, backend=lab.PiecewiseBackend(compiler=compiler), fullgraph=True, dynamic=False)
+    for seed in range(2):
+        x = torch.randn(TOKENS, HIDDEN, generator=torch.Generator().manual_seed(seed))
+        with torch.no_grad():
+            want, got = model(x), compiled(x)
+        assert torch.allclose(got, want, atol=1e-5), (
+            f"call {seed}: compiled ({compiler}) output differs from eager by "
+            f"{(got - want).abs().max():.2e}"
+        )
+
+
+@pytest.mark.parametrize("layers", [1, 3])
+def test_backend_reports_ops_and_pieces(lab, layers):
+    gm, example_inputs = decoder_graph(layers)
+    want = ops_in(gm)
+    backend = lab.PiecewiseBackend()
+    backend(gm, example_inputs)
+    assert backend.num_ops == want, f"num_ops: expected {want} FX ops, got {backend.num_ops}"
+    assert len(backend.items) == 2 * layers + 1, (
+        f"{layers} layers: {layers + 1} compiled pieces + {layers} islands expected, got {len(backend.items)}"
+    )
+
+
+@pytest.mark.parametrize("layers", [1, 3])
+def test_only_non_attention_pieces_are_compiled(lab, layers):
+    gm, example_inputs = decoder_graph(layers)
+    seen = []
+
+    def spy(piece, piece_inputs):
+        seen.append((attention_calls(piece), len(piece_inputs),
+                     sum(n.op == "placeholder" for n in piece.graph.nodes)))
+        return piece
+
+    out = lab.PiecewiseBackend(compiler=spy)(gm, example_inputs)
+    assert len(seen) == layers + 1, f"the compiler must see the {layers + 1} compiled pieces once each, saw {len(seen)}"
+    assert all(calls == 0 for calls, _, _ in seen), (
+        "the compiler was handed a piece holding attention: attention islands run eagerly, uncompiled"
+    )
+    assert all(given == wanted for _, given, wanted in seen), (
+        f"each piece must be compiled with one example input per placeholder: (attention, given, wanted) {seen}"
+    )
+    run_graph(out, example_inputs)
+
+
+@pytest.mark.parametrize("name", ["minivllm::atention", "attention", "nosuchns::attention",
+                                  "minivllm::attention.nosuchoverload"])
+def test_unknown_splitting_op_is_a_value_error(lab, name):
+    import mini_vllm.compilation.decoder  # noqa: F401
+
+    with pytest.raises(ValueError, match="splitting_ops"):
+        lab.PiecewiseBackend(splitting_ops=[name])
+
+
+def test_graph_without_attention_is_a_value_error(lab):
+    import torch
+
+    gm = pattern_graph("CCC")
+    with pytest.raises(ValueError, match="splitting op"):
+        lab.PiecewiseBackend()(gm, [torch.randn(4, 8)])
+
+
+def test_unknown_compiler_is_a_value_error(lab):
+    with pytest.raises(ValueError, match="compiler"):
+        lab.PiecewiseBackend(compiler="tensorrt")
+
+
+# --- the compile cache --------------------------------------------------------------------------
+
+FRESH_PROCESS = """
+import importlib.util, json, sys
+import torch
+spec = importlib.util.spec_from_file_location("impl_under_test", sys.argv[1])
+lab = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lab)
+from mini_vllm.compilation.decoder import tiny_decoder
+backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[2])
+with torch.no_grad():
+    torch.compile(tiny_decoder(2, {hidden}), backend=backend, fullgraph=True, dynamic=False)(
+        torch.randn({tokens}, {hidden}))
+print(json.dumps(dict(hits=backend.hits, misses=backend.misses, seconds_saved=backend.seconds_saved)))
+""".format(hidden=HIDDEN, tokens=TOKENS)
+
+
+def test_cache_hits_in_a_fresh_process(lab, tmp_path):
+    gm, example_inputs = decoder_graph(2)
+    first = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    first(gm, example_inputs)
+    assert (first.hits, first.misses) == (0, 3), (
+        f"an empty cache: 3 compiled pieces, all misses; got hits={first.hits}, misses={first.misses}"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "random"}
+    proc = subprocess.run([sys.executable, "-c", FRESH_PROCESS, lab.__file__, str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, f"the fresh process failed:\n{proc.stderr[-3000:]}"
+    second = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert (second["hits"], second["misses"]) == (3, 0), (
+        f"a fresh process compiling the same model must find all 3 pieces on disk; got {second}. "
+        "Is the key stable across processes (sha256, not Python's salted hash())?"
+    )
+    assert second["seconds_saved"] == pytest.approx(first.compile_seconds, rel=1e-6), (
+        f"seconds_saved must be what the hits cost to compile the first time "
+        f"({first.compile_seconds:.6f} s); got {second['seconds_saved']}"
+    )
+
+
+@pytest.mark.parametrize("change", [{"compiler": "aot_eager"},
+                                    {"splitting_ops": [ATTENTION, "aten::scaled_dot_product_attention"]}],
+                         ids=["compiler", "splitting_ops"])
+def test_cache_misses_when_config_changes(lab, tmp_path, change):
+    gm, example_inputs = decoder_graph(2)
+    for run in range(2):
+        same = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+        same(copy.deepcopy(gm), example_inputs)
+    assert (same.hits, same.misses) == (3, 0), f"control: the same config must hit; got {same.hits}, {same.misses}"
+    changed = lab.PiecewiseBackend(**{"compiler": "eager", **change}, cache_dir=tmp_path)
+    changed(gm, example_inputs)
+    assert (changed.hits, changed.misses) == (0, 3), (
+        f"the config changed ({change}) while the pieces did not: the key must cover the config, "
+        f"so all 3 pieces miss; got hits={changed.hits}, misses={changed.misses}"
+    )
+
+
+@pytest.mark.parametrize("model", [(3, HIDDEN), (2, 2 * HIDDEN)], ids=["more-layers", "wider-same-code"])
+def test_cache_misses_when_model_changes(lab, tmp_path, model):
+    gm, example_inputs = decoder_graph(2)
+    lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)(gm, example_inputs)
+    layers, hidden = model
+    other, other_inputs = decoder_graph(layers, hidden)
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    backend(other, other_inputs)
+    assert (backend.hits, backend.misses) == (0, layers + 1), (
+        f"{layers} layers, hidden {hidden}: a different model must miss all {layers + 1} pieces; "
+        f"got hits={backend.hits}, misses={backend.misses}. A wider model traces to the same code "
+        "with other shapes: the key needs the input shapes too"
+    )
+
+
+# --- launch accounting --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layers, steps", [(2, 1), (2, 10), (5, 100)])
+def test_launch_accounting_matches_lab_01(lab, layers, steps):
+    gm, _ = decoder_graph(layers)
+    _, items = lab.split_graph(gm, [ATTENTION])
+    ops, pieces, attention = ops_in(gm), layers + 1, layers
+    want = {"eager": steps * ops, "piecewise": ops + (steps - 1) * (pieces + attention)}
+    got = lab.launch_accounting(items, steps)
+    assert got == want, (
+        f"{layers} layers ({ops} ops), {steps} steps: eager pays {ops}/step; piecewise pays one eager "
+        f"pass to capture, then {pieces} replays + {attention} live attention ops per step. "
+        f"Expected {want}, got {got}"
+    )
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.5])
+def test_launch_accounting_rejects_bad_steps(lab, steps):
+    gm, _ = decoder_graph(1)
+    _, items = lab.split_graph(gm, [ATTENTION])
+    with pytest.raises(ValueError, match="steps"):
+        lab.launch_accounting(items, steps)

@@ -1,0 +1,472 @@
+"""The docs cannot quietly rot: every citation, link and command they show is checked here.
+
+- Every vLLM citation (`vllm/<path>:<line>` or `:<start>-<end>`, and the short `<file>.py:<line>`
+  form for a file the registry knows) in a markdown file or a mini_vllm/lab docstring is listed
+  in `phase-05-cuda-graphs-and-torch-compile/citations.json`, the one registry of upstream lines.
+- The `vllm`-marked test checks each registry entry against an installed vLLM 0.22.1 source tree
+  (found with `importlib.util.find_spec`, which locates the package without importing it).
+- Every relative link in every markdown file resolves, anchors included.
+- Every `pytest` and `mini-vllm` command shown in a doc runs: pytest commands are collected
+  (`--collect-only`, all of them in one subprocess), `mini-vllm` commands run in-process (output
+  files redirected to a temporary folder; commands that need torch or matplotlib are parsed only).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PHASE = ROOT / "phase-05-cuda-graphs-and-torch-compile"
+REGISTRY = PHASE / "citations.json"
+PRUNE = {"__pycache__", "build", "dist", "node_modules", "venv", "results"}
+
+# --- walking the repository -------------------------------------------------------------------
+
+
+def _walk(suffix: str, under: Path = ROOT) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(under):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in PRUNE
+                             and not d.endswith(".egg-info"))
+        found += [Path(dirpath) / f for f in sorted(filenames) if f.endswith(suffix)]
+    return found
+
+
+@cache
+def markdown_files() -> tuple[Path, ...]:
+    return tuple(_walk(".md"))
+
+
+@cache
+def docstring_files() -> tuple[Path, ...]:
+    """Python files whose docstrings cite upstream: the engine and the labs (tests excluded)."""
+    files = _walk(".py", ROOT / "mini_vllm") + _walk(".py", PHASE)
+    return tuple(f for f in files if not f.name.startswith("test_"))
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+FENCE = re.compile(r"^ {0,3}(```+|~~~+)\s*([\w+-]*)")
+
+
+def split_fences(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, list[str]]]]:
+    """(prose lines with their numbers, fenced blocks as (first line, language, lines))."""
+    prose, blocks, fence, lang, body, start = [], [], None, "", [], 0
+    for no, line in enumerate(text.splitlines(), 1):
+        m = FENCE.match(line)
+        if fence is None and m:
+            fence, lang, body, start = m.group(1), m.group(2).lower(), [], no + 1
+        elif fence is not None and line.strip().startswith(fence[0] * len(fence)) and \
+                not line.strip().strip(fence[0]):
+            blocks.append((start, lang, body))
+            fence = None
+        elif fence is not None:
+            body.append(line)
+        else:
+            prose.append((no, line))
+    return prose, blocks
+
+
+# --- citations -------------------------------------------------------------------------------
+
+FULL_CITE = re.compile(r"(?<![\w.-])(vllm/[\w/.-]+?\.py):(\d+)(?:-(\d+))?(?![\w-])")
+SHORT_CITE = re.compile(r"(?<![\w/.-])([A-Za-z_]\w*\.py):(\d+)(?:-(\d+))?(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Cite:
+    where: str  # file:line in this repository
+    path: str  # vllm/... inside the 0.22.1 wheel
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}:{self.start}" + (f"-{self.end}" if self.end != self.start else "")
+
+
+def parse_cite(cite: str) -> tuple[str, int, int]:
+    m = FULL_CITE.fullmatch(cite)
+    assert m, f"registry cite {cite!r} is not of the form vllm/<path>.py:<line>[-<end>]"
+    start = int(m.group(2))
+    return m.group(1), start, int(m.group(3) or start)
+
+
+@cache
+def registry() -> dict[str, dict]:
+    data = json.loads(REGISTRY.read_text())
+    entries: dict[str, dict] = {}
+    for entry in data["entries"]:
+        assert entry["cite"] not in entries, f"{entry['cite']} is listed twice in {rel(REGISTRY)}"
+        entries[entry["cite"]] = entry
+    return entries
+
+
+@cache
+def registry_basenames() -> dict[str, set[str]]:
+    names: dict[str, set[str]] = defaultdict(set)
+    for cite in registry():
+        path = parse_cite(cite)[0]
+        names[path.rsplit("/", 1)[-1]].add(path)
+    return names
+
+
+def citations_in(path: Path) -> list[Cite]:
+    found = []
+    for no, line in enumerate(path.read_text().splitlines(), 1):
+        where = f"{rel(path)}:{no}"
+        for m in FULL_CITE.finditer(line):
+            start = int(m.group(2))
+            found.append(Cite(where, m.group(1), start, int(m.group(3) or start)))
+        for m in SHORT_CITE.finditer(line):
+            paths = registry_basenames().get(m.group(1), set())
+            start = int(m.group(2))
+            if len(paths) > 1:  # ambiguous: the key below names every candidate, so it fails
+                found.append(Cite(where, " or ".join(sorted(paths)), start, start))
+            elif paths:
+                found.append(Cite(where, next(iter(paths)), start, int(m.group(3) or start)))
+    return found
+
+
+def test_registry_is_well_formed():
+    problems = []
+    for cite, entry in registry().items():
+        path, start, end = parse_cite(cite)
+        if set(entry) - {"cite", "symbol", "text", "end_text"}:
+            problems.append(f"{cite}: unknown fields {sorted(set(entry) - {'cite', 'symbol', 'text', 'end_text'})}")
+        if not entry.get("symbol") or not entry.get("text", "").strip():
+            problems.append(f"{cite}: needs a non-empty symbol and text")
+        if end < start or (end == start and "-" in cite.rsplit(":", 1)[1]):
+            problems.append(f"{cite}: a range must end after it starts")
+        if "end_text" in entry and end == start:
+            problems.append(f"{cite}: end_text only makes sense for a range")
+    assert not problems, "citations.json is malformed:\n" + "\n".join(problems)
+
+
+def _uncited(files: tuple[Path, ...]) -> list[str]:
+    known = registry()
+    bad = []
+    for f in files:
+        for c in citations_in(f):
+            if c.key not in known:
+                same_file = sorted(k for k in known if parse_cite(k)[0] == c.path)
+                hint = (f"registered lines in that file: {', '.join(k.rsplit(':', 1)[1] for k in same_file)}"
+                        if same_file else "no line of that file is registered")
+                bad.append(f"{c.where}: {c.key} is not in citations.json ({hint})")
+    return bad
+
+
+def test_every_doc_citation_is_registered():
+    bad = _uncited(markdown_files())
+    assert not bad, (
+        "every vLLM citation in the docs must be listed in "
+        f"{rel(REGISTRY)} (check the line against vLLM 0.22.1, then add it):\n" + "\n".join(bad))
+
+
+def test_every_docstring_citation_is_registered():
+    bad = _uncited(docstring_files())
+    assert not bad, (
+        "every `upstream: vllm/...` citation in mini_vllm and the labs must be listed in "
+        f"{rel(REGISTRY)} (check the line against vLLM 0.22.1, then add it):\n" + "\n".join(bad))
+
+
+def test_the_docs_cite_vllm_at_all():
+    cited = {c.key for f in markdown_files() for c in citations_in(f)}
+    assert len(cited) >= 20, f"expected the docs to cite many upstream lines, found {len(cited)}"
+
+
+def _installed_vllm_root() -> Path:
+    spec = importlib.util.find_spec("vllm")  # finds the package without importing it
+    assert spec is not None and spec.submodule_search_locations, "vllm is not installed"
+    return Path(next(iter(spec.submodule_search_locations))).parent
+
+
+@pytest.mark.vllm
+def test_registry_matches_vllm_0_22_1_source():
+    root = _installed_vllm_root()
+    version_file = root / "vllm" / "_version.py"
+    version = re.search(r"__version__\s*=\s*version\s*=\s*['\"]([^'\"]+)", version_file.read_text())
+    assert version and version.group(1) == "0.22.1", (
+        f"the registry is for vLLM 0.22.1, but {version_file} says "
+        f"{version.group(1) if version else 'nothing'}")
+    problems = []
+    for cite, entry in registry().items():
+        path, start, end = parse_cite(cite)
+        source = root / path
+        if not source.is_file():
+            problems.append(f"{cite}: {path} does not exist in vLLM 0.22.1")
+            continue
+        lines = source.read_text().splitlines()
+        if end > len(lines):
+            problems.append(f"{cite}: {path} has only {len(lines)} lines")
+            continue
+        while start < end and not lines[start - 1].strip():  # blank edges of a range
+            start += 1
+        while end > start and not lines[end - 1].strip():
+            end -= 1
+        if entry["text"] not in lines[start - 1]:
+            problems.append(f"{cite} ({entry['symbol']}): line {start} is {lines[start - 1].strip()!r}, "
+                            f"expected it to contain {entry['text']!r}")
+        if "end_text" in entry and entry["end_text"] not in lines[end - 1]:
+            problems.append(f"{cite} ({entry['symbol']}): line {end} is {lines[end - 1].strip()!r}, "
+                            f"expected it to contain {entry['end_text']!r}")
+    assert not problems, f"citations.json disagrees with {root / 'vllm'}:\n" + "\n".join(problems)
+
+
+# --- links -----------------------------------------------------------------------------------
+
+INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+HTML_REF = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)=\"([^\"]+)\"", re.I)
+HTML_ANCHOR = re.compile(r"<a\b[^>]*?\b(?:id|name)=\"([^\"]+)\"", re.I)
+HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _blank_code(line: str) -> str:
+    return INLINE_CODE.sub(lambda m: "x" * len(m.group(0)), line)
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # links keep their text
+    text = re.sub(r"<[^>]+>", "", text).replace("`", "")
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+
+
+@cache
+def anchors(path: Path) -> frozenset[str]:
+    prose, _ = split_fences(path.read_text())
+    seen: dict[str, int] = {}
+    found = set()
+    for _, line in prose:
+        found.update(HTML_ANCHOR.findall(line))
+        if m := HEADING.match(line):
+            base = slug(m.group(2))
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            found.add(base if n == 0 else f"{base}-{n}")
+    return frozenset(found)
+
+
+def links_in(path: Path) -> list[tuple[int, str]]:
+    prose, _ = split_fences(path.read_text())
+    found = []
+    for no, line in prose:
+        line = _blank_code(line)
+        for pattern in (LINK, HTML_REF):
+            found += [(no, m.group(1)) for m in pattern.finditer(line)]
+        if m := REF_DEF.match(line):
+            found.append((no, m.group(1)))
+    return found
+
+
+def test_every_relative_link_resolves():
+    bad = []
+    for md in markdown_files():
+        for no, target in links_in(md):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):  # http:, https:, mailto:
+                continue
+            file_part, _, anchor = target.partition("#")
+            dest = md if not file_part else (
+                ROOT / file_part.lstrip("/") if file_part.startswith("/") else md.parent / file_part)
+            if not dest.exists():
+                bad.append(f"{rel(md)}:{no}: {target} -> no such file {dest.resolve()}")
+            elif anchor and dest.suffix == ".md" and anchor not in anchors(dest.resolve()):
+                bad.append(f"{rel(md)}:{no}: {target} -> no heading #{anchor} in {rel(dest.resolve())}")
+    assert not bad, "broken relative links:\n" + "\n".join(bad)
+
+
+def test_link_checker_sees_links():
+    found = sum(len(links_in(md)) for md in markdown_files())
+    assert found >= 20, f"expected the docs to hold many links, the checker found {found}"
+
+
+# --- commands --------------------------------------------------------------------------------
+
+SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh"}
+PLACEHOLDER = re.compile(r"<[^<>\s][^<>]*>|\.\.\.|…")
+ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+VERBOSITY = re.compile(r"-[qv]+|--(quiet|verbose|collect-only|co)")
+PYTEST_VALUE_OPTS = {"-m", "-k", "-p", "-c", "-o", "-W", "--tb", "--durations", "--deselect",
+                     "--ignore", "--maxfail", "--rootdir", "--basetemp", "--import-mode"}
+
+
+@dataclass(frozen=True)
+class Command:
+    where: str
+    env: tuple[tuple[str, str], ...]
+    tool: str  # "pytest" or "mini-vllm"
+    args: tuple[str, ...]
+    named_only: bool = False  # an inline `mini-vllm ladder` in prose names a command, not a run
+
+
+def _commands_from(text: str, where: str, inline: bool = False) -> list[Command]:
+    """The pytest / mini-vllm invocations in one shell snippet (placeholders are skipped)."""
+    if PLACEHOLDER.search(text):
+        return []
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        tokens = list(lexer)
+    except ValueError:
+        return []
+    found, segment = [], []
+    for token in [*tokens, ";"]:
+        if token and set(token) <= set(";&|"):
+            env = []
+            while segment and ENV.match(segment[0]):
+                name, _, value = segment.pop(0).partition("=")
+                env.append((name, value))
+            named_only = inline and not env and not any(t.startswith("-") for t in segment)
+            if segment[:1] == ["pytest"]:
+                found.append(Command(where, tuple(env), "pytest", tuple(segment[1:]), named_only))
+            elif segment[:3] in (["python", "-m", "pytest"], ["python3", "-m", "pytest"]):
+                found.append(Command(where, tuple(env), "pytest", tuple(segment[3:]), named_only))
+            elif segment[:1] == ["mini-vllm"]:
+                found.append(Command(where, tuple(env), "mini-vllm", tuple(segment[1:]), named_only))
+            segment = []
+        else:
+            segment.append(token)
+    return found
+
+
+@cache
+def doc_commands() -> tuple[Command, ...]:
+    found = []
+    for md in markdown_files():
+        prose, blocks = split_fences(md.read_text())
+        for start, lang, body in blocks:
+            if lang not in SHELL_LANGS:
+                continue
+            joined, first = "", start
+            for offset, line in enumerate(body):
+                if not joined:
+                    first = start + offset
+                line = re.sub(r"^\s*\$\s+", "", line)
+                if line.rstrip().endswith("\\"):
+                    joined += line.rstrip()[:-1] + " "
+                    continue
+                found += _commands_from(joined + line, f"{rel(md)}:{first}")
+                joined = ""
+        for no, line in prose:
+            for m in INLINE_CODE.finditer(line):
+                found += _commands_from(m.group(2), f"{rel(md)}:{no}", inline=True)
+    return tuple(found)
+
+
+def _pytest_parts(cmd: Command) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """(paths, plain flags, (option, value) pairs for options that take a value)."""
+    paths, flags, valued, args = [], [], [], list(cmd.args)
+    while args:
+        arg = args.pop(0)
+        if arg in PYTEST_VALUE_OPTS:
+            valued.append((arg, args.pop(0) if args else ""))
+        elif arg.startswith("-"):
+            flags.append(arg)
+        else:
+            paths.append(arg)
+    return paths, flags, valued
+
+
+@cache
+def _root_conftest():
+    spec = importlib.util.spec_from_file_location("_docs_root_conftest", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_show_pytest_and_mini_vllm_commands():
+    tools = {c.tool for c in doc_commands()}
+    assert tools == {"pytest", "mini-vllm"}, f"expected both kinds of command in the docs, got {tools}"
+
+
+def test_every_pytest_command_in_the_docs_collects(request, monkeypatch):
+    commands = [c for c in doc_commands() if c.tool == "pytest"]
+    markers = {line.split(":")[0].split("(")[0].strip() for line in request.config.getini("markers")}
+    markers |= {"skip", "skipif", "xfail", "parametrize", "usefixtures", "filterwarnings"}
+    monkeypatch.chdir(ROOT)
+    problems, all_paths, all_flags = [], [], []
+    for cmd in commands:
+        paths, flags, valued = _pytest_parts(cmd)
+        for name, value in cmd.env:
+            if name == "LAB_IMPL" and not value.startswith(("~", "/")):
+                try:
+                    _root_conftest().lab_impl_choice(value)
+                except pytest.UsageError as err:
+                    problems.append(f"{cmd.where}: {err}")
+        for option, value in valued:
+            if option == "-m":
+                unknown = set(re.findall(r"[A-Za-z_]\w*", value)) - {"and", "or", "not"} - markers
+                if unknown:
+                    problems.append(f"{cmd.where}: -m {value!r} names unregistered markers {sorted(unknown)}")
+        all_paths += paths or [str(p) for p in request.config.getini("testpaths")]
+        all_flags += [f for f in flags if not VERBOSITY.fullmatch(f)]
+    assert not problems, "\n".join(problems)
+    for p in all_paths:
+        assert (ROOT / p.split("::")[0]).exists(), f"a doc runs pytest on {p}, which does not exist"
+    env = {k: v for k, v in os.environ.items() if k not in ("LAB_IMPL", "LAB_RESULTS_JSON")}
+    unique = list(dict.fromkeys(all_paths))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", *dict.fromkeys(all_flags), *unique],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, (
+        f"collecting the docs' pytest commands failed (rc {run.returncode}):\n"
+        f"{run.stdout[-3000:]}\n{run.stderr[-2000:]}")
+    ids = [line for line in run.stdout.splitlines() if "::" in line]
+    for p in unique:
+        stem = p.rstrip("/")
+        assert any(i == stem or i.startswith((stem + "::", stem + "/")) for i in ids), (
+            f"a doc runs pytest on {p}, which collects no test")
+
+
+# Checked by parsing their flags only: subcommands that need torch (and a GPU), and commands that
+# write a file (charts: matplotlib makes them slow). Everything else runs for real.
+NEEDS = {"bench", "compile", "piecewise"}
+OUTPUT_OPTS = ("--out", "--output", "--json", "--png", "--results")
+
+
+@pytest.mark.parametrize("cmd", [c for c in doc_commands() if c.tool == "mini-vllm"],
+                         ids=lambda c: f"{c.where} mini-vllm {' '.join(c.args)}")
+def test_every_mini_vllm_command_in_the_docs_runs(cmd, tmp_path, capsys, monkeypatch):
+    from mini_vllm.cli import build_parser, main
+
+    if cmd.named_only:  # prose naming a subcommand: it must exist
+        choices = next(a.choices for a in build_parser()._actions if a.dest == "command")
+        sub = cmd.args[0] if cmd.args else None
+        assert sub is None or sub in choices, (
+            f"{cmd.where}: the docs name `mini-vllm {sub}`, but the subcommands are {sorted(choices)}")
+        return
+    args = list(cmd.args)
+    writes_file = False
+    for i, arg in enumerate(args[:-1]):
+        if arg in OUTPUT_OPTS:
+            writes_file = True
+    monkeypatch.chdir(tmp_path)  # anything a command writes lands in a temporary folder
+    sub = next((a for a in args if not a.startswith("-")), None)
+    parse_only = sub in NEEDS or writes_file
+    try:
+        if parse_only:
+            build_parser().parse_args(args)
+            return
+        rc = main(args)
+    except SystemExit as exit_:
+        rc = exit_.code or 0
+    out = capsys.readouterr()
+    assert rc == 0, f"{cmd.where}: `mini-vllm {' '.join(cmd.args)}` exited {rc}:\n{out.err[-2000:]}"
