@@ -46,8 +46,12 @@ def test_an_off_stride_token_budget_is_the_top_rung(capsys):
 
 
 def test_describe_ladder_folds_stride_runs():
-    assert describe_ladder([1, 2, 4, 8, 16, 24, 32, 40, 48, 64, 80]) == "1, 2, 4, 8..48 step 8, 64, 80"
-    assert describe_ladder([1, 2, 4, 8, 16, 24, 32, 48, 64, 80]) == "1, 2, 4, 8..32 step 8, 48..80 step 16"
+    # a size between two runs starts the later one: 256 opens the stride-16 run, as in vLLM
+    assert describe_ladder([1, 2, 4, *range(8, 256, 8), *range(256, 513, 16)]) == (
+        "1, 2, 4, 8..248 step 8, 256..512 step 16")
+    assert describe_ladder([1, 2, 4, 8, 16, 24, 32, 48, 64, 80]) == "1, 2, 4, 8..24 step 8, 32..80 step 16"
+    assert describe_ladder([1, 2, 4, 8, 16, 24, 25]) == "1, 2, 4, 8..24 step 8, 25"
+    assert describe_ladder([1, 2, 3]) == "1..3 step 1"
     assert describe_ladder([1]) == "1"
 
 

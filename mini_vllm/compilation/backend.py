@@ -4,8 +4,9 @@
 traced. It counts the graph's ops, splits it at the splitting ops, compiles every piece except
 the splitting ones (attention runs eagerly, the layout piecewise CUDA graphs capture), and
 keeps the compiled pieces on disk so the next process start loads them instead of compiling.
-upstream: vllm/compilation/backends.py:1015- (VllmBackend.__call__), 682-776
-(PiecewiseCompileInterpreter), 1194-1198 (only non-splitting pieces compile), 0.22.1.
+upstream: VllmBackend.__call__ in vllm/compilation/backends.py, which splits the Dynamo graph
+at vllm/compilation/backends.py:1171 and compiles only the non-splitting pieces at
+vllm/compilation/backends.py:1194-1198 (0.22.1).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class PiecewiseBackend:
         self.compile_seconds = self.seconds_saved = 0.0
 
     def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
+        """Compile the graph Dynamo traced: the split graph, with compiled pieces installed."""
         if self.splitting_ops and not any(should_split(n, self.splitting_ops) for n in gm.graph.nodes):
             raise ValueError(
                 f"no splitting op found in the graph: splitting_ops={list(self.splitting_ops)} "

@@ -5,8 +5,9 @@ and loads each piece's artifact instead of compiling it: that is the whole resta
 Everything that could change the compiled code has to be in the hash, or a stale artifact is
 loaded: the graph's code, the shapes and dtypes it was traced for, the backend config, and the
 library versions. Python's built-in hash() is salted per process, so the key is a sha256.
-upstream: vllm/compilation/backends.py:1032-1093 (hash factors, hash_key at 1061, the
-directory at 1062-1072) and 163-221 (the index file), 0.22.1.
+upstream: vllm/compilation/backends.py:1058-1065 (the factors, their hash, the directory) and
+vllm/compilation/backends.py:1072 (the per-rank subdirectory), 0.22.1; upstream's index file is
+`vllm_compile_cache.py`, written by CompilerManager in the same file.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def cache_key(gm: torch.fx.GraphModule, example_inputs: Sequence[Any], config: M
     `config` holds the backend settings that shape the result (splitting ops, compiler); the
     graph enters as its generated code, the inputs as shapes and dtypes (weights are inputs of
     a traced graph, so their values never matter), and torch/python/mini_vllm versions are
-    added here. upstream: vllm/compilation/backends.py:1061 (0.22.1).
+    added here. upstream: vllm/compilation/backends.py:1058-1065 (0.22.1).
     """
     factors = cache_factors(gm, example_inputs, config)
     return hashlib.sha256(json.dumps(factors, sort_keys=True).encode()).hexdigest()[:10]

@@ -1,11 +1,12 @@
-"""The compilers a piece can go through, and how an Inductor piece is saved and loaded.
+"""The compilers a piece can go through, and the plumbing around them.
 
-This is torch plumbing the lab provides rather than asks for: `compile_piece` turns one
-FX piece into a callable with the chosen compiler, and `save_artifact` / `load_artifact` move
-an Inductor result to and from disk. vLLM does the same through `CompilerManager` and
+This is torch plumbing the lab provides rather than asks for: `compile_piece` turns one FX
+piece into a callable with the chosen compiler, `piece_inputs` finds the example inputs each
+piece is compiled for, `install_piece` puts a compiled piece into the split graph, and
+`save_artifact` / `load_artifact` move an Inductor result to and from disk. vLLM does the same through `CompilerManager` and
 `InductorStandaloneAdaptor`, which wrap `torch._inductor.standalone_compile` (present in the
 torch 2.11 that vLLM 0.22.1 pins). upstream: vllm/compilation/compiler_interface.py and
-vllm/compilation/backends.py:96-121, 303-307 (0.22.1).
+CompilerManager in vllm/compilation/backends.py (0.22.1).
 
 - "eager": the piece runs as traced; there is nothing to save.
 - "aot_eager": AOTAutograd traces the piece to aten ops and runs them eagerly (the usual
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
+
+    from mini_vllm.compilation.partition import SplitItem
 
 COMPILERS = ("eager", "aot_eager", "inductor")
 SAVES_ARTIFACTS = ("inductor",)
@@ -45,17 +48,16 @@ def compile_piece(compiler: str, piece: torch.fx.GraphModule, example_inputs: Se
 
 
 def _tuple_output(piece: torch.fx.GraphModule) -> torch.fx.GraphModule:
-    """The piece, returning a tuple even when it has one output (AOTAutograd insists).
+    """The piece, returning a tuple even when it has one output (AOTAutograd insists on it).
 
     upstream gets the same from split_module(tuple_return=True) on torch >= 2.12
-    (backends.py:590-603); torch 2.11 lacks that flag, so we rewrite the output node instead.
+    (vllm/compilation/backends.py:597-603); torch 2.11 lacks that flag, so we rewrite the output node instead.
     """
     import copy
 
     import torch
 
-    output = next(n for n in reversed(piece.graph.nodes) if n.op == "output")
-    if isinstance(output.args[0], (tuple, list)):
+    if _returns_tuple(piece):
         return piece
     graph = copy.deepcopy(piece.graph)
     output = next(n for n in reversed(graph.nodes) if n.op == "output")
@@ -87,3 +89,52 @@ def inductor_launches(compile_call: Callable[[], Any]) -> tuple[Any, int]:
     result, sources = run_and_get_code(compile_call)
     call_line = re.compile(r"^\s+(?:\w+ = )?(?:cpp_fused_\w+|triton_\w+(?:\.run)?|extern_kernels\.\w+|torch\.ops\.aten\.[\w.]+)\(", re.M)
     return result, sum(len(call_line.findall(source)) for source in sources)
+
+
+def piece_inputs(split_gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
+    """Run the split graph once on the example inputs; return what each submodule was called with.
+
+    Inductor and AOTAutograd compile a piece for concrete example inputs. Upstream gets them by
+    interpreting the split graph under fake tensors (PiecewiseCompileInterpreter in
+    vllm/compilation/backends.py); we simply run it.
+    """
+    import torch
+
+    seen: dict[str, tuple[Any, ...]] = {}
+
+    class Recorder(torch.fx.Interpreter):
+        def call_module(self, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            seen[target] = args
+            return super().call_module(target, args, kwargs)
+
+    Recorder(split_gm).run(*example_inputs)
+    return seen
+
+
+def install_piece(split_gm: torch.fx.GraphModule, item: SplitItem, compiled: Callable[..., Any]) -> None:
+    """Make `split_gm` call `compiled` in place of the submodule `item.submod_name`.
+
+    The compiled object need not be an nn.Module, so it goes into the instance __dict__, which
+    attribute lookup reads before nn.Module's registry (upstream does the same). Its outputs are
+    reshaped to what the split graph expects: a tuple, or a single value for a one-output piece.
+    """
+    split_gm.__dict__[item.submod_name] = _Piece(compiled, _returns_tuple(item.graph))
+
+
+class _Piece:
+    """A compiled piece behind the calling convention split_module gave its submodule."""
+
+    def __init__(self, compiled: Callable[..., Any], returns_tuple: bool) -> None:
+        self.compiled = compiled
+        self.returns_tuple = returns_tuple
+
+    def __call__(self, *args: Any) -> Any:
+        out = self.compiled(*args)
+        if self.returns_tuple:
+            return tuple(out)
+        return out[0] if isinstance(out, (list, tuple)) else out
+
+
+def _returns_tuple(piece: torch.fx.GraphModule) -> bool:
+    output = next(n for n in reversed(piece.graph.nodes) if n.op == "output")
+    return isinstance(output.args[0], (tuple, list))

@@ -4,7 +4,8 @@ Attention is registered as a real custom op, `minivllm::attention`, so a traced 
 it as one opaque call_function node, exactly how vLLM's `vllm::unified_attention_with_output`
 appears in the graphs its backend splits (facts §8.1). Everything else is plain torch ops that
 Dynamo traces through: an RMSNorm written out op by op, linear layers, SiLU, residual adds.
-upstream: vllm/model_executor/layers/attention/attention.py:498-527 (0.22.1) emits the op.
+upstream: the Attention layer in vllm/model_executor/layers/attention/attention.py emits it;
+the default splitting ops are set at vllm/config/compilation.py:1121 (0.22.1).
 
 Importing this module imports torch and registers the op; nothing on the CPU path imports it.
 """

@@ -4,8 +4,8 @@ Piecewise CUDA graphs need a graph cut into pieces: everything between two atten
 one piece that gets compiled and captured; the attention calls themselves (the "splitting ops")
 stay out, because they read per-step metadata a frozen recording cannot hold. N attention
 layers therefore give N+1 compiled pieces with N eager islands between them.
-upstream: vllm/compilation/partition_rules.py:14-38 (should_split) and
-vllm/compilation/backends.py:548-625 (split_graph), 0.22.1.
+upstream: vllm/compilation/partition_rules.py:14 (should_split) and
+vllm/compilation/backends.py:548-622 (split_graph), 0.22.1.
 
 torch is imported lazily (inside the functions that need it): importing this module must not
 import torch, so the CPU labs stay torch-free.
@@ -43,7 +43,7 @@ def should_split(node: torch.fx.Node, splitting_ops: Sequence[str]) -> bool:
     (torch.ops.ns.op) matches its qualified name; an OpOverload (torch.ops.ns.op.default)
     matches either its packet's name or 'ns::op.overload'. Names are compared exactly, so
     'minivllm::attention' never matches aten::scaled_dot_product_attention.
-    upstream: vllm/compilation/partition_rules.py:14-38 (0.22.1).
+    upstream: vllm/compilation/partition_rules.py:14 (0.22.1).
     """
     import torch
 
@@ -61,7 +61,7 @@ def should_split(node: torch.fx.Node, splitting_ops: Sequence[str]) -> bool:
 @dataclass
 class SplitItem:
     """One piece of a split graph: the submodule's name in the split graph, its id, and whether
-    it is a splitting (eager) piece. upstream: vllm/compilation/backends.py:406-411 (0.22.1)."""
+    it is a splitting (eager) piece. upstream: SplitItem in vllm/compilation/backends.py (0.22.1)."""
 
     submod_name: str
     graph_id: int
@@ -79,7 +79,8 @@ def split_graph(
     kv-cache update + attention pair is one eager island). A getitem stays with the node it
     unpacks. The split graph computes exactly what `gm` computes, calling `submod_<id>` in
     order; `gm` itself is left untouched.
-    upstream: vllm/compilation/backends.py:548-625 (0.22.1).
+    upstream: vllm/compilation/backends.py:548-622 (0.22.1); the shared island for back-to-back
+    splitting ops is vllm/compilation/backends.py:578-584.
     """
     from torch.fx.passes.split_module import split_module
 

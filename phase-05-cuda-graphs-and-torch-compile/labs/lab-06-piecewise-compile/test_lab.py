@@ -13,7 +13,6 @@ import copy
 import functools
 import itertools
 import json
-import operator
 import os
 import subprocess
 import sys
@@ -358,7 +357,24 @@ def test_unknown_compiler_is_a_value_error(lab):
 
 # --- the compile cache --------------------------------------------------------------------------
 
-FRESH_PROCESS = """
+@pytest.mark.parametrize("factor", ["config", "graph", "input shapes"])
+def test_cache_key_changes_with_each_factor(lab, factor):
+    gm, example_inputs = decoder_graph(2)
+    config = {"splitting_ops": [ATTENTION], "compiler": "eager"}
+    base = lab.cache_key(gm, example_inputs, config)
+    assert lab.cache_key(copy.deepcopy(gm), list(example_inputs), dict(config)) == base, (
+        "the same graph, inputs and config must give the same key"
+    )
+    if factor == "config":
+        other = lab.cache_key(gm, example_inputs, {**config, "compiler": "inductor"})
+    elif factor == "graph":
+        other = lab.cache_key(*decoder_graph(3), config)
+    else:
+        other = lab.cache_key(*decoder_graph(2, 2 * HIDDEN), config)
+    assert other != base, f"changing the {factor} must change the key (both gave {base!r})"
+
+
+FRESH_PROCESS = f"""
 import importlib.util, json, sys
 import torch
 spec = importlib.util.spec_from_file_location("impl_under_test", sys.argv[1])
@@ -367,10 +383,10 @@ spec.loader.exec_module(lab)
 from mini_vllm.compilation.decoder import tiny_decoder
 backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[2])
 with torch.no_grad():
-    torch.compile(tiny_decoder(2, {hidden}), backend=backend, fullgraph=True, dynamic=False)(
-        torch.randn({tokens}, {hidden}))
+    torch.compile(tiny_decoder(2, {HIDDEN}), backend=backend, fullgraph=True, dynamic=False)(
+        torch.randn({TOKENS}, {HIDDEN}))
 print(json.dumps(dict(hits=backend.hits, misses=backend.misses, seconds_saved=backend.seconds_saved)))
-""".format(hidden=HIDDEN, tokens=TOKENS)
+"""
 
 
 def test_cache_hits_in_a_fresh_process(lab, tmp_path):
@@ -400,7 +416,7 @@ def test_cache_hits_in_a_fresh_process(lab, tmp_path):
                          ids=["compiler", "splitting_ops"])
 def test_cache_misses_when_config_changes(lab, tmp_path, change):
     gm, example_inputs = decoder_graph(2)
-    for run in range(2):
+    for _ in range(2):
         same = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
         same(copy.deepcopy(gm), example_inputs)
     assert (same.hits, same.misses) == (3, 0), f"control: the same config must hit; got {same.hits}, {same.misses}"

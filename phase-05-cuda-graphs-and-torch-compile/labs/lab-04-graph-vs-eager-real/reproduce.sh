@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# How the committed results were made on an offline Hopper GPU machine (torch 2.11, Python 3.12).
+# Run from the repository root; each step writes into OUT (default: this lab's results/).
+#   bash reproduce.sh env            # the machine: GPU, driver, torch, tqdm, matplotlib
+#   bash reproduce.sh twin           # mini-vllm bench: four arms, constants, JSON + PNG
+#   bash reproduce.sh tests          # the gpu-marked tests (LAB_REQUIRE_GPU=1: no skipping)
+#   bash reproduce.sh vllm PARTS     # install the offline vLLM bundle from PARTS, then run.py --offline
+set -euo pipefail
+lab=phase-05-cuda-graphs-and-torch-compile/labs/lab-04-graph-vs-eager-real
+out=${OUT:-$lab/results}
+mkdir -p "$out"
+export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+
+case ${1:?usage: reproduce.sh env|twin|tests|vllm PARTS} in
+  env)
+    nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+    python3 -c 'import sys, torch; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name())'
+    python3 -c 'import tqdm, matplotlib; print("tqdm", tqdm.__version__, "matplotlib", matplotlib.__version__)'
+    ;;
+  twin)
+    python3 -m mini_vllm.cli bench --out "$out/twin.json" --plot "$out/twin.png" "${@:2}" 2>&1 | tee "$out/twin.log"
+    ;;
+  tests)
+    LAB_REQUIRE_GPU=1 python3 -m pytest "$lab" tests -m gpu -q -p no:cacheprovider "${@:2}" 2>&1 | tee "$out/gpu-tests.log"
+    ;;
+  vllm)
+    parts=${2:?usage: reproduce.sh vllm PARTS_DIR}
+    bash "$parts/install.sh" "$parts"
+    # shellcheck disable=SC1091
+    source /tmp/vl/env.sh
+    python3 "$lab/run.py" --offline --out "$out" "${@:3}"
+    ;;
+  *) echo "unknown step $1 (env, twin, tests, vllm)" >&2; exit 2 ;;
+esac

@@ -1,0 +1,432 @@
+"""Lab 04 spec: read a graphs-vs-eager benchmark honestly, and replay real CUDA graphs exactly.
+
+The analysis tests run anywhere, on small hand-made result sets and on the committed Hopper
+results; every oracle is computed here (medians by sorting, lab-02's formula written out). The
+runner tests are marked `gpu`: they compare graph replay with eager runs of the same decoder,
+bit for bit, and measure memory and time with torch's own counters, never the runner's.
+The implementation under test arrives through the `lab` fixture (conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def committed(name: str) -> dict:
+    """A committed Hopper result file: results/twin.json or results/vllm.json."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def run(arm: str, batch: int, tokens_per_s: list[float]) -> dict:
+    return {"arm": arm, "batch": batch, "tokens_per_s": tokens_per_s}
+
+
+def middle(samples: list[float]) -> float:
+    """The median, by sorting: the oracle for every median below."""
+    s = sorted(samples)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def rows_of(table) -> list[tuple[int, float, float, float]]:
+    return [(r.batch, r.speedup, r.low, r.high) for r in table]
+
+
+# --- spread: the median and the range of the repeats -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "samples, want",
+    [
+        ([5.0], (5.0, 5.0, 5.0)),
+        ([3.0, 1.0, 2.0], (2.0, 1.0, 3.0)),
+        ([4.0, 1.0, 3.0, 2.0], (2.5, 1.0, 4.0)),
+        ([10.0, 10.5, 9.0, 30.0, 10.2], (10.2, 9.0, 30.0)),
+    ],
+    ids=["one", "odd-unsorted", "even", "one-outlier"],
+)
+def test_spread_is_median_min_max(lab, samples, want):
+    got = tuple(lab.spread(samples))
+    assert got == pytest.approx(want), (
+        f"spread({samples}) should be (median, min, max) = {want}, got {got}. An even count "
+        "averages the middle two; an outlier moves the mean, never the median."
+    )
+
+
+@pytest.mark.parametrize("bad", [[], [1.0, 0.0], [2.0, -1.0]], ids=["empty", "zero", "negative"])
+def test_spread_refuses_non_samples(lab, bad):
+    with pytest.raises(ValueError):
+        lab.spread(bad)
+
+
+# --- speedup_table: ratios of medians, spread carried through ---------------------------------
+
+
+def test_speedup_is_arm_over_baseline(lab):
+    results = {"runs": [run("eager", 1, [100.0]), run("graphs", 1, [400.0])]}
+    (row,) = lab.speedup_table(results, "graphs")
+    assert row.speedup == pytest.approx(4.0), (
+        f"graphs at 400 tok/s over eager at 100 tok/s is a 4.0x speedup, got {row.speedup}: "
+        "speedup = arm / baseline, so faster than eager means > 1"
+    )
+
+
+def test_speedup_is_a_ratio_of_medians(lab):
+    eager = [100.0, 200.0, 400.0]
+    graphs = [800.0, 400.0, 1000.0]  # paired ratios 8, 2, 2.5: their median (2.5) is not the answer
+    results = {"runs": [run("eager", 8, eager), run("graphs", 8, graphs)]}
+    (row,) = lab.speedup_table(results, "graphs")
+    want = middle(graphs) / middle(eager)
+    assert row.speedup == pytest.approx(want), (
+        f"median(graphs) / median(eager) = {middle(graphs)} / {middle(eager)} = {want}, got "
+        f"{row.speedup}. The repeats of two arms are not paired, so take a ratio of medians, "
+        "not a median (or mean) of per-repeat ratios."
+    )
+
+
+def test_spread_carries_worst_and_best_case(lab):
+    eager, graphs = [90.0, 100.0, 120.0], [250.0, 300.0, 330.0]
+    results = {"runs": [run("eager", 1, eager), run("graphs", 1, graphs)]}
+    (row,) = lab.speedup_table(results, "graphs")
+    assert (row.low, row.high) == pytest.approx((250.0 / 120.0, 330.0 / 90.0)), (
+        f"worst case = min(arm) / max(baseline) = {250 / 120:.3f}, best = max(arm) / min(baseline) "
+        f"= {330 / 90:.3f}; got low={row.low:.3f}, high={row.high:.3f}"
+    )
+
+
+def test_rows_are_sorted_by_batch(lab):
+    batches = [256, 8, 64, 1, 16]
+    runs = [run(arm, b, [float(b) * (2 if arm == "graphs" else 1)]) for b in batches for arm in ("eager", "graphs")]
+    got = [r.batch for r in lab.speedup_table({"runs": runs}, "graphs")]
+    assert got == sorted(batches), f"rows must come sorted by batch as numbers, {sorted(batches)}; got {got}"
+
+
+def test_only_batches_both_arms_ran(lab):
+    runs = [run("eager", 1, [1.0]), run("eager", 8, [1.0]), run("graphs", 8, [2.0]), run("graphs", 64, [2.0])]
+    got = [r.batch for r in lab.speedup_table({"runs": runs}, "graphs")]
+    assert got == [8], f"only batch 8 has both arms; a ratio needs both, got rows for {got}"
+
+
+def test_baseline_is_selectable(lab):
+    runs = [run("eager", 1, [100.0]), run("compile", 1, [200.0]), run("compile+graphs", 1, [500.0])]
+    (row,) = lab.speedup_table({"runs": runs}, "compile+graphs", baseline="compile")
+    assert row.speedup == pytest.approx(2.5), (
+        f"compile+graphs over compile is 500 / 200 = 2.5 (the graph win on top of fusion), got {row.speedup}"
+    )
+
+
+def test_unknown_arm_is_refused(lab):
+    with pytest.raises(ValueError, match="graphs"):
+        lab.speedup_table({"runs": [run("eager", 1, [1.0])]}, "graphs")
+
+
+@pytest.mark.parametrize(
+    "name, arm", [("twin", "graphs"), ("twin", "compile"), ("twin", "compile+graphs"), ("vllm", "compile+graphs")],
+    ids=["twin-graphs", "twin-compile", "twin-compile+graphs", "vllm-default"],
+)
+def test_speedup_table_on_the_committed_results(lab, name, arm):
+    data = committed(name)
+    samples = {(r["arm"], r["batch"]): r["tokens_per_s"] for r in data["runs"]}
+    batches = sorted(b for a, b in samples if a == arm)
+    want = [(b, middle(samples[arm, b]) / middle(samples["eager", b]),
+             min(samples[arm, b]) / max(samples["eager", b]),
+             max(samples[arm, b]) / min(samples["eager", b])) for b in batches]
+    got = rows_of(lab.speedup_table(data, arm))
+    assert [g[0] for g in got] == batches, f"batches {batches} expected, got {[g[0] for g in got]}"
+    for g, w in zip(got, want):
+        assert g[1:] == pytest.approx(w[1:]), f"batch {w[0]}: want (speedup, low, high) = {w[1:]}, got {g[1:]}"
+
+
+# --- prediction_error: lab-02's model against the measurement ---------------------------------
+
+
+def lab02(n: int, launch_us: float, gpu_us: float) -> float:
+    """lab-02's model written out: eager = n * launch + gpu, graph = launch + gpu."""
+    return (n * launch_us + gpu_us) / (launch_us + gpu_us)
+
+
+def twin_like(per_batch: dict, speedups: dict, launch_us: float = 5.0) -> dict:
+    runs = []
+    for b, s in speedups.items():
+        runs += [run("eager", b, [1000.0]), run("graphs", b, [1000.0 * s])]
+    return {"runs": runs, "constants": {"launch_us": launch_us},
+            "per_batch": {str(b): v for b, v in per_batch.items()}}
+
+
+def test_prediction_matches_lab02_formula(lab):
+    results = twin_like({1: {"kernels_per_step": 200, "gpu_us": 150.0}}, {1: 5.0}, launch_us=5.0)
+    (row,) = lab.prediction_error(results)
+    want = lab02(200, 5.0, 150.0)
+    assert row.predicted == pytest.approx(want), (
+        f"200 kernels x 5 us + 150 us GPU over 5 us + 150 us is {want:.3f}, got {row.predicted}: "
+        "the graph step still pays one launch, and the eager step pays one per kernel"
+    )
+    assert row.measured == pytest.approx(5.0), f"measured is the table's speedup, 5.0; got {row.measured}"
+
+
+def test_prediction_error_is_relative_to_the_measurement(lab):
+    results = twin_like({8: {"kernels_per_step": 100, "gpu_us": 100.0}}, {8: 4.0}, launch_us=5.0)
+    (row,) = lab.prediction_error(results)
+    want = lab02(100, 5.0, 100.0) / 4.0 - 1
+    assert row.error == pytest.approx(want), (
+        f"predicted {lab02(100, 5.0, 100.0):.3f} vs measured 4.0: error = predicted / measured - 1 = "
+        f"{want:+.3f}, got {row.error:+.3f} (positive: the model promised more than the GPU gave)"
+    )
+
+
+def test_prediction_uses_each_batchs_constants(lab):
+    per_batch = {1: {"kernels_per_step": 180, "gpu_us": 120.0}, 64: {"kernels_per_step": 190, "gpu_us": 900.0},
+                 256: {"kernels_per_step": 200, "gpu_us": 2500.0}}
+    results = twin_like(per_batch, {1: 6.0, 64: 2.0, 256: 1.2}, launch_us=6.0)
+    got = [(r.batch, r.predicted) for r in lab.prediction_error(results)]
+    want = [(b, lab02(v["kernels_per_step"], 6.0, v["gpu_us"])) for b, v in sorted(per_batch.items())]
+    assert [g[0] for g in got] == [w[0] for w in want], f"rows for batches {[w[0] for w in want]}, got {got}"
+    assert [g[1] for g in got] == pytest.approx([w[1] for w in want]), (
+        f"each batch has its own kernel count and GPU time: want {want}, got {got}"
+    )
+
+
+def test_prediction_needs_constants(lab):
+    with pytest.raises(ValueError):
+        lab.prediction_error(committed("vllm"), arm="compile+graphs")
+
+
+def test_prediction_on_the_committed_twin(lab):
+    twin = committed("twin")
+    samples = {(r["arm"], r["batch"]): r["tokens_per_s"] for r in twin["runs"]}
+    launch = twin["constants"]["launch_us"]
+    got = {r.batch: r for r in lab.prediction_error(twin)}
+    for key, entry in twin["per_batch"].items():
+        b = int(key)
+        predicted = lab02(entry["kernels_per_step"], launch, entry["gpu_us"])
+        measured = middle(samples["graphs", b]) / middle(samples["eager", b])
+        assert (got[b].predicted, got[b].measured, got[b].error) == pytest.approx(
+            (predicted, measured, predicted / measured - 1)
+        ), f"batch {b}: want predicted {predicted:.3f}, measured {measured:.3f}; got {got[b]}"
+
+
+# --- claims_verdict: the brief's three falsifiable claims -------------------------------------
+
+
+def verdict_rows(lab, speedups: dict[int, float]) -> list:
+    return [lab.SpeedupRow(b, s, s, s) for b, s in speedups.items()]
+
+
+def test_the_briefs_l4_numbers_bear_out_all_three_claims(lab):
+    l4 = {1: 2473.6 / 980.3, 8: 11034.8 / 6912.4, 64: 46883.1 / 41560.2}
+    got = tuple(lab.claims_verdict(verdict_rows(lab, l4)))
+    assert got == (True, True, True), f"2.52x, 1.60x, 1.13x: biggest at 1, fading, never below 1; got {got}"
+
+
+@pytest.mark.parametrize(
+    "speedups, want",
+    [
+        ({1: 1.5, 8: 2.0, 64: 1.1}, (False, False, True)),
+        ({1: 3.0, 8: 1.5, 64: 2.0, 256: 1.2}, (True, False, True)),
+        ({1: 2.0, 8: 1.3, 64: 0.9}, (True, True, False)),
+        ({1: 2.0, 8: 1.3, 64: 1.0}, (True, True, True)),
+    ],
+    ids=["peak-in-the-middle", "bump-at-64", "inverts-at-64", "ends-at-exactly-1"],
+)
+def test_verdict_catches_each_broken_claim(lab, speedups, want):
+    got = tuple(lab.claims_verdict(verdict_rows(lab, speedups)))
+    assert got == want, (
+        f"for {speedups}: want (biggest_at_smallest_batch, fades, never_inverts) = {want}, got {got}"
+    )
+
+
+def test_verdict_orders_rows_by_batch(lab):
+    shuffled = {64: 1.1, 1: 2.5, 8: 1.6}
+    got = tuple(lab.claims_verdict(verdict_rows(lab, shuffled)))
+    assert got == (True, True, True), (
+        f"rows given as batches 64, 1, 8 must be judged in batch order (1, 8, 64); got {got}"
+    )
+
+
+@pytest.mark.parametrize(
+    "speedups, tolerance, want",
+    [
+        ({1: 1.50, 8: 1.52, 64: 1.2}, 0.02, (True, True, True)),
+        ({1: 1.50, 8: 1.60, 64: 1.2}, 0.02, (False, False, True)),
+        ({1: 1.50, 8: 1.52, 64: 1.2}, 0.0, (False, False, True)),
+        ({1: 1.3, 8: 1.1, 64: 0.99}, 0.02, (True, True, True)),
+        ({1: 1.3, 8: 1.1, 64: 0.97}, 0.02, (True, True, False)),
+    ],
+    ids=["rise-within-noise", "rise-beyond-noise", "no-tolerance", "dip-within-noise", "dip-beyond-noise"],
+)
+def test_verdict_tolerates_noise_and_only_noise(lab, speedups, tolerance, want):
+    got = tuple(lab.claims_verdict(verdict_rows(lab, speedups), tolerance=tolerance))
+    assert got == want, f"{speedups} at tolerance {tolerance}: want {want}, got {got}"
+
+
+def test_never_inverts_judges_the_median(lab):
+    noisy = [lab.SpeedupRow(1, 2.0, 1.8, 2.2), lab.SpeedupRow(64, 1.05, 0.9, 1.2)]
+    got = lab.claims_verdict(noisy)
+    assert got.never_inverts, (
+        "a median of 1.05 with a worst case of 0.9 is not an inversion: the claims are judged on "
+        "the medians (the worst case is what the error bar shows)"
+    )
+
+
+# --- the real runner (CUDA GPU) -------------------------------------------------------------
+
+LADDER = [1, 2, 4, 8, 16]
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    import torch
+
+    from mini_vllm.gpu.model import DecoderConfig, OptShapedDecoder
+
+    torch.manual_seed(0)
+    config = DecoderConfig(num_layers=2, hidden=128, heads=4, ffn=256, vocab=1000, max_positions=64)
+    return OptShapedDecoder(config, max_batch=24, max_seq_len=32, seed=1)
+
+
+@pytest.fixture(scope="module")
+def opt_model():
+    from mini_vllm.gpu.model import OptShapedDecoder
+
+    return OptShapedDecoder(max_batch=256, max_seq_len=64, seed=0)
+
+
+def example(batch: int):
+    import torch
+
+    return (torch.full((batch,), 2, dtype=torch.long, device="cuda"),
+            torch.zeros(batch, dtype=torch.long, device="cuda"))
+
+
+def eager_oracle(model, tokens, positions, rows: int):
+    """Eager step on `rows` rows (the inputs, then copies of row 0 as padding); restores the cache.
+
+    Returns the first len(tokens) output tokens and cache rows. Rows never interact, so the
+    padding content cannot change them; the padded shape makes the kernels the graph's own.
+    """
+    import torch
+
+    batch = tokens.shape[0]
+    saved = model.k_cache.clone(), model.v_cache.clone()
+    pad = rows - batch
+    out = model.step(torch.cat([tokens, tokens[:1].expand(pad)]), torch.cat([positions, positions[:1].expand(pad)]))
+    want = out[:batch].clone(), model.k_cache[:, :batch].clone(), model.v_cache[:, :batch].clone()
+    model.k_cache.copy_(saved[0])
+    model.v_cache.copy_(saved[1])
+    return want
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")
+def test_replay_gives_the_eager_tokens_and_cache(lab, small_model, batch):
+    import torch
+
+    model = small_model
+    runner = lab.CudaGraphRunner(model.step, LADDER, progress=False)
+    runner.capture(*example(1))
+    rows = next((s for s in LADDER if s >= batch), batch)
+    gen = torch.Generator(device="cuda").manual_seed(batch)
+    for call in range(4):  # new inputs every call: a replay must read what was just copied in
+        tokens = torch.randint(0, model.config.vocab, (batch,), device="cuda", generator=gen)
+        positions = torch.randint(0, model.max_seq_len, (batch,), device="cuda", generator=gen)
+        want_tokens, want_k, want_v = eager_oracle(model, tokens, positions, rows)
+        got = runner(tokens, positions)
+        assert got.shape == (batch,), f"call {call}: want {batch} tokens back, got shape {tuple(got.shape)}"
+        assert torch.equal(got, want_tokens), (
+            f"batch {batch} (graph for {rows}), call {call}: replayed tokens differ from eager. "
+            "Stale inputs (rebound instead of copied?), a wrong rung, or replay before the copy?"
+        )
+        assert torch.equal(model.k_cache[:, :batch], want_k) and torch.equal(model.v_cache[:, :batch], want_v), (
+            f"batch {batch}, call {call}: the KV cache after replay differs from eager's"
+        )
+
+
+@pytest.mark.gpu
+def test_one_graph_per_rung(lab, small_model):
+    runner = lab.CudaGraphRunner(small_model.step, LADDER, progress=False)
+    runner.capture(*example(1))
+    assert sorted(runner.graphs) == LADDER, f"one graph per capture size {LADDER}, got keys {sorted(runner.graphs)}"
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("batch", [3, 16], ids=lambda b: f"batch{b}")
+def test_a_call_on_the_ladder_is_one_graph_launch(lab, small_model, batch):
+    from torch.profiler import ProfilerActivity, profile
+
+    runner = lab.CudaGraphRunner(small_model.step, LADDER, progress=False)
+    runner.capture(*example(1))
+    inputs = example(batch)
+    runner(*inputs)
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        runner(*inputs)
+    names = [e.name for e in prof.events()]
+    graph_launches = sum("GraphLaunch" in n for n in names)
+    kernel_launches = sum("LaunchKernel" in n for n in names)
+    assert graph_launches == 1 and kernel_launches <= 4, (
+        f"a batch of {batch} should be served by one graph launch (plus the input copies); got "
+        f"{graph_launches} graph launches and {kernel_launches} kernel launches. Eager under the hood?"
+    )
+
+
+def reserved_by_capture(runner, *examples) -> int:
+    import torch
+
+    torch.cuda.synchronize()
+    torch.cuda.empty_cache()
+    before = torch.cuda.memory_reserved()
+    runner.capture(*examples)
+    torch.cuda.synchronize()
+    torch.cuda.empty_cache()
+    return torch.cuda.memory_reserved() - before
+
+
+@pytest.mark.gpu
+def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, opt_model):
+    ladder = [1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64]  # default_capture_sizes(64)
+    shared = lab.CudaGraphRunner(opt_model.step, ladder, shared_pool=True, progress=False)
+    shared_bytes = reserved_by_capture(shared, *example(1))
+    separate = lab.CudaGraphRunner(opt_model.step, ladder, shared_pool=False, progress=False)
+    separate_bytes = reserved_by_capture(separate, *example(1))
+    mib = 1 << 20
+    assert 3 * shared_bytes < separate_bytes, (
+        f"{len(ladder)} graphs: one shared pool reserved {shared_bytes / mib:.0f} MiB, a pool per graph "
+        f"{separate_bytes / mib:.0f} MiB. Shared should be far smaller: smaller graphs reuse the "
+        "blocks the largest (captured first) already holds."
+    )
+
+
+@pytest.mark.gpu
+def test_graphs_win_most_at_batch_1_and_never_lose(lab, opt_model):
+    import torch
+
+    def per_step_ms(call, batch: int, steps: int = 32) -> float:
+        tokens, positions = example(batch)
+        torch.cuda.synchronize()
+        start = torch.cuda.Event(enable_timing=True)
+        end = torch.cuda.Event(enable_timing=True)
+        start.record()
+        for _ in range(steps):
+            tokens = call(tokens, positions)
+            positions += 1
+        end.record()
+        torch.cuda.synchronize()
+        return start.elapsed_time(end) / steps
+
+    batches = [1, 8, 64, 256]
+    runner = lab.CudaGraphRunner(opt_model.step, batches, progress=False)
+    runner.capture(*example(1))
+    ratio = {}
+    for b in batches:
+        eager, graph = [], []
+        for _ in range(4):  # interleaved repeats; the first of each is warm-up
+            eager.append(per_step_ms(opt_model.step, b))
+            graph.append(per_step_ms(runner, b))
+        ratio[b] = middle(eager[1:]) / middle(graph[1:])
+    shown = {b: round(r, 2) for b, r in ratio.items()}
+    assert all(r >= 0.95 for r in ratio.values()), f"graphs must never lose to eager; speedups {shown}"
+    assert ratio[1] > ratio[256], f"the win must be largest at batch 1 and fade by 256; speedups {shown}"

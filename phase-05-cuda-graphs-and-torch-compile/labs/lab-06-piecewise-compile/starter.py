@@ -1,0 +1,142 @@
+"""Lab 06: piecewise torch.compile on the CPU. Your work goes here.
+
+Fill in every body that raises NotImplementedError; README.md walks you through it.
+Grade yourself: LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piecewise-compile -q
+(needs torch: pip install torch, then pip install -e ".[dev]").
+
+Provided, so you can spend your time on the ideas rather than on torch plumbing:
+- mini_vllm.compilation.compilers: COMPILERS, SAVES_ARTIFACTS, compile_piece, piece_inputs,
+  install_piece, save_artifact, load_artifact (README §4 shows how they fit);
+- mini_vllm.compilation.cache: read_index, write_index (a JSON index per cache directory);
+- mini_vllm.compilation.decoder: the tiny model and its `minivllm::attention` custom op.
+Import torch inside your functions, as below: this file must import without torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import os
+
+    import torch
+
+__all__ = [
+    "DEFAULT_SPLITTING_OPS",
+    "PiecewiseBackend",
+    "SplitItem",
+    "cache_key",
+    "count_ops",
+    "launch_accounting",
+    "should_split",
+    "split_graph",
+]
+
+#: The ops a mini_vllm model splits at. Upstream's list has sixteen (facts §8.1); ours has one.
+DEFAULT_SPLITTING_OPS = ("minivllm::attention",)
+
+
+def count_ops(gm: torch.fx.GraphModule) -> int:
+    """How many operations the graph runs: its call_function and call_method nodes.
+
+    This is lab-02's `num_ops` read off a real graph: in eager mode each of these nodes is (at
+    least) one dispatch, so it is the launch bill a CUDA graph or a fusing compiler attacks.
+    Placeholders, get_attr, output and call_module nodes are bookkeeping, not work.
+    """
+    raise NotImplementedError("lab-06: count_ops — see README §1")
+
+
+def should_split(node: torch.fx.Node, splitting_ops: Sequence[str]) -> bool:
+    """True if `node` calls one of the `splitting_ops`, named 'namespace::op' or 'namespace::op.overload'.
+
+    Only call_function nodes whose target is a registered torch op count: an OpOverloadPacket
+    (torch.ops.ns.op) matches its qualified name; an OpOverload (torch.ops.ns.op.default)
+    matches either its packet's name or 'ns::op.overload'. Names are compared exactly, so
+    'minivllm::attention' never matches aten::scaled_dot_product_attention.
+    upstream: vllm/compilation/partition_rules.py:14 (0.22.1).
+    """
+    # isinstance(node.target, torch._ops.OpOverloadPacket): its ._qualified_op_name;
+    # torch._ops.OpOverload: .overloadpacket._qualified_op_name and ._overloadname.
+    raise NotImplementedError("lab-06: should_split — see README §2")
+
+
+@dataclass
+class SplitItem:
+    """One piece of a split graph: the submodule's name in the split graph, its id, and whether
+    it is a splitting (eager) piece. upstream: SplitItem in vllm/compilation/backends.py (0.22.1)."""
+
+    submod_name: str
+    graph_id: int
+    is_splitting_graph: bool
+    graph: torch.fx.GraphModule
+
+
+def split_graph(
+    gm: torch.fx.GraphModule, splitting_ops: Sequence[str]
+) -> tuple[torch.fx.GraphModule, list[SplitItem]]:
+    """Cut `gm` into pieces at the splitting ops; return the split graph and its pieces in order.
+
+    Walking the nodes in order: a splitting op opens a new piece of its own and the node after
+    it opens the next one, except that back-to-back splitting ops share one piece (upstream's
+    kv-cache update + attention pair is one eager island). A getitem stays with the node it
+    unpacks. The split graph computes exactly what `gm` computes, calling `submod_<id>` in
+    order; `gm` itself is left untouched.
+    upstream: vllm/compilation/backends.py:548-622 (0.22.1); the shared island for back-to-back
+    splitting ops is vllm/compilation/backends.py:578-584.
+    """
+    # Give every node but placeholders and the output a piece id, then
+    # torch.fx.passes.split_module.split_module(gm, None, lambda node: ids[node],
+    # keep_original_order=True) builds the split graph; its children are submod_<id>.
+    raise NotImplementedError("lab-06: split_graph — see README §3")
+
+
+def cache_key(gm: torch.fx.GraphModule, example_inputs: Sequence[Any], config: Mapping[str, Any]) -> str:
+    """A 10-hex-digit key, identical in every process for the same graph, inputs, config, versions.
+
+    `config` holds the backend settings that shape the result (splitting ops, compiler); the
+    graph enters as its generated code, the inputs as shapes and dtypes (weights are inputs of
+    a traced graph, so their values never matter), and torch/python/mini_vllm versions are
+    added here. upstream: vllm/compilation/backends.py:1058-1065 (0.22.1).
+    """
+    raise NotImplementedError("lab-06: cache_key — see README §5")
+
+
+class PiecewiseBackend:
+    """A torch.compile backend that splits at `splitting_ops` and compiles the rest with `compiler`.
+
+    `compiler` is "eager", "aot_eager", "inductor", or a callable `(piece, example_inputs) ->
+    callable` (not cacheable, so it needs cache_dir=None). With `cache_dir`, compiled pieces are
+    kept under cache_dir/<cache_key>/. After each call, the state tells what happened:
+    `num_ops` and `items` describe the last graph; `hits`, `misses` (compiled pieces found in /
+    missing from the cache), `compile_seconds` (spent compiling) and `seconds_saved` (what the
+    hits cost when they were compiled) add up over calls. A bad config is a ValueError here, at
+    construction; a graph with none of the splitting ops is a ValueError when it arrives.
+    """
+
+    def __init__(
+        self,
+        splitting_ops: Sequence[str] = DEFAULT_SPLITTING_OPS,
+        compiler: str | Callable[..., Any] = "eager",
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        # Check the config (README §4), then start the state: num_ops = 0, items = [],
+        # hits = misses = 0, compile_seconds = seconds_saved = 0.0.
+        raise NotImplementedError("lab-06: PiecewiseBackend.__init__ — see README §4")
+
+    def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
+        """Compile the graph Dynamo traced: the split graph, with compiled pieces installed."""
+        # Count, split, then for each non-splitting piece: load it from the cache or compile it
+        # (README §4-§5); install_piece puts it into the split graph, which you return.
+        raise NotImplementedError("lab-06: PiecewiseBackend.__call__ — see README §4")
+
+
+def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
+    """Launches over `steps` forward passes: eager vs piecewise CUDA graphs (lab-01's counting).
+
+    Eager pays one launch per op per step. Piecewise pays one eager pass on the first step (the
+    capture), then per step one replay per compiled piece plus every op of the splitting
+    pieces, which run live. Returns {"eager": ..., "piecewise": ...}.
+    """
+    raise NotImplementedError("lab-06: launch_accounting — see README §6")
