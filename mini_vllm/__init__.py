@@ -5,6 +5,16 @@ mode dispatch, the GPU twin) and mirrors a named place in vLLM 0.22.1. The names
 labs' API: solutions expose them, and graders import them from here.
 """
 
+from mini_vllm.bench_analysis import (
+    PredictionRow,
+    SpeedupRow,
+    Spread,
+    Verdict,
+    claims_verdict,
+    prediction_error,
+    speedup_table,
+    spread,
+)
 from mini_vllm.capture_sizes import (
     capture_sizes_for,
     default_capture_sizes,
@@ -12,6 +22,16 @@ from mini_vllm.capture_sizes import (
     optimal_ladder,
     padded_size,
     padding_waste,
+)
+from mini_vllm.compilation import (
+    DEFAULT_SPLITTING_OPS,
+    PiecewiseBackend,
+    SplitItem,
+    cache_key,
+    count_ops,
+    launch_accounting,
+    should_split,
+    split_graph,
 )
 from mini_vllm.cudagraph import GraphEntry, GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
@@ -24,6 +44,7 @@ from mini_vllm.cudagraph_mode import (
     resolve_cudagraph_mode,
     routing_table,
 )
+from mini_vllm.gpu.graph_runner import CudaGraphRunner
 from mini_vllm.launch_cost import (
     CrossoverRow,
     amdahl_speedup,
@@ -42,15 +63,26 @@ __all__ = [
     "CUDAGraphMode",
     "CompilationMode",
     "CrossoverRow",
+    "CudaGraphRunner",
     "CudagraphDispatcher",
+    "DEFAULT_SPLITTING_OPS",
     "GraphEntry",
     "GraphRunner",
+    "PiecewiseBackend",
     "PiecewiseGraphRunner",
+    "PredictionRow",
     "Route",
+    "SpeedupRow",
+    "SplitItem",
+    "Spread",
+    "Verdict",
     "amdahl_speedup",
     "asymptotic_speedup",
+    "cache_key",
     "capture_log",
     "capture_sizes_for",
+    "claims_verdict",
+    "count_ops",
     "crossover",
     "crossover_table",
     "default_capture_sizes",
@@ -58,12 +90,18 @@ __all__ = [
     "eager_launches",
     "expected_waste",
     "graph_launches",
+    "launch_accounting",
     "optimal_ladder",
     "padded_size",
     "padding_waste",
     "parse_cudagraph_mode",
     "per_call_ratio",
     "predicted_step_speedup",
+    "prediction_error",
     "resolve_cudagraph_mode",
     "routing_table",
+    "should_split",
+    "speedup_table",
+    "split_graph",
+    "spread",
 ]

@@ -243,6 +243,23 @@ def format_report(results: Mapping[str, Any]) -> str:
             k = results["per_batch"][str(p.batch)]
             lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} "
                          f"{p.predicted:>9.2f}x {p.measured:>8.2f}x {p.error:>+7.0%}")
+    constants, capture = results.get("constants", {}), results.get("capture", {})
+    if "hbm_floor_us" in constants and "compile+graphs" in arms:
+        best = spread(next(r["tokens_per_s"] for r in results["runs"]
+                           if r["arm"] == "compile+graphs" and r["batch"] == batches[0]))
+        step_us = batches[0] * 1e6 / best.median
+        lines.append(f"HBM floor: {constants['weight_bytes'] / 1e6:.0f} MB of weights at "
+                     f"{constants['d2d_gb_per_s']:.0f} GB/s = {constants['hbm_floor_us']:.0f} us; "
+                     f"compile+graphs at batch {batches[0]}: {step_us:.0f} us = "
+                     f"{step_us / constants['hbm_floor_us']:.1f}x the floor")
+    if "gib" in capture:
+        passes = capture.get("passes", {})
+        graphs = capture.get("graphs", sum(passes.values()))
+        lines.append(f"capture: {graphs} graphs"
+                     + (" (" + ", ".join(f"{name}: {n}" for name, n in passes.items()) + ")" if passes else "")
+                     + f" in {capture['seconds']:.2f} s, {capture['gib']:.2f} GiB"
+                     + (f" (a pool per graph: {capture['separate_pools_gib']:.2f} GiB)"
+                        if "separate_pools_gib" in capture else ""))
     for arm in others:
         v = claims_verdict(speedup_table(results, arm))
         lines.append(f"claims for {arm}: biggest at smallest batch {v.biggest_at_smallest_batch}, "

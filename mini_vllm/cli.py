@@ -264,8 +264,37 @@ def _run_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- compile: lab-06's piecewise torch.compile backend on the CPU (needs torch) ---------------
+
+
+def _add_compile(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("compile", help="lab-06: piecewise torch.compile of a tiny decoder on the CPU (needs torch)")
+    p.add_argument("--layers", type=_positive_int, default=2, help="decoder layers (attention calls)")
+    p.add_argument("--hidden", type=_positive_int, default=32, help="hidden size (a multiple of 4)")
+    p.add_argument("--compiler", choices=("eager", "aot_eager", "inductor"), default="eager")
+    p.add_argument("--cache-dir", help="keep compiled pieces here; run twice to see the hits")
+    p.add_argument("--steps", type=_positive_int, default=100, help="steps for the launch accounting")
+    p.add_argument("--measure", action="store_true",
+                   help="instead: time cold vs warm process starts with Inductor (fresh processes)")
+    p.add_argument("--repeats", type=_positive_int, default=3, help="with --measure: repeats")
+    p.set_defaults(run=_run_compile)
+
+
+def _run_compile(args: argparse.Namespace) -> int:
+    if args.measure:
+        from mini_vllm.compilation import measure
+
+        return measure.main(["--repeats", str(args.repeats), "--layers", str(args.layers),
+                             "--hidden", str(args.hidden)])
+    from mini_vllm.compilation.demo import compile_demo  # torch is imported when it runs
+
+    print(compile_demo(args.layers, args.hidden, args.compiler, args.cache_dir, args.steps))
+    return 0
+
+
 COMMANDS = (_add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
-            _add_modes, _add_dispatch, _add_capture_log, _add_bench)
+            _add_modes, _add_dispatch, _add_capture_log, _add_bench,
+            _add_compile)
 
 
 def build_parser() -> argparse.ArgumentParser:

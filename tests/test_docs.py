@@ -397,49 +397,10 @@ def test_docs_show_pytest_and_mini_vllm_commands():
     assert tools == {"pytest", "mini-vllm"}, f"expected both kinds of command in the docs, got {tools}"
 
 
-def test_every_pytest_command_in_the_docs_collects(request, monkeypatch):
-    commands = [c for c in doc_commands() if c.tool == "pytest"]
-    markers = {line.split(":")[0].split("(")[0].strip() for line in request.config.getini("markers")}
-    markers |= {"skip", "skipif", "xfail", "parametrize", "usefixtures", "filterwarnings"}
-    monkeypatch.chdir(ROOT)
-    problems, all_paths, all_flags = [], [], []
-    for cmd in commands:
-        paths, flags, valued = _pytest_parts(cmd)
-        for name, value in cmd.env:
-            if name == "LAB_IMPL" and not value.startswith(("~", "/")):
-                try:
-                    _root_conftest().lab_impl_choice(value)
-                except pytest.UsageError as err:
-                    problems.append(f"{cmd.where}: {err}")
-        for option, value in valued:
-            if option == "-m":
-                unknown = set(re.findall(r"[A-Za-z_]\w*", value)) - {"and", "or", "not"} - markers
-                if unknown:
-                    problems.append(f"{cmd.where}: -m {value!r} names unregistered markers {sorted(unknown)}")
-        all_paths += paths or [str(p) for p in request.config.getini("testpaths")]
-        all_flags += [f for f in flags if not VERBOSITY.fullmatch(f)]
-    assert not problems, "\n".join(problems)
-    for p in all_paths:
-        assert (ROOT / p.split("::")[0]).exists(), f"a doc runs pytest on {p}, which does not exist"
-    env = {k: v for k, v in os.environ.items() if k not in ("LAB_IMPL", "LAB_RESULTS_JSON")}
-    unique = list(dict.fromkeys(all_paths))
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", *dict.fromkeys(all_flags), *unique],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, (
-        f"collecting the docs' pytest commands failed (rc {run.returncode}):\n"
-        f"{run.stdout[-3000:]}\n{run.stderr[-2000:]}")
-    ids = [line for line in run.stdout.splitlines() if "::" in line]
-    for p in unique:
-        stem = p.rstrip("/")
-        assert any(i == stem or i.startswith((stem + "::", stem + "/")) for i in ids), (
-            f"a doc runs pytest on {p}, which collects no test")
-
-
 # Checked by parsing their flags only: subcommands that need torch (and a GPU), and commands that
 # write a file (charts: matplotlib makes them slow). Everything else runs for real.
 NEEDS = {"bench", "compile", "piecewise"}
-OUTPUT_OPTS = ("--out", "--output", "--json", "--png", "--results")
+OUTPUT_OPTS = ("--out", "--output", "--json", "--png", "--plot", "--results")
 
 
 @pytest.mark.parametrize("cmd", [c for c in doc_commands() if c.tool == "mini-vllm"],
@@ -454,13 +415,10 @@ def test_every_mini_vllm_command_in_the_docs_runs(cmd, tmp_path, capsys, monkeyp
             f"{cmd.where}: the docs name `mini-vllm {sub}`, but the subcommands are {sorted(choices)}")
         return
     args = list(cmd.args)
-    writes_file = False
-    for i, arg in enumerate(args[:-1]):
-        if arg in OUTPUT_OPTS:
-            writes_file = True
+    writes_file = any(arg in OUTPUT_OPTS for arg in args)
     monkeypatch.chdir(tmp_path)  # anything a command writes lands in a temporary folder
     sub = next((a for a in args if not a.startswith("-")), None)
-    parse_only = sub in NEEDS or writes_file
+    parse_only = (sub in NEEDS and "--from" not in args) or writes_file  # --from: no GPU needed
     try:
         if parse_only:
             build_parser().parse_args(args)
@@ -470,3 +428,105 @@ def test_every_mini_vllm_command_in_the_docs_runs(cmd, tmp_path, capsys, monkeyp
         rc = exit_.code or 0
     out = capsys.readouterr()
     assert rc == 0, f"{cmd.where}: `mini-vllm {' '.join(cmd.args)}` exited {rc}:\n{out.err[-2000:]}"
+
+
+# --- the checkers check themselves ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("heading, anchor", [
+    ("§1 eager: the bill you are trying to cut", "1-eager-the-bill-you-are-trying-to-cut"),
+    ("Hitchhiker's notes", "hitchhikers-notes"),
+    ("7. @support_torch_compile", "7-support_torch_compile"),
+    ("Q2. Walk me through `CUDAGraphWrapper.__call__`.", "q2-walk-me-through-cudagraphwrapper__call__"),
+    ("lab-04-graph-vs-eager-real [GPU-REQ]", "lab-04-graph-vs-eager-real-gpu-req"),
+    ("Step 8 (the stretch): padding to a ladder", "step-8-the-stretch-padding-to-a-ladder"),
+])
+def test_slug_matches_githubs_anchors(heading, anchor):
+    assert slug(heading) == anchor
+
+
+def test_citation_patterns():
+    line = ("see `vllm/compilation/cuda_graph.py:360-361`, upstream/vllm/config/vllm.py:244, "
+            "mini_vllm/cudagraph.py:12 and cuda_graph.py:207")
+    full = [m.group(0) for m in FULL_CITE.finditer(line)]
+    assert full == ["vllm/compilation/cuda_graph.py:360-361", "vllm/config/vllm.py:244"]
+    short = [m.group(0) for m in SHORT_CITE.finditer(line)]
+    assert short == ["cuda_graph.py:207"], "a short cite never matches inside a longer path"
+
+
+def test_command_parser():
+    text = ('LAB_IMPL=starter pytest labs/lab-01 -q && mini-vllm ladder --max 512  # a comment\n'
+            'pytest <lab> -q')
+    cmds = _commands_from(text.splitlines()[0], "x:1") + _commands_from(text.splitlines()[1], "x:2")
+    assert [(c.tool, c.env, c.args) for c in cmds] == [
+        ("pytest", (("LAB_IMPL", "starter"),), ("labs/lab-01", "-q")),
+        ("mini-vllm", (), ("ladder", "--max", "512")),
+    ], "placeholders (<lab>) are skipped; && splits; comments are dropped"
+    assert _commands_from("mini-vllm ladder", "x:3", inline=True)[0].named_only
+    assert not _commands_from("mini-vllm ladder --max 8", "x:4", inline=True)[0].named_only
+
+
+# --- pytest commands: one background collection, started when the module starts ----------------
+
+COLLECT_TEST = "test_every_pytest_command_in_the_docs_collects"
+
+
+def _pytest_plan(testpaths: list[str]) -> tuple[list[str], list[str]]:
+    """The union of every doc pytest command's paths and flags (verbosity flags dropped)."""
+    paths, flags = [], []
+    for cmd in doc_commands():
+        if cmd.tool == "pytest":
+            cmd_paths, cmd_flags, _ = _pytest_parts(cmd)
+            paths += cmd_paths or testpaths
+            flags += [f for f in cmd_flags if not VERBOSITY.fullmatch(f)]
+    return list(dict.fromkeys(paths)), list(dict.fromkeys(flags))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _background_collection(request):
+    """Collect the docs' pytest commands in a subprocess while the other tests here run."""
+    if not any(item.name == COLLECT_TEST for item in request.session.items):
+        yield None
+        return
+    paths, flags = _pytest_plan([str(t) for t in request.config.getini("testpaths")])
+    paths = [q for q in paths if (ROOT / q.split("::")[0]).exists()]  # the test reports the rest
+    env = {k: v for k, v in os.environ.items() if k not in ("LAB_IMPL", "LAB_RESULTS_JSON")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", *flags, *paths],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.communicate()
+
+
+def test_every_pytest_command_in_the_docs_collects(request, monkeypatch, _background_collection):
+    markers = {line.split(":")[0].split("(")[0].strip() for line in request.config.getini("markers")}
+    markers |= {"skip", "skipif", "xfail", "parametrize", "usefixtures", "filterwarnings"}
+    monkeypatch.chdir(ROOT)
+    problems = []
+    for cmd in (c for c in doc_commands() if c.tool == "pytest"):
+        for name, value in cmd.env:
+            if name == "LAB_IMPL" and not value.startswith(("~", "/")):
+                try:
+                    _root_conftest().lab_impl_choice(value)
+                except pytest.UsageError as err:
+                    problems.append(f"{cmd.where}: {err}")
+        for option, value in _pytest_parts(cmd)[2]:
+            unknown = set(re.findall(r"[A-Za-z_]\w*", value)) - {"and", "or", "not"} - markers
+            if option == "-m" and unknown:
+                problems.append(f"{cmd.where}: -m {value!r} names unregistered markers {sorted(unknown)}")
+        for path in _pytest_parts(cmd)[0]:
+            if not (ROOT / path.split("::")[0]).exists():
+                problems.append(f"{cmd.where}: runs pytest on {path}, which does not exist")
+    assert not problems, "\n".join(problems)
+
+    out, err = _background_collection.communicate(timeout=120)
+    assert _background_collection.returncode == 0, (
+        f"collecting the docs' pytest commands failed (rc {_background_collection.returncode}):\n"
+        f"{out[-3000:]}\n{err[-2000:]}")
+    ids = [line for line in out.splitlines() if "::" in line]
+    for path in _pytest_plan([str(t) for t in request.config.getini("testpaths")])[0]:
+        stem = path.rstrip("/")
+        assert any(i == stem or i.startswith((stem + "::", stem + "/")) for i in ids), (
+            f"a doc runs pytest on {path}, which collects no test")

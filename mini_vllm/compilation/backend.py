@@ -12,6 +12,7 @@ vllm/compilation/backends.py:1194-1198 (0.22.1).
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,8 +44,6 @@ from mini_vllm.compilation.partition import (
 )
 
 if TYPE_CHECKING:
-    import os
-
     import torch
 
 
@@ -53,11 +52,13 @@ class PiecewiseBackend:
 
     `compiler` is "eager", "aot_eager", "inductor", or a callable `(piece, example_inputs) ->
     callable` (not cacheable, so it needs cache_dir=None). With `cache_dir`, compiled pieces are
-    kept under cache_dir/<cache_key>/. After each call, the state tells what happened:
-    `num_ops` and `items` describe the last graph; `hits`, `misses` (compiled pieces found in /
-    missing from the cache), `compile_seconds` (spent compiling) and `seconds_saved` (what the
-    hits cost when they were compiled) add up over calls. A bad config is a ValueError here, at
-    construction; a graph with none of the splitting ops is a ValueError when it arrives.
+    kept under cache_dir/<cache_key>/; for Inductor this also points TORCHINDUCTOR_CACHE_DIR at
+    cache_dir/<cache_key>/inductor_cache, so the built kernels are kept with them. After each
+    call, the state tells what happened: `num_ops` and `items` describe the last graph; `hits`,
+    `misses` (compiled pieces found in / missing from the cache), `compile_seconds` (spent
+    compiling), `load_seconds` (spent loading hits) and `seconds_saved` (what the hits cost when
+    they were compiled) add up over calls. A bad config is a ValueError here, at construction; a graph with none of the
+    splitting ops is a ValueError when it arrives.
     """
 
     def __init__(
@@ -78,7 +79,7 @@ class PiecewiseBackend:
         self.num_ops = 0
         self.items: list[SplitItem] = []
         self.hits = self.misses = 0
-        self.compile_seconds = self.seconds_saved = 0.0
+        self.compile_seconds = self.load_seconds = self.seconds_saved = 0.0
 
     def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
         """Compile the graph Dynamo traced: the split graph, with compiled pieces installed."""
@@ -95,6 +96,10 @@ class PiecewiseBackend:
             self.cache_path = self.cache_dir / cache_key(gm, example_inputs, config)
             index = read_index(self.cache_path)
             self._write_readables(gm, example_inputs, config, split_gm)
+            if self.compiler == "inductor":
+                # Inductor's own cache (built C++/Triton kernels) lives in ours, as upstream's
+                # AOT-compile layout does: a CPU artifact without it must rebuild its C++.
+                os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(self.cache_path / "inductor_cache")
 
         inputs = piece_inputs(split_gm, example_inputs)
         for item in self.items:
@@ -104,7 +109,9 @@ class PiecewiseBackend:
             if entry is not None and self._loadable(entry):
                 self.hits += 1
                 self.seconds_saved += entry["compile_seconds"]
+                start = time.perf_counter()
                 compiled = item.graph if entry["artifact"] is None else load_artifact(self.cache_path / entry["artifact"])
+                self.load_seconds += time.perf_counter() - start
             else:
                 self.misses += 1
                 start = time.perf_counter()

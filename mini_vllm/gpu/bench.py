@@ -114,8 +114,11 @@ def d2d_bandwidth_gb_per_s(nbytes: int = 1 << 30, repeats: int = 10) -> float:
     return 2 * nbytes * repeats / seconds / 1e9
 
 
-def kernels_per_step(step: Callable[..., Any], inputs: Sequence[torch.Tensor], steps: int = 4) -> tuple[int, float]:
-    """(GPU activities per step, their summed duration in us) from torch.profiler."""
+def kernels_per_step(
+    step: Callable[..., Any], inputs: Sequence[torch.Tensor], steps: int = 4, top: int = 5
+) -> tuple[int, float, list[list[Any]]]:
+    """GPU activities per step, their summed duration (us) and the `top` costliest kernel names
+    ([name, us per step, launches per step]), from torch.profiler."""
     from torch.profiler import ProfilerActivity, profile
 
     step(*inputs)
@@ -125,11 +128,19 @@ def kernels_per_step(step: Callable[..., Any], inputs: Sequence[torch.Tensor], s
             step(*inputs)
         torch.cuda.synchronize()
     device_events = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA]
-    busy_us = sum(e.time_range.elapsed_us() for e in device_events)
-    return round(len(device_events) / steps), busy_us / steps
+    if not device_events:
+        raise RuntimeError("torch.profiler recorded no GPU activity; is CUPTI available?")
+    by_name: dict[str, list[float]] = {}
+    for e in device_events:
+        entry = by_name.setdefault(e.name[:90], [0.0, 0])
+        entry[0] += e.time_range.elapsed_us() / steps
+        entry[1] += 1 / steps
+    busy_us = sum(us for us, _ in by_name.values())
+    costliest = sorted(([name, us, n] for name, (us, n) in by_name.items()), key=lambda x: -x[1])[:top]
+    return round(len(device_events) / steps), busy_us, costliest
 
 
-def eager_issue_us(step: Callable[..., Any], inputs: Sequence[torch.Tensor], repeats: int = 30) -> float:
+def eager_issue_us(step: Callable[..., Any], inputs: Sequence[torch.Tensor], repeats: int = 50) -> float:
     """CPU time to issue one eager step (host clock, no sync inside): the launch bill itself."""
     samples = []
     for _ in range(repeats):
@@ -245,12 +256,13 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     for batch in batches:
         inputs = (torch.full((batch,), START_TOKEN, dtype=torch.long, device="cuda"),
                   torch.zeros(batch, dtype=torch.long, device="cuda"))
-        kernels, kernel_us = kernels_per_step(model.step, inputs)
-        entry = {"kernels_per_step": kernels, "kernel_us": kernel_us,
+        kernels, kernel_us, costliest = kernels_per_step(model.step, inputs)
+        entry = {"kernels_per_step": kernels, "kernel_us": kernel_us, "top_kernels": costliest,
                  "eager_issue_us": eager_issue_us(model.step, inputs),
                  "gpu_us": replay_us(runner, padded_size(batch, ladder))}
         if "compile" in calls:
-            entry["compiled_kernels_per_step"], entry["compiled_kernel_us"] = kernels_per_step(compiled, inputs)
+            (entry["compiled_kernels_per_step"], entry["compiled_kernel_us"],
+             entry["compiled_top_kernels"]) = kernels_per_step(compiled, inputs)
         per_batch[str(batch)] = entry
     smallest = per_batch[str(batches[0])]
     # The CPU cost of one eager launch as this model pays it: an eager step's issue time over its

@@ -303,6 +303,13 @@ def example(batch: int):
             torch.zeros(batch, dtype=torch.long, device="cuda"))
 
 
+def cache_rows(model, batch: int):
+    """Every layer's K and V cache rows of the first `batch` sequences, stacked (a copy)."""
+    import torch
+
+    return torch.stack([torch.stack([layer.k_cache[:batch], layer.v_cache[:batch]]) for layer in model.layers])
+
+
 def eager_oracle(model, tokens, positions, rows: int):
     """Eager step on `rows` rows (the inputs, then copies of row 0 as padding); restores the cache.
 
@@ -312,12 +319,13 @@ def eager_oracle(model, tokens, positions, rows: int):
     import torch
 
     batch = tokens.shape[0]
-    saved = model.k_cache.clone(), model.v_cache.clone()
+    saved = [(layer.k_cache.clone(), layer.v_cache.clone()) for layer in model.layers]
     pad = rows - batch
     out = model.step(torch.cat([tokens, tokens[:1].expand(pad)]), torch.cat([positions, positions[:1].expand(pad)]))
-    want = out[:batch].clone(), model.k_cache[:, :batch].clone(), model.v_cache[:, :batch].clone()
-    model.k_cache.copy_(saved[0])
-    model.v_cache.copy_(saved[1])
+    want = out[:batch].clone(), cache_rows(model, batch)
+    for layer, (k, v) in zip(model.layers, saved):
+        layer.k_cache.copy_(k)
+        layer.v_cache.copy_(v)
     return want
 
 
@@ -334,14 +342,14 @@ def test_replay_gives_the_eager_tokens_and_cache(lab, small_model, batch):
     for call in range(4):  # new inputs every call: a replay must read what was just copied in
         tokens = torch.randint(0, model.config.vocab, (batch,), device="cuda", generator=gen)
         positions = torch.randint(0, model.max_seq_len, (batch,), device="cuda", generator=gen)
-        want_tokens, want_k, want_v = eager_oracle(model, tokens, positions, rows)
+        want_tokens, want_cache = eager_oracle(model, tokens, positions, rows)
         got = runner(tokens, positions)
         assert got.shape == (batch,), f"call {call}: want {batch} tokens back, got shape {tuple(got.shape)}"
         assert torch.equal(got, want_tokens), (
             f"batch {batch} (graph for {rows}), call {call}: replayed tokens differ from eager. "
             "Stale inputs (rebound instead of copied?), a wrong rung, or replay before the copy?"
         )
-        assert torch.equal(model.k_cache[:, :batch], want_k) and torch.equal(model.v_cache[:, :batch], want_v), (
+        assert torch.equal(cache_rows(model, batch), want_cache), (
             f"batch {batch}, call {call}: the KV cache after replay differs from eager's"
         )
 

@@ -108,11 +108,13 @@ class PiecewiseBackend:
 
     `compiler` is "eager", "aot_eager", "inductor", or a callable `(piece, example_inputs) ->
     callable` (not cacheable, so it needs cache_dir=None). With `cache_dir`, compiled pieces are
-    kept under cache_dir/<cache_key>/. After each call, the state tells what happened:
-    `num_ops` and `items` describe the last graph; `hits`, `misses` (compiled pieces found in /
-    missing from the cache), `compile_seconds` (spent compiling) and `seconds_saved` (what the
-    hits cost when they were compiled) add up over calls. A bad config is a ValueError here, at
-    construction; a graph with none of the splitting ops is a ValueError when it arrives.
+    kept under cache_dir/<cache_key>/; for Inductor this also points TORCHINDUCTOR_CACHE_DIR at
+    cache_dir/<cache_key>/inductor_cache, so the built kernels are kept with them. After each
+    call, the state tells what happened: `num_ops` and `items` describe the last graph; `hits`,
+    `misses` (compiled pieces found in / missing from the cache), `compile_seconds` (spent
+    compiling), `load_seconds` (spent loading hits) and `seconds_saved` (what the hits cost when
+    they were compiled) add up over calls. A bad config is a ValueError here, at construction; a graph with none of the
+    splitting ops is a ValueError when it arrives.
     """
 
     def __init__(
@@ -122,7 +124,7 @@ class PiecewiseBackend:
         cache_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         # Check the config (README §4), then start the state: num_ops = 0, items = [],
-        # hits = misses = 0, compile_seconds = seconds_saved = 0.0.
+        # hits = misses = 0, compile_seconds = load_seconds = seconds_saved = 0.0.
         raise NotImplementedError("lab-06: PiecewiseBackend.__init__ — see README §4")
 
     def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
