@@ -88,14 +88,14 @@ def lab_loader() -> Callable[[Path, str | Path], ModuleType]:
 @cache
 def _torch_missing() -> str | None:
     if importlib.util.find_spec("torch") is None:
-        return "torch is not installed (pip install -e '.[gpu]')"
+        return "torch is not installed (CPU torch is enough: pip install -e '.[compile]')"
     return None
 
 
 @cache
 def _cuda_missing() -> str | None:
-    if reason := _torch_missing():
-        return reason
+    if importlib.util.find_spec("torch") is None:
+        return "torch is not installed (pip install -e '.[gpu]' on a machine with a CUDA GPU)"
     import torch  # imported only when a gpu test is actually about to run
 
     return None if torch.cuda.is_available() else "no CUDA device is available"

@@ -267,11 +267,9 @@ def format_report(results: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def plot_speedups(
-    results: Mapping[str, Any], path: str | Path, reported: Mapping[int, float] | None = None
-) -> Path:
+def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
     """Speedup over eager vs batch (log x), one line per arm with min-max bars, plus the
-    prediction when the results carry constants and a reported series (e.g. the brief's L4)."""
+    prediction when the results carry constants, and the brief's L4 numbers when they quote them."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -290,11 +288,13 @@ def plot_speedups(
         pred = prediction_error(results)
         ax.plot([p.batch for p in pred], [p.predicted for p in pred], "k--", marker="x",
                 label="graphs, lab-02 prediction")
-    if reported:
-        ax.plot(list(reported), list(reported.values()), ":", marker="s", color="gray",
-                label="brief's L4 (reported)")
+    if reported := results.get("reported_l4_tokens_per_s"):
+        ax.plot([int(b) for b in reported], [v["compile+graphs"] / v["eager"] for v in reported.values()],
+                ":", marker="s", color="gray", label="brief's L4, compile+graphs (reported)")
     ax.axhline(1.0, color="red", lw=0.8)
     ax.set_xscale("log", base=2)
+    batches = sorted({run["batch"] for run in results["runs"]})
+    ax.set_xticks(batches, [str(b) for b in batches])
     ax.set_xlabel("batch size (sequences decoded together)")
     ax.set_ylabel("speedup over eager (tokens/s ratio)")
     ax.set_title(f"{results['source']}: {results['device']}", fontsize=10)

@@ -93,9 +93,8 @@ def split_graph(
         if _is_getitem(node) and producer in piece_of:
             piece_of[node] = piece_of[producer]
         elif should_split(node, splitting_ops):
-            previous = nodes[i - 1] if i else None
-            if previous is None or piece_of[previous] not in splitting_ids:
-                piece += 1  # a fresh island, unless the op before was a splitting op too
+            if i == 0 or not should_split(nodes[i - 1], splitting_ops):
+                piece += 1  # a fresh island, unless the node before was a splitting op too
             piece_of[node] = piece
             splitting_ids.add(piece)
         else:

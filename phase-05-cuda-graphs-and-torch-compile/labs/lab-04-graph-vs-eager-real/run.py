@@ -179,8 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "vllm.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "vllm_log_excerpt.txt").write_text(
         "".join(f"# arm {arm}\n" + "".join(f"{line}\n" for line in lines) for arm, (_, lines) in arms.items()))
-    reported = {b: g / e for b, (e, g) in REPORTED_L4.items()}
-    plot_speedups(results, args.out / "vllm.png", reported=reported)
+    plot_speedups(results, args.out / "vllm.png")
     print(format_report(results))
     print("start-up: " + ", ".join(f"{arm} {s:.1f} s" for arm, s in results["startup_s"].items()))
     print(f"capture: {results['capture']}")

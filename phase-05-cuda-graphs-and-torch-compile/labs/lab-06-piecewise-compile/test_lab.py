@@ -346,7 +346,7 @@ def test_graph_without_attention_is_a_value_error(lab):
     import torch
 
     gm = pattern_graph("CCC")
-    with pytest.raises(ValueError, match="splitting op"):
+    with pytest.raises(ValueError, match="splitting_ops"):
         lab.PiecewiseBackend()(gm, [torch.randn(4, 8)])
 
 
