@@ -140,14 +140,18 @@ def kernels_per_step(
     return round(len(device_events) / steps), busy_us, costliest
 
 
-def eager_issue_us(step: Callable[..., Any], inputs: Sequence[torch.Tensor], repeats: int = 50) -> float:
-    """CPU time to issue one eager step (host clock, no sync inside): the launch bill itself."""
+def eager_issue_us(
+    step: Callable[..., Any], inputs: Sequence[torch.Tensor], steps: int = 20, repeats: int = 10
+) -> float:
+    """CPU time to issue one eager step, in steady state: `steps` back-to-back steps on the host
+    clock, no sync between them (valid while the GPU keeps up, as it does at small batch)."""
     samples = []
     for _ in range(repeats):
         torch.cuda.synchronize()
         start = time.perf_counter()
-        step(*inputs)
-        samples.append((time.perf_counter() - start) * 1e6)
+        for _ in range(steps):
+            step(*inputs)
+        samples.append((time.perf_counter() - start) / steps * 1e6)
     torch.cuda.synchronize()
     return median(samples)
 
@@ -251,32 +255,19 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
             calls["compile+graphs"] = compiled_runner
     arms = [arm for arm in TWIN_ARMS if arm in calls]
 
-    log("per batch: kernels per step, GPU time of a replayed step, CPU issue time of an eager step")
-    per_batch: dict[str, dict[str, Any]] = {}
-    for batch in batches:
-        inputs = (torch.full((batch,), START_TOKEN, dtype=torch.long, device="cuda"),
-                  torch.zeros(batch, dtype=torch.long, device="cuda"))
-        kernels, kernel_us, costliest = kernels_per_step(model.step, inputs)
-        entry = {"kernels_per_step": kernels, "kernel_us": kernel_us, "top_kernels": costliest,
-                 "eager_issue_us": eager_issue_us(model.step, inputs),
-                 "gpu_us": replay_us(runner, padded_size(batch, ladder))}
-        if "compile" in calls:
-            (entry["compiled_kernels_per_step"], entry["compiled_kernel_us"],
-             entry["compiled_top_kernels"]) = kernels_per_step(compiled, inputs)
-        per_batch[str(batch)] = entry
-    smallest = per_batch[str(batches[0])]
-    # The CPU cost of one eager launch as this model pays it: an eager step's issue time over its
-    # kernel count, measured at the smallest batch, where the GPU never holds the CPU back.
-    constants["launch_us"] = smallest["eager_issue_us"] / smallest["kernels_per_step"]
-
     log(f"timing: {len(arms)} arms x {len(batches)} batches, warm-up then {config.repeats} "
         f"interleaved repeats of {config.steps} decode steps")
     for arm in arms:
         for batch in batches:
             decode(calls[arm], batch, config.steps)
+    smallest = (torch.full((batches[0],), START_TOKEN, dtype=torch.long, device="cuda"),
+                torch.zeros(batches[0], dtype=torch.long, device="cuda"))
+    issue_us: list[float] = []
     samples: dict[tuple[str, int], dict[str, list[float]]] = {
         (arm, b): {"step_ms": [], "event_ms": []} for arm in arms for b in batches}
     for rep in range(config.repeats):
+        # The launch constant is sampled inside every repeat, so it sees the same CPU as the arms.
+        issue_us.append(eager_issue_us(model.step, smallest, repeats=1))
         order = arms[rep % len(arms):] + arms[:rep % len(arms)]
         for batch in batches:
             for arm in order:
@@ -287,6 +278,25 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     runs = [{"arm": arm, "batch": batch,
              "tokens_per_s": [batch * 1e3 / ms for ms in s["step_ms"]], **s}
             for (arm, batch), s in samples.items()]
+
+    # Last, so that nothing the profiler leaves behind can slow the timed loops down.
+    log("per batch: kernels per step (torch.profiler) and GPU time of a replayed step (events)")
+    per_batch: dict[str, dict[str, Any]] = {}
+    for batch in batches:
+        inputs = (torch.full((batch,), START_TOKEN, dtype=torch.long, device="cuda"),
+                  torch.zeros(batch, dtype=torch.long, device="cuda"))
+        kernels, kernel_us, costliest = kernels_per_step(model.step, inputs)
+        entry = {"kernels_per_step": kernels, "kernel_us": kernel_us, "top_kernels": costliest,
+                 "gpu_us": replay_us(runner, padded_size(batch, ladder))}
+        if "compile" in calls:
+            (entry["compiled_kernels_per_step"], entry["compiled_kernel_us"],
+             entry["compiled_top_kernels"]) = kernels_per_step(compiled, inputs)
+        per_batch[str(batch)] = entry
+    # The CPU cost of one eager launch as this model pays it: an eager step's issue time over its
+    # kernel count, at the smallest batch, where the GPU never holds the CPU back. (A bare
+    # x.add_(1) costs far less than F.linear or index_put_, so bare_launch_us would under-predict.)
+    constants["eager_issue_us"] = issue_us
+    constants["launch_us"] = median(issue_us) / per_batch[str(batches[0])]["kernels_per_step"]
 
     results: dict[str, Any] = {
         "schema": SCHEMA,

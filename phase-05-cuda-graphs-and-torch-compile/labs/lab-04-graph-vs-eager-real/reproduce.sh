@@ -2,7 +2,7 @@
 # How the committed results were made on an offline Hopper GPU machine (torch 2.11, Python 3.12).
 # Run from the repository root; each step writes into OUT (default: this lab's results/).
 #   bash reproduce.sh env            # the machine: GPU, driver, torch, tqdm, matplotlib
-#   bash reproduce.sh twin           # mini-vllm bench: four arms, constants, JSON + PNG
+#   bash reproduce.sh twin           # mini-vllm bench: four arms, constants, JSON + PNG (15 repeats)
 #   bash reproduce.sh tests          # the gpu-marked tests (LAB_REQUIRE_GPU=1: no skipping)
 #   bash reproduce.sh vllm PARTS     # install the offline vLLM bundle from PARTS, then run.py --offline
 set -euo pipefail
@@ -18,7 +18,9 @@ case ${1:?usage: reproduce.sh env|twin|tests|vllm PARTS} in
     python3 -c 'import tqdm, matplotlib; print("tqdm", tqdm.__version__, "matplotlib", matplotlib.__version__)'
     ;;
   twin)
-    python3 -m mini_vllm.cli bench --out "$out/twin.json" --plot "$out/twin.png" "${@:2}" 2>&1 | tee "$out/twin.log"
+    # 15 repeats, not the default 5: on a virtualized host the eager arm's CPU time swings by 2x
+    # from one second to the next, and the medians need the extra samples to settle.
+    python3 -m mini_vllm.cli bench --repeats 15 --out "$out/twin.json" --plot "$out/twin.png" "${@:2}" 2>&1 | tee "$out/twin.log"
     ;;
   tests)
     LAB_REQUIRE_GPU=1 python3 -m pytest "$lab" tests -m gpu -q -p no:cacheprovider "${@:2}" 2>&1 | tee "$out/gpu-tests.log"
