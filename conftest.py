@@ -88,7 +88,7 @@ def lab_loader() -> Callable[[Path, str | Path], ModuleType]:
 @cache
 def _torch_missing() -> str | None:
     if importlib.util.find_spec("torch") is None:
-        return "torch is not installed (CPU torch is enough: pip install -e '.[compile]')"
+        return "torch is not installed (a CPU build is enough: see lab-06's README, 'Run and grade')"
     return None
 
 
