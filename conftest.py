@@ -20,7 +20,6 @@ from types import ModuleType
 
 import pytest
 
-LABS_DIR = Path(__file__).resolve().parent / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 CHOICES = "unset or 'solution' (the reference), 'starter' (your work), or a path to a .py file"
 
 _choice_key = pytest.StashKey[object]()

@@ -49,8 +49,9 @@ def _run_simulate(args: argparse.Namespace) -> int:
     ops, is_attention = toy_decoder(args.layers)
     rng = np.random.default_rng(args.seed)
     batches = rng.integers(1, args.max_batch + 1, size=args.steps).tolist()
-    full = GraphRunner(ops, capture_sizes=sorted(set(args.sizes)))
-    piecewise = PiecewiseGraphRunner(ops, is_attention, capture_sizes=sorted(set(args.sizes)))
+    ladder = sorted(set(args.sizes))
+    full = GraphRunner(ops, capture_sizes=ladder)
+    piecewise = PiecewiseGraphRunner(ops, is_attention, capture_sizes=ladder)
     warm_step: dict[str, int] = {}  # launches of a step that replayed (no capture, on the ladder)
     for batch in batches:
         x = rng.standard_normal((batch, 16))
@@ -62,8 +63,8 @@ def _run_simulate(args: argparse.Namespace) -> int:
                 warm_step[name] = runner.launches - launches
 
     print(f"decode loop: {args.layers} layers x 10 ops = {len(ops)} ops/step, {args.steps} steps, "
-          f"batches in 1..{args.max_batch}, capture sizes {sorted(set(args.sizes))}")
-    above = sum(b > max(args.sizes) for b in batches)
+          f"batches in 1..{args.max_batch}, capture sizes {ladder}")
+    above = sum(b > ladder[-1] for b in batches)
     print(f"{'runner':<10} {'launches/warm step':>19} {'launches (total)':>17} {'captures':>9} {'replays':>8}")
     print(f"{'eager':<10} {len(ops):>19} {len(ops) * len(batches):>17} {0:>9} {0:>8}")
     for name, runner in (("FULL", full), ("PIECEWISE", piecewise)):
