@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from mini_vllm.checks import check_int
+
 
 def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:
     """Return the ladder as a list, or raise: it must be non-empty, positive, strictly rising."""
@@ -27,10 +29,7 @@ def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:
     if not ladder:
         raise ValueError(f"{name} must hold at least one capture size, got []")
     for size in ladder:
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"{name} must hold ints, got {size!r}")
-        if size < 1:
-            raise ValueError(f"{name} must hold sizes >= 1, got {size}")
+        check_int(size, f"each of {name}")
     if any(a >= b for a, b in zip(ladder, ladder[1:])):
         raise ValueError(f"{name} must be strictly increasing (sorted, no duplicates), got {ladder}")
     return ladder
@@ -43,10 +42,7 @@ def padded_size(batch: int, sizes: Sequence[int]) -> int | None:
     rows of padding, but a graph for 32 cannot hold 33. upstream:
     vllm/v1/cudagraph_dispatcher.py:76 (0.22.1) builds the same map as a lookup table.
     """
-    if isinstance(batch, bool) or not isinstance(batch, int):
-        raise TypeError(f"batch must be an int, got {type(batch).__name__}")
-    if batch < 1:
-        raise ValueError(f"batch must be >= 1, got {batch}")
+    check_int(batch, "batch")
     ladder = check_capture_sizes(sizes)
     i = bisect_left(ladder, batch)
     return ladder[i] if i < len(ladder) else None
@@ -61,10 +57,7 @@ def default_capture_sizes(max_capture_size: int = 512) -> list[int]:
     on-stride size <= max (an off-stride max such as 100 ends at 96; batches above it run
     eagerly). upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
     """
-    if isinstance(max_capture_size, bool) or not isinstance(max_capture_size, int):
-        raise TypeError(f"max_capture_size must be an int, got {type(max_capture_size).__name__}")
-    if max_capture_size < 1:
-        raise ValueError(f"max_capture_size must be >= 1, got {max_capture_size}")
+    max_capture_size = check_int(max_capture_size, "max_capture_size")
     sizes = [x for x in (1, 2, 4) if x <= max_capture_size]
     sizes += range(8, min(max_capture_size + 1, 256), 8)
     sizes += range(256, max_capture_size + 1, 16)
@@ -82,11 +75,8 @@ def capture_sizes_for(
     so the largest batch the scheduler can form still replays a graph.
     upstream: vllm/config/vllm.py:1647-1708 (0.22.1).
     """
-    for name, value in (("max_num_seqs", max_num_seqs), ("max_num_batched_tokens", max_num_batched_tokens)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+    max_num_seqs = check_int(max_num_seqs, "max_num_seqs")
+    max_num_batched_tokens = check_int(max_num_batched_tokens, "max_num_batched_tokens")
     if max_num_batched_tokens < max_num_seqs:
         raise ValueError(
             f"max_num_batched_tokens ({max_num_batched_tokens}) must be >= max_num_seqs "
@@ -94,12 +84,8 @@ def capture_sizes_for(
         )
     if max_capture_size is None:
         top = min(2 * max_num_seqs, 512)
-    elif isinstance(max_capture_size, bool) or not isinstance(max_capture_size, int):
-        raise TypeError(f"max_capture_size must be an int or None, got {type(max_capture_size).__name__}")
-    elif max_capture_size < 1:
-        raise ValueError(f"max_capture_size must be >= 1 or None, got {max_capture_size}")
     else:
-        top = max_capture_size
+        top = check_int(max_capture_size, "max_capture_size")
     top = min(top, max_num_batched_tokens)
     sizes = default_capture_sizes(top)
     if max_num_batched_tokens <= top and max_num_batched_tokens not in sizes:
@@ -126,10 +112,7 @@ def _traffic_weights(traffic: Traffic) -> dict[int, float]:
         raise ValueError("traffic must hold at least one batch, got an empty mix")
     weights: dict[int, float] = {}
     for batch, weight in items:
-        if isinstance(batch, bool) or not isinstance(batch, int):
-            raise TypeError(f"traffic batch sizes must be ints, got {batch!r}")
-        if batch < 1:
-            raise ValueError(f"traffic batch sizes must be >= 1, got {batch}")
+        batch = check_int(batch, "each traffic batch size")
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
             raise TypeError(f"traffic weights must be numbers, got {weight!r} for batch {batch}")
         if not (0 < weight < math.inf):
@@ -178,17 +161,9 @@ def optimal_ladder(traffic: Traffic, num_rungs: int, max_batch: int | None = Non
     captures" trade with numbers: each extra rung costs a capture (time, graph memory) and
     buys the padding this function says it buys.
     """
-    if isinstance(num_rungs, bool) or not isinstance(num_rungs, int):
-        raise TypeError(f"num_rungs must be an int, got {type(num_rungs).__name__}")
-    if num_rungs < 1:
-        raise ValueError(f"num_rungs must be >= 1, got {num_rungs}")
+    num_rungs = check_int(num_rungs, "num_rungs")
     weights = _traffic_weights(traffic)
-    if max_batch is None:
-        max_batch = max(weights)
-    elif isinstance(max_batch, bool) or not isinstance(max_batch, int):
-        raise TypeError(f"max_batch must be an int or None, got {type(max_batch).__name__}")
-    elif max_batch < 1:
-        raise ValueError(f"max_batch must be >= 1 or None, got {max_batch}")
+    max_batch = max(weights) if max_batch is None else check_int(max_batch, "max_batch")
 
     sizes = sorted(b for b in weights if b < max_batch) + [max_batch]
     s = np.array(sizes, dtype=np.float64)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mini_vllm.capture_sizes import check_capture_sizes, padded_size
+from mini_vllm.checks import check_int
 from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode
 
 
@@ -33,14 +34,6 @@ class BatchDescriptor:
     num_reqs: int | None = None
     uniform: bool = False
     has_lora: bool = False
-
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return value
 
 
 class CudagraphDispatcher:
@@ -63,8 +56,8 @@ class CudagraphDispatcher:
     ) -> None:
         self.cudagraph_mode = parse_cudagraph_mode(cudagraph_mode)
         self.capture_sizes = check_capture_sizes(capture_sizes, "capture_sizes")
-        self.max_num_seqs = _positive_int(max_num_seqs, "max_num_seqs")
-        self.uniform_decode_query_len = q = _positive_int(
+        self.max_num_seqs = check_int(max_num_seqs, "max_num_seqs")
+        self.uniform_decode_query_len = q = check_int(
             uniform_decode_query_len, "uniform_decode_query_len")
         if q > 1 and any(s % q for s in self.capture_sizes):
             raise ValueError(
@@ -110,7 +103,7 @@ class CudagraphDispatcher:
         `uniform_decode` only matters for the composite modes (the others have one routine).
         upstream: vllm/v1/cudagraph_dispatcher.py:239-328 (0.22.1).
         """
-        _positive_int(num_tokens, "num_tokens")
+        check_int(num_tokens, "num_tokens")
         allowed = set(CUDAGraphMode.valid_runtime_modes())
         for mode in invalid_modes or ():
             if not isinstance(mode, CUDAGraphMode) or not mode.is_valid_runtime_mode():

@@ -16,16 +16,9 @@ import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from mini_vllm.checks import check_int
+
 # --- argument checks: every public function names the argument it refuses ------------------
-
-
-def _check_int(value: object, name: str, minimum: int) -> int:
-    # numbers.Integral admits numpy ints too; bool is an int to Python but never a count here.
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def _check_real(value: object, name: str) -> float:
@@ -40,7 +33,7 @@ def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
     # Default: capture costs exactly one eager pass, the least a recording can cost.
     if capture_cost_ops is None:
         return num_ops
-    return _check_int(capture_cost_ops, "capture_cost_ops", 1)
+    return check_int(capture_cost_ops, "capture_cost_ops", 1)
 
 
 # --- the two bills ----------------------------------------------------------------------------
@@ -48,8 +41,8 @@ def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
 
 def eager_launches(num_ops: int, k: int) -> int:
     """Launches for k eager calls of a num_ops-op model: k * num_ops, the bill graphs attack."""
-    num_ops = _check_int(num_ops, "num_ops", 1)
-    return _check_int(k, "k", 0) * num_ops
+    num_ops = check_int(num_ops, "num_ops", 1)
+    return check_int(k, "k", 0) * num_ops
 
 
 def graph_launches(num_ops: int, k: int, capture_cost_ops: int | None = None) -> int:
@@ -58,8 +51,8 @@ def graph_launches(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
     capture_cost_ops defaults to num_ops (capture = one eager pass). Zero calls cost nothing:
     nothing was captured yet.
     """
-    num_ops = _check_int(num_ops, "num_ops", 1)
-    k = _check_int(k, "k", 0)
+    num_ops = check_int(num_ops, "num_ops", 1)
+    k = check_int(k, "k", 0)
     capture = _capture_cost(num_ops, capture_cost_ops)
     return 0 if k == 0 else capture + (k - 1)
 
@@ -75,7 +68,7 @@ def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
     n > 1 (capture costs one eager pass; each replay then saves n - 1 launches). With n == 1
     a replay saves nothing and capture costs at least 1, so the graph never gets ahead.
     """
-    num_ops = _check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops", 1)
     capture = _capture_cost(num_ops, capture_cost_ops)
     if num_ops == 1:
         return None
@@ -88,8 +81,8 @@ def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
     k*n / (c + k - 1) rises with k toward n, from below whenever capture costs more than one
     launch (c > 1): the capture is paid once and then diluted over ever more replays.
     """
-    num_ops = _check_int(num_ops, "num_ops", 1)
-    k = _check_int(k, "k", 1)
+    num_ops = check_int(num_ops, "num_ops", 1)
+    k = check_int(k, "k", 1)
     capture = _capture_cost(num_ops, capture_cost_ops)
     return (k * num_ops) / (capture + k - 1)
 
@@ -100,7 +93,7 @@ def asymptotic_speedup(num_ops: int) -> float:
     A replay is still one launch, so no graph beats n; the capture cost shifts the crossover,
     never the ceiling.
     """
-    return float(_check_int(num_ops, "num_ops", 1))
+    return float(check_int(num_ops, "num_ops", 1))
 
 
 # --- from launches to wall clock --------------------------------------------------------------
@@ -138,7 +131,7 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
 
     launch_us must be > 0, gpu_us >= 0 (microseconds, or any one unit for both).
     """
-    num_ops = _check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops", 1)
     launch_us = _check_real(launch_us, "launch_us")
     gpu_us = _check_real(gpu_us, "gpu_us")
     if launch_us <= 0.0:
@@ -170,7 +163,7 @@ def _check_int_list(values: object, name: str) -> list[int]:
         raise TypeError(f"{name} must be a sequence of ints >= 1, got {type(values).__name__}")
     if not values:
         raise ValueError(f"{name} must hold at least one int >= 1, got []")
-    return [_check_int(v, f"{name}[{i}]", 1) for i, v in enumerate(values)]
+    return [check_int(v, f"{name}[{i}]", 1) for i, v in enumerate(values)]
 
 
 def crossover_table(
@@ -223,8 +216,8 @@ def plot_per_call_cost(
     import matplotlib.pyplot as plt
 
     sizes = _check_int_list(num_ops_values, "num_ops_values")
-    multiplier = _check_int(capture_multiplier, "capture_multiplier", 1)
-    max_calls = _check_int(max_calls, "max_calls", 2)
+    multiplier = check_int(capture_multiplier, "capture_multiplier", 1)
+    max_calls = check_int(max_calls, "max_calls", 2)
     ks = list(range(1, max_calls + 1))
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     for n, color in zip(sizes, plt.rcParams["axes.prop_cycle"].by_key()["color"]):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mini_vllm.checks import check_int
 from mini_vllm.cudagraph import Op
 
 
@@ -21,8 +22,7 @@ def _named(name: str, fn: Op) -> Op:
 
 def toy_decoder(num_layers: int, hidden: int = 16, seed: int = 0) -> tuple[list[Op], Callable[[Op], bool]]:
     """Ops for `num_layers` layers, and the predicate that picks out the attention ops."""
-    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
-        raise ValueError(f"num_layers must be an int >= 1, got {num_layers!r}")
+    num_layers = check_int(num_layers, "num_layers")
     rng = np.random.default_rng(seed)
     scale = hidden**-0.5
 

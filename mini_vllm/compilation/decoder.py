@@ -15,6 +15,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from mini_vllm.checks import check_int
+
 
 @torch.library.custom_op("minivllm::attention", mutates_args=())
 def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, num_heads: int) -> torch.Tensor:
@@ -77,9 +79,8 @@ class TinyDecoder(nn.Module):
 
 def tiny_decoder(num_layers: int = 2, hidden: int = 32, num_heads: int = 4, seed: int = 0) -> TinyDecoder:
     """A seeded TinyDecoder in eval mode: the same weights in every process for the same seed."""
-    for name, value, low in (("num_layers", num_layers, 1), ("hidden", hidden, 1), ("num_heads", num_heads, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    for name, value in (("num_layers", num_layers), ("hidden", hidden), ("num_heads", num_heads)):
+        check_int(value, name)
     if hidden % num_heads:
         raise ValueError(f"hidden ({hidden}) must be a multiple of num_heads ({num_heads})")
     torch.manual_seed(seed)

@@ -24,6 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from mini_vllm.checks import check_int
+
 OPT_POSITION_OFFSET = 2  # OPT's learned position table starts at index 2 (a fairseq legacy)
 
 
@@ -40,9 +42,7 @@ class DecoderConfig:
 
     def __post_init__(self) -> None:
         for name in ("num_layers", "hidden", "heads", "ffn", "vocab", "max_positions"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+            check_int(getattr(self, name), name)
         if self.hidden % self.heads:
             raise ValueError(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads})")
 
@@ -93,9 +93,8 @@ class OptShapedDecoder(nn.Module):
     ) -> None:
         super().__init__()
         self.config = config = config or DecoderConfig()
-        for name, value in (("max_batch", max_batch), ("max_seq_len", max_seq_len)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        check_int(max_batch, "max_batch")
+        check_int(max_seq_len, "max_seq_len")
         if max_seq_len > config.max_positions:
             raise ValueError(f"max_seq_len ({max_seq_len}) must be <= max_positions ({config.max_positions})")
         self.max_batch, self.max_seq_len = max_batch, max_seq_len

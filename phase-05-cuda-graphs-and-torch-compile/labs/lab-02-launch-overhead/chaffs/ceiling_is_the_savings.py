@@ -1,10 +1,10 @@
 """Gives n - 1 as the ceiling: the launches each replay saves, not the ratio n / 1."""
 
+from mini_vllm.checks import check_int
 from mini_vllm.launch_cost import *
-from mini_vllm.launch_cost import _check_int
 
 CAUGHT_BY = ["test_asymptotic_speedup_is_num_ops"]
 
 
 def asymptotic_speedup(num_ops):
-    return float(_check_int(num_ops, "num_ops", 1) - 1)
+    return float(check_int(num_ops, "num_ops", 1) - 1)

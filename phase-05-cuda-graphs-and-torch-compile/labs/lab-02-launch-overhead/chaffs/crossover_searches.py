@@ -1,14 +1,14 @@
 """Finds the crossover by walking k = 1, 2, ... : right answers, but an open-ended search."""
 
+from mini_vllm.checks import check_int
 from mini_vllm.launch_cost import *
-from mini_vllm.launch_cost import _check_int
 
 CAUGHT_BY = ["test_crossover_is_a_closed_form"]
 
 
 def crossover(num_ops, capture_cost_ops=None):
-    num_ops = _check_int(num_ops, "num_ops", 1)
-    c = num_ops if capture_cost_ops is None else _check_int(capture_cost_ops, "capture_cost_ops", 1)
+    num_ops = check_int(num_ops, "num_ops", 1)
+    c = num_ops if capture_cost_ops is None else check_int(capture_cost_ops, "capture_cost_ops", 1)
     if num_ops == 1:
         return None
     k = 1

@@ -1,7 +1,7 @@
 """Reports the steady-state ratio n at every k, leaving the capture out of the graph's total."""
 
+from mini_vllm.checks import check_int
 from mini_vllm.launch_cost import *
-from mini_vllm.launch_cost import _check_int
 
 CAUGHT_BY = [
     "test_per_call_ratio_is_eager_total_over_graph_total",
@@ -10,8 +10,8 @@ CAUGHT_BY = [
 
 
 def per_call_ratio(num_ops, k, capture_cost_ops=None):
-    num_ops = _check_int(num_ops, "num_ops", 1)
-    k = _check_int(k, "k", 1)
+    num_ops = check_int(num_ops, "num_ops", 1)
+    k = check_int(k, "k", 1)
     if capture_cost_ops is not None:
-        _check_int(capture_cost_ops, "capture_cost_ops", 1)
+        check_int(capture_cost_ops, "capture_cost_ops", 1)
     return (k * num_ops) / k
