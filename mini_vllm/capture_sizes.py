@@ -18,18 +18,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from mini_vllm.checks import check_int
+from mini_vllm.checks import check_int, check_int_sequence
 
 
 def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:
     """Return the ladder as a list, or raise: it must be non-empty, positive, strictly rising."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"{name} must be a sequence of ints, got {type(sizes).__name__}")
-    ladder = list(sizes)
-    if not ladder:
-        raise ValueError(f"{name} must hold at least one capture size, got []")
-    for size in ladder:
-        check_int(size, f"each of {name}")
+    ladder = check_int_sequence(sizes, name)
     if any(a >= b for a, b in zip(ladder, ladder[1:])):
         raise ValueError(f"{name} must be strictly increasing (sorted, no duplicates), got {ladder}")
     return ladder

@@ -16,7 +16,7 @@ import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from mini_vllm.checks import check_int
+from mini_vllm.checks import check_int, check_int_sequence
 
 # --- argument checks: every public function names the argument it refuses ------------------
 
@@ -158,14 +158,6 @@ class CrossoverRow(NamedTuple):
     crossover: int | None
 
 
-def _check_int_list(values: object, name: str) -> list[int]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{name} must be a sequence of ints >= 1, got {type(values).__name__}")
-    if not values:
-        raise ValueError(f"{name} must hold at least one int >= 1, got []")
-    return [check_int(v, f"{name}[{i}]", 1) for i, v in enumerate(values)]
-
-
 def crossover_table(
     num_ops_values: Sequence[int], capture_multipliers: Sequence[int]
 ) -> list[CrossoverRow]:
@@ -174,8 +166,8 @@ def crossover_table(
     Rows run over num_ops first, then over multipliers within each num_ops. For large n a
     capture of m eager passes breaks even at call m + 1.
     """
-    sizes = _check_int_list(num_ops_values, "num_ops_values")
-    multipliers = _check_int_list(capture_multipliers, "capture_multipliers")
+    sizes = check_int_sequence(num_ops_values, "num_ops_values")
+    multipliers = check_int_sequence(capture_multipliers, "capture_multipliers")
     return [CrossoverRow(n, m, m * n, crossover(n, m * n)) for n in sizes for m in multipliers]
 
 
@@ -215,7 +207,7 @@ def plot_per_call_cost(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = _check_int_list(num_ops_values, "num_ops_values")
+    sizes = check_int_sequence(num_ops_values, "num_ops_values")
     multiplier = check_int(capture_multiplier, "capture_multiplier", 1)
     max_calls = check_int(max_calls, "max_calls", 2)
     ks = list(range(1, max_calls + 1))
