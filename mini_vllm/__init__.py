@@ -33,7 +33,6 @@ from mini_vllm.compilation import (
     should_split,
     split_graph,
 )
-from mini_vllm.cudagraph import GraphEntry, GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
 from mini_vllm.cudagraph_mode import (
     AttentionCGSupport,
@@ -44,7 +43,8 @@ from mini_vllm.cudagraph_mode import (
     resolve_cudagraph_mode,
     routing_table,
 )
-from mini_vllm.gpu.graph_runner import CudaGraphRunner
+from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
+from mini_vllm.graph_simulator import GraphEntry, GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.launch_cost import (
     CrossoverRow,
     amdahl_speedup,

@@ -17,11 +17,11 @@ from mini_vllm.capture_sizes import (
     format_ladder_report,
     plot_padding_waste,
 )
-from mini_vllm.cudagraph import GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher, capture_log, format_dispatch
 from mini_vllm.cudagraph_mode import CUDAGraphMode, format_routing_table
+from mini_vllm.graph_simulator import GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.launch_cost import crossover_table, format_crossover_table, plot_per_call_cost
-from mini_vllm.toy_model import toy_decoder
+from mini_vllm.numpy_decoder import numpy_decoder_ops
 
 
 def _positive_int(text: str) -> int:
@@ -46,7 +46,7 @@ def _add_simulate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
-    ops, is_attention = toy_decoder(args.layers)
+    ops, is_attention = numpy_decoder_ops(args.layers)
     rng = np.random.default_rng(args.seed)
     batches = rng.integers(1, args.max_batch + 1, size=args.steps).tolist()
     ladder = sorted(set(args.sizes))

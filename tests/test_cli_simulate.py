@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mini_vllm.cli import main
-from mini_vllm.toy_model import toy_decoder
+from mini_vllm.numpy_decoder import numpy_decoder_ops
 
 
 def table(text: str) -> dict[str, list[int]]:
@@ -34,6 +34,6 @@ def test_simulate_rejects_a_bad_flag(capsys):
 
 
 def test_toy_decoder_marks_one_attention_per_layer():
-    ops, is_attention = toy_decoder(5)
+    ops, is_attention = numpy_decoder_ops(5)
     assert len(ops) == 50
     assert [i for i, op in enumerate(ops) if is_attention(op)] == [2, 12, 22, 32, 42]

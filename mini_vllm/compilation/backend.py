@@ -181,6 +181,6 @@ def _check_splitting_ops(splitting_ops: Sequence[str]) -> tuple[str, ...]:
             raise ValueError(
                 f"unknown splitting op {name!r} in splitting_ops: expected 'namespace::op' or "
                 "'namespace::op.overload' naming a registered torch op, e.g. "
-                f"{DEFAULT_SPLITTING_OPS[0]!r} (registered by importing mini_vllm.compilation.decoder)"
+                f"{DEFAULT_SPLITTING_OPS[0]!r} (registered by importing mini_vllm.compilation.splittable_decoder)"
             ) from None
     return tuple(splitting_ops)

@@ -9,14 +9,14 @@ from pathlib import Path
 
 
 def compile_demo(layers: int, hidden: int, compiler: str, cache_dir: str | Path | None, steps: int) -> str:
-    """Compile tiny_decoder(layers, hidden) with PiecewiseBackend and describe what happened."""
+    """Compile splittable_decoder(layers, hidden) with PiecewiseBackend and describe what happened."""
     import torch
 
     from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
-    from mini_vllm.compilation.decoder import tiny_decoder
     from mini_vllm.compilation.partition import count_ops
+    from mini_vllm.compilation.splittable_decoder import splittable_decoder
 
-    model = tiny_decoder(layers, hidden)
+    model = splittable_decoder(layers, hidden)
     backend = PiecewiseBackend(compiler=compiler, cache_dir=cache_dir)
     x = torch.randn(8, hidden)
     with torch.no_grad():

@@ -41,10 +41,10 @@ def child(cache_dir: str, layers: int, hidden: int, count_kernels: bool) -> dict
     import torch
 
     from mini_vllm.compilation.backend import PiecewiseBackend
-    from mini_vllm.compilation.decoder import tiny_decoder
+    from mini_vllm.compilation.splittable_decoder import splittable_decoder
 
     imported = time.perf_counter()
-    model = tiny_decoder(layers, hidden)
+    model = splittable_decoder(layers, hidden)
     x = torch.randn(8, hidden)
     built = time.perf_counter()
 

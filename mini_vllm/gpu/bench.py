@@ -29,8 +29,8 @@ import torch
 
 from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_error, summarize_runs
 from mini_vllm.capture_sizes import default_capture_sizes, padded_size
-from mini_vllm.gpu.graph_runner import CudaGraphRunner
-from mini_vllm.gpu.model import OptShapedDecoder
+from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
+from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 
 START_TOKEN = 2  # OPT's BOS id; any id works, the weights are random
 
@@ -206,7 +206,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     batches = sorted(set(config.batch_sizes))
     # 0.22.1's ladder up to the largest batch, which joins it when it lies off the stride.
     ladder = sorted({*default_capture_sizes(max(batches)), max(batches)})
-    model = OptShapedDecoder(max_batch=ladder[-1], max_seq_len=config.max_seq_len, seed=config.seed)
+    model = CapturableOptDecoder(max_batch=ladder[-1], max_seq_len=config.max_seq_len, seed=config.seed)
     example = (torch.full((1,), START_TOKEN, dtype=torch.long, device="cuda"),
                torch.zeros(1, dtype=torch.long, device="cuda"))
 

@@ -1,5 +1,5 @@
 """Lab 04 reference: the analysis lives in mini_vllm/bench_analysis.py, the runner in
-mini_vllm/gpu/graph_runner.py.
+mini_vllm/gpu/cuda_graph_runner.py.
 
 One implementation, exposed here under the lab's API so the tests grade it like any other file.
 """
@@ -14,7 +14,7 @@ from mini_vllm.bench_analysis import (
     speedup_table,
     spread,
 )
-from mini_vllm.gpu.graph_runner import CudaGraphRunner
+from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 
 __all__ = [
     "CudaGraphRunner",

@@ -282,18 +282,18 @@ LADDER = [1, 2, 4, 8, 16]
 def small_model():
     import torch
 
-    from mini_vllm.gpu.model import DecoderConfig, OptShapedDecoder
+    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
 
     torch.manual_seed(0)
     config = DecoderConfig(num_layers=2, hidden=128, heads=4, ffn=256, vocab=1000, max_positions=64)
-    return OptShapedDecoder(config, max_batch=24, max_seq_len=32, seed=1)
+    return CapturableOptDecoder(config, max_batch=24, max_seq_len=32, seed=1)
 
 
 @pytest.fixture(scope="module")
 def opt_model():
-    from mini_vllm.gpu.model import OptShapedDecoder
+    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
 
-    return OptShapedDecoder(max_batch=256, max_seq_len=64, seed=0)
+    return CapturableOptDecoder(max_batch=256, max_seq_len=64, seed=0)
 
 
 def example(batch: int):

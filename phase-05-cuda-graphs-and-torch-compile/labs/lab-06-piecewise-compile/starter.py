@@ -8,7 +8,7 @@ Provided, so you can spend your time on the ideas rather than on torch plumbing:
 - mini_vllm.compilation.compilers: COMPILERS, SAVES_ARTIFACTS, compile_piece, piece_inputs,
   install_piece, save_artifact, load_artifact (README §4 shows how they fit);
 - mini_vllm.compilation.cache: read_index, write_index (a JSON index per cache directory);
-- mini_vllm.compilation.decoder: the tiny model and its `minivllm::attention` custom op.
+- mini_vllm.compilation.splittable_decoder: the tiny model and its `minivllm::attention` custom op.
 Import torch inside your functions, as below: this file must import without torch.
 """
 

@@ -57,10 +57,10 @@ def op_sequence(gm) -> list[str]:
 
 @functools.cache
 def _trace(layers: int, hidden: int) -> tuple:
-    """The FX graph Dynamo hands a backend for tiny_decoder(layers, hidden), and its inputs."""
+    """The FX graph Dynamo hands a backend for splittable_decoder(layers, hidden), and its inputs."""
     import torch
 
-    from mini_vllm.compilation.decoder import tiny_decoder
+    from mini_vllm.compilation.splittable_decoder import splittable_decoder
 
     captured = []
 
@@ -70,7 +70,7 @@ def _trace(layers: int, hidden: int) -> tuple:
 
     torch._dynamo.reset()
     with torch.no_grad():
-        torch.compile(tiny_decoder(layers, hidden), backend=capture, fullgraph=True, dynamic=False)(
+        torch.compile(splittable_decoder(layers, hidden), backend=capture, fullgraph=True, dynamic=False)(
             torch.randn(TOKENS, hidden))
     return captured[0]
 
@@ -85,7 +85,7 @@ def pattern_graph(pattern: str):
     """'CCAAC' -> a graph of tanh (C) and minivllm::attention (A) calls, in that order."""
     import torch
 
-    import mini_vllm.compilation.decoder  # noqa: F401  (registers minivllm::attention)
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
 
     graph = torch.fx.Graph()
     x = graph.placeholder("x")
@@ -149,7 +149,7 @@ def test_count_ops_on_the_decoder(lab, layers):
 def test_should_split_matches_the_attention_op(lab, form):
     import torch
 
-    import mini_vllm.compilation.decoder  # noqa: F401
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401
 
     op = torch.ops.minivllm.attention
     target = op if form == "packet" else op.default
@@ -285,9 +285,9 @@ def test_back_to_back_splitting_ops_share_one_piece(lab, pattern):
 def test_compiled_decoder_matches_eager(lab, compiler):
     import torch
 
-    from mini_vllm.compilation.decoder import tiny_decoder
+    from mini_vllm.compilation.splittable_decoder import splittable_decoder
 
-    model = tiny_decoder(2)
+    model = splittable_decoder(2)
     torch._dynamo.reset()
     compiled = torch.compile(model, backend=lab.PiecewiseBackend(compiler=compiler), fullgraph=True, dynamic=False)
     for seed in range(2):
@@ -336,7 +336,7 @@ def test_only_non_attention_pieces_are_compiled(lab, layers):
 @pytest.mark.parametrize("name", ["minivllm::atention", "attention", "nosuchns::attention",
                                   "minivllm::attention.nosuchoverload"])
 def test_unknown_splitting_op_is_a_value_error(lab, name):
-    import mini_vllm.compilation.decoder  # noqa: F401
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401
 
     with pytest.raises(ValueError, match="splitting_ops"):
         lab.PiecewiseBackend(splitting_ops=[name])
@@ -380,10 +380,10 @@ import torch
 spec = importlib.util.spec_from_file_location("impl_under_test", sys.argv[1])
 lab = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lab)
-from mini_vllm.compilation.decoder import tiny_decoder
+from mini_vllm.compilation.splittable_decoder import splittable_decoder
 backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[2])
 with torch.no_grad():
-    torch.compile(tiny_decoder(2, {HIDDEN}), backend=backend, fullgraph=True, dynamic=False)(
+    torch.compile(splittable_decoder(2, {HIDDEN}), backend=backend, fullgraph=True, dynamic=False)(
         torch.randn({TOKENS}, {HIDDEN}))
 print(json.dumps(dict(hits=backend.hits, misses=backend.misses, seconds_saved=backend.seconds_saved)))
 """

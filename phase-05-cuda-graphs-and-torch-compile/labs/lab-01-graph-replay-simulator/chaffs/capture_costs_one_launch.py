@@ -1,7 +1,7 @@
 """Counts a capture as one launch, as if recording were free."""
 
-from mini_vllm.cudagraph import *
-from mini_vllm.cudagraph import GraphRunner as ReferenceRunner
+from mini_vllm.graph_simulator import *
+from mini_vllm.graph_simulator import GraphRunner as ReferenceRunner
 
 CAUGHT_BY = ["test_first_call_captures_with_one_eager_pass", "test_piecewise_first_call_costs_every_op"]
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from mini_vllm import cudagraph
-from mini_vllm.cudagraph import *
+from mini_vllm import graph_simulator
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_capture_owns_its_input_buffer"]
 
@@ -11,7 +11,7 @@ CAUGHT_BY = ["test_capture_owns_its_input_buffer"]
 class GraphRunner(GraphRunner):
     def __call__(self, x):
         if self.capture_sizes is None and x.shape not in self.graphs:
-            self.graphs[x.shape] = cudagraph._record(self.ops, x)
+            self.graphs[x.shape] = graph_simulator._record(self.ops, x)
             self.launches += len(self.ops)
             self.captures += 1
             return self.graphs[x.shape].static_output

@@ -1,6 +1,6 @@
 """A batch above the top rung is cut to the top rung's graph instead of running eagerly."""
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_batch_above_the_ladder_runs_eagerly"]
 

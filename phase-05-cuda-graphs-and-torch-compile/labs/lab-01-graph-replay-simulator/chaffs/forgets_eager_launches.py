@@ -1,6 +1,6 @@
 """Piecewise launch count leaves out the splitting ops that run eagerly."""
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_ten_op_model_split_at_op_5_costs_1_3_10", "test_piecewise_steady_state_cost",
              "test_piecewise_first_call_costs_every_op"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_dtype_change_on_a_captured_shape_is_a_type_error"]
 

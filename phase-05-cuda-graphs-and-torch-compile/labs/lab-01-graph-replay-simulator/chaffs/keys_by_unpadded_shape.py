@@ -1,6 +1,6 @@
 """Pads the batch but keys the graph by the unpadded shape, so every batch size captures."""
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_batches_5_and_7_reuse_the_size_8_graph", "test_padding_cuts_captures_for_batches_1_to_8",
              "test_batch_pads_up_to_the_next_rung"]

@@ -1,6 +1,6 @@
 """Pads down to the largest rung <= batch (batch 3 -> 2) and drops the rows that do not fit."""
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_batch_pads_up_to_the_next_rung", "test_padded_output_matches_eager"]
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_replay_computes_on_the_new_input", "test_static_input_keeps_its_address",
              "test_padded_output_matches_eager"]

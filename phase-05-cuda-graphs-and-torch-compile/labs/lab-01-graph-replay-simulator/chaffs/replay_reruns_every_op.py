@@ -1,6 +1,6 @@
 """Replay re-runs the ops one by one, so it costs len(ops) launches instead of one."""
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_replay_is_one_launch", "test_batches_5_and_7_reuse_the_size_8_graph",
              "test_ten_op_model_split_at_op_5_costs_1_3_10"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_padding_rows_are_zero"]
 

@@ -1,6 +1,6 @@
 """Replay forgets to copy the new input in, so it recomputes the captured batch."""
 
-from mini_vllm.cudagraph import *
+from mini_vllm.graph_simulator import *
 
 CAUGHT_BY = ["test_replay_computes_on_the_new_input", "test_static_input_keeps_its_address"]
 

@@ -1,7 +1,7 @@
 """The runner captures the ladder but then serves every call by running the step eagerly."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_a_call_on_the_ladder_is_one_graph_launch"]
 

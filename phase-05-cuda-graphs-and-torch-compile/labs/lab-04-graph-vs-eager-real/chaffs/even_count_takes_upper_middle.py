@@ -1,7 +1,7 @@
 """spread takes sorted(samples)[n // 2] as the median, which is wrong for an even count."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_spread_is_median_min_max"]
 

@@ -1,7 +1,7 @@
 """claims_verdict calls the win fading when the last speedup is below the first, missing a bump."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_verdict_catches_each_broken_claim"]
 

@@ -1,7 +1,7 @@
 """claims_verdict calls an inversion when the worst case dips below 1, though the median does not."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_never_inverts_judges_the_median"]
 

@@ -1,7 +1,7 @@
 """prediction_error reports measured / predicted - 1, so an optimistic model shows a negative error."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_prediction_error_is_relative_to_the_measurement", "test_prediction_on_the_committed_twin"]
 

@@ -1,7 +1,7 @@
 """prediction_error feeds the smallest batch's kernels and GPU time into every batch's prediction."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 from mini_vllm.launch_cost import predicted_step_speedup
 
 CAUGHT_BY = ["test_prediction_uses_each_batchs_constants", "test_prediction_on_the_committed_twin"]

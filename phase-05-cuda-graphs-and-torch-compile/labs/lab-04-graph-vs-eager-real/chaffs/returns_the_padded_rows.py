@@ -1,7 +1,7 @@
 """The runner returns the whole padded output, padding rows included, instead of the first batch rows."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_replay_gives_the_eager_tokens_and_cache"]
 

@@ -1,7 +1,7 @@
 """speedup_table sorts its rows by str(batch), so 256 comes before 64 and 8."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_rows_are_sorted_by_batch", "test_speedup_table_on_the_committed_results"]
 

@@ -1,7 +1,7 @@
 """speedup_table divides the baseline by the arm, so a faster arm shows a speedup below 1."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_speedup_is_arm_over_baseline", "test_speedup_table_on_the_committed_results"]
 

@@ -1,7 +1,7 @@
 """claims_verdict judges the rows in the order given instead of sorting them by batch."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_verdict_orders_rows_by_batch"]
 

@@ -1,7 +1,7 @@
 """claims_verdict ignores the tolerance, so a 1% wobble refutes fading."""
 
 from mini_vllm.bench_analysis import *
-from mini_vllm.gpu.graph_runner import *
+from mini_vllm.gpu.cuda_graph_runner import *
 
 CAUGHT_BY = ["test_verdict_tolerates_noise_and_only_noise"]
 

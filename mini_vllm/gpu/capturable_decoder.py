@@ -71,7 +71,7 @@ class OptLayer(nn.Module):
         self.register_buffer("v_cache", torch.zeros(shape, device=device, dtype=dtype), persistent=False)
 
 
-class OptShapedDecoder(nn.Module):
+class CapturableOptDecoder(nn.Module):
     """OPT-125m's decode step with a static KV cache: `step(tokens, positions) -> next tokens`.
 
     Row i of a batch owns row i of every layer's cache (`layers[l].k_cache`, `.v_cache`, each

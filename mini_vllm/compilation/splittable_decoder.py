@@ -63,7 +63,7 @@ class DecoderLayer(nn.Module):
         return x + self.down(nn.functional.silu(self.up(self.mlp_norm(x))))
 
 
-class TinyDecoder(nn.Module):
+class SplittableDecoder(nn.Module):
     """`num_layers` decoder layers and a final norm, on hidden states of shape [tokens, hidden]."""
 
     def __init__(self, num_layers: int, hidden: int, num_heads: int) -> None:
@@ -77,11 +77,11 @@ class TinyDecoder(nn.Module):
         return self.norm(x)
 
 
-def tiny_decoder(num_layers: int = 2, hidden: int = 32, num_heads: int = 4, seed: int = 0) -> TinyDecoder:
-    """A seeded TinyDecoder in eval mode: the same weights in every process for the same seed."""
+def splittable_decoder(num_layers: int = 2, hidden: int = 32, num_heads: int = 4, seed: int = 0) -> SplittableDecoder:
+    """A seeded SplittableDecoder in eval mode: the same weights in every process for the same seed."""
     for name, value in (("num_layers", num_layers), ("hidden", hidden), ("num_heads", num_heads)):
         check_int(value, name)
     if hidden % num_heads:
         raise ValueError(f"hidden ({hidden}) must be a multiple of num_heads ({num_heads})")
     torch.manual_seed(seed)
-    return TinyDecoder(num_layers, hidden, num_heads).eval()
+    return SplittableDecoder(num_layers, hidden, num_heads).eval()

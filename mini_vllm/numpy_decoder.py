@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from mini_vllm.checks import check_int
-from mini_vllm.cudagraph import Op
+from mini_vllm.graph_simulator import Op
 
 
 def _named(name: str, fn: Op) -> Op:
@@ -20,7 +20,7 @@ def _named(name: str, fn: Op) -> Op:
     return fn
 
 
-def toy_decoder(num_layers: int, hidden: int = 16, seed: int = 0) -> tuple[list[Op], Callable[[Op], bool]]:
+def numpy_decoder_ops(num_layers: int, hidden: int = 16, seed: int = 0) -> tuple[list[Op], Callable[[Op], bool]]:
     """Ops for `num_layers` layers, and the predicate that picks out the attention ops."""
     num_layers = check_int(num_layers, "num_layers")
     rng = np.random.default_rng(seed)
