@@ -56,6 +56,7 @@ from mini_vllm.launch_cost import (
     per_call_ratio,
     predicted_step_speedup,
 )
+from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 
 __all__ = [
     "AttentionCGSupport",
@@ -72,6 +73,7 @@ __all__ = [
     "PiecewiseGraphRunner",
     "PredictionRow",
     "Route",
+    "SUPPORTED_VLLM_VERSIONS",
     "SpeedupRow",
     "SplitItem",
     "Spread",

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from mini_vllm.checks import check_int, check_int_sequence
+from mini_vllm.vllm_versions import check_vllm_version
 
 
 def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:
@@ -42,16 +43,19 @@ def padded_size(batch: int, sizes: Sequence[int]) -> int | None:
     return ladder[i] if i < len(ladder) else None
 
 
-def default_capture_sizes(max_capture_size: int = 512) -> list[int]:
-    """vLLM 0.22.1's default ladder up to ``max_capture_size``: 1, 2, 4, stride 8, then stride 16.
+def default_capture_sizes(max_capture_size: int = 512, *, vllm_version: str = "0.22.1") -> list[int]:
+    """vLLM's default ladder up to ``max_capture_size``: 1, 2, 4, stride 8, then stride 16.
 
     Small batches are common in decode and each wasted row is a large fraction of them, so
     the ladder is dense at the bottom; above 256 a padded row costs a small fraction, so
     the stride doubles to save capture time and memory. The top rung is the largest
     on-stride size <= max (an off-stride max such as 100 ends at 96; batches above it run
-    eagerly). upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
+    eagerly). The stride rule is the same in 0.22.1 and 0.33.0; what 0.33.0 adds around it
+    (a larger default max, a max_num_seqs rung) is capture_sizes_for's.
+    upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
     """
     max_capture_size = check_int(max_capture_size, "max_capture_size")
+    check_vllm_version(vllm_version)
     sizes = [x for x in (1, 2, 4) if x <= max_capture_size]
     sizes += range(8, min(max_capture_size + 1, 256), 8)
     sizes += range(256, max_capture_size + 1, 16)
@@ -59,32 +63,59 @@ def default_capture_sizes(max_capture_size: int = 512) -> list[int]:
 
 
 def capture_sizes_for(
-    max_num_seqs: int, max_num_batched_tokens: int, max_capture_size: int | None = None
+    max_num_seqs: int,
+    max_num_batched_tokens: int,
+    max_capture_size: int | None = None,
+    *,
+    vllm_version: str = "0.22.1",
+    compute_capability: tuple[int, int] | None = None,
 ) -> list[int]:
-    """The ladder a deployment captures: 0.22.1's default path (balanced mode, no spec decode).
+    """The ladder a deployment captures: vLLM's default path (balanced mode, no spec decode).
 
     The max is the user's ``max_capture_size`` or ``min(2 * max_num_seqs, 512)``, then
     clipped to ``max_num_batched_tokens`` (no step can hold more tokens than that). When the
     token budget is itself the max and lies off the stride, it is appended as the top rung,
     so the largest batch the scheduler can form still replays a graph.
     upstream: vllm/config/vllm.py:1647-1708 (0.22.1).
+    0.33.0 changes the default path twice: the 512 becomes 1024 on compute capability 10.x
+    (``compute_capability=(10, 0)``; vllm/config/vllm.py:2463-2465, 0.33.0), and max_num_seqs
+    joins the ladder when it fits, so the largest decode batch has a graph of its own
+    (vllm/config/vllm.py:2549-2550, 0.33.0). An explicit ``max_capture_size`` gets neither.
+    ``compute_capability`` is (major, minor); None means not a 10.x GPU.
     """
     max_num_seqs = check_int(max_num_seqs, "max_num_seqs")
     max_num_batched_tokens = check_int(max_num_batched_tokens, "max_num_batched_tokens")
+    check_vllm_version(vllm_version)
+    blackwell = _capability_major(compute_capability) == 10
     if max_num_batched_tokens < max_num_seqs:
         raise ValueError(
             f"max_num_batched_tokens ({max_num_batched_tokens}) must be >= max_num_seqs "
             f"({max_num_seqs}): vLLM's scheduler config rejects it (vllm/config/scheduler.py:259-278)"
         )
+    seqs_rung = False
     if max_capture_size is None:
-        top = min(2 * max_num_seqs, 512)
+        top = min(2 * max_num_seqs, 1024 if vllm_version == "0.33.0" and blackwell else 512)
+        seqs_rung = vllm_version == "0.33.0" and max_num_seqs <= top
     else:
         top = check_int(max_capture_size, "max_capture_size")
     top = min(top, max_num_batched_tokens)
-    sizes = default_capture_sizes(top)
-    if max_num_batched_tokens <= top and max_num_batched_tokens not in sizes:
-        sizes.append(max_num_batched_tokens)
-    return sizes
+    extra = {max_num_batched_tokens} if max_num_batched_tokens <= top else set()
+    if seqs_rung:  # max_num_seqs <= max_num_batched_tokens, so it always fits here
+        extra.add(max_num_seqs)
+    return sorted(set(default_capture_sizes(top)) | extra)
+
+
+def _capability_major(compute_capability: tuple[int, int] | None) -> int | None:
+    """The major version of a (major, minor) compute capability, or None; bad shapes raise."""
+    if compute_capability is None:
+        return None
+    if (not isinstance(compute_capability, tuple) or len(compute_capability) != 2
+            or any(isinstance(x, bool) or not isinstance(x, int) for x in compute_capability)):
+        raise TypeError(f"compute_capability must be None or a (major, minor) tuple of ints, "
+                        f"got {compute_capability!r}")
+    if min(compute_capability) < 0:
+        raise ValueError(f"compute_capability must hold ints >= 0, got {compute_capability!r}")
+    return compute_capability[0]
 
 
 # A traffic mix: {batch size: weight}, or the batch sizes of observed steps (repeats count).

@@ -17,11 +17,17 @@ from mini_vllm.capture_sizes import (
     format_ladder_report,
     plot_padding_waste,
 )
-from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher, capture_log, format_dispatch
+from mini_vllm.cudagraph_dispatcher import (
+    RUNNERS,
+    CudagraphDispatcher,
+    capture_log,
+    format_dispatch,
+)
 from mini_vllm.cudagraph_mode import CUDAGraphMode, format_routing_table
 from mini_vllm.graph_simulator import GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.launch_cost import crossover_table, format_crossover_table, plot_per_call_cost
 from mini_vllm.numpy_decoder import numpy_decoder_ops
+from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 
 
 def _positive_int(text: str) -> int:
@@ -120,18 +126,24 @@ def _add_ladder(sub: argparse._SubParsersAction) -> None:
                    help="derive the ladder from a deployment instead (with --max-num-batched-tokens)")
     p.add_argument("--max-num-batched-tokens", type=_positive_int, default=8192,
                    help="the deployment's token budget per step (used with --max-num-seqs)")
+    _add_version_args(p)
     p.set_defaults(run=_run_ladder)
 
 
 def _run_ladder(args: argparse.Namespace) -> int:
     if args.max_num_seqs is None:
-        sizes, origin = default_capture_sizes(args.max), f"default_capture_sizes({args.max})"
+        sizes = default_capture_sizes(args.max, vllm_version=args.vllm_version)
+        origin = f"default_capture_sizes({args.max})"
     else:
-        sizes = capture_sizes_for(args.max_num_seqs, args.max_num_batched_tokens)
-        top = min(2 * args.max_num_seqs, 512, args.max_num_batched_tokens)
+        sizes = capture_sizes_for(args.max_num_seqs, args.max_num_batched_tokens, vllm_version=args.vllm_version,
+                                  compute_capability=args.compute_capability)
+        cap = 1024 if args.vllm_version == "0.33.0" and (args.compute_capability or (0,))[0] == 10 else 512
+        top = min(2 * args.max_num_seqs, cap, args.max_num_batched_tokens)
         origin = (f"capture_sizes_for(max_num_seqs={args.max_num_seqs}, "
                   f"max_num_batched_tokens={args.max_num_batched_tokens}): "
-                  f"max = min(2 x {args.max_num_seqs}, 512, {args.max_num_batched_tokens}) = {top}")
+                  f"max = min(2 x {args.max_num_seqs}, {cap}, {args.max_num_batched_tokens}) = {top}")
+        if args.vllm_version == "0.33.0" and args.max_num_seqs <= top:
+            origin += f", plus max_num_seqs={args.max_num_seqs} as a rung (0.33.0)"
     print(format_ladder_report(sizes, origin, args.batch, args.max_num_seqs))
     return 0
 
@@ -162,6 +174,20 @@ def _mode_arg(text: str) -> str:
     return text.upper()
 
 
+def _capability_arg(text: str) -> tuple[int, int]:
+    major, dot, minor = text.partition(".")
+    if not (major.isdigit() and dot and minor.isdigit()):
+        raise argparse.ArgumentTypeError(f"must read MAJOR.MINOR, e.g. 9.0 or 10.0, got {text!r}")
+    return int(major), int(minor)
+
+
+def _add_version_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--vllm-version", choices=SUPPORTED_VLLM_VERSIONS, default="0.22.1",
+                   help="whose ladder rules: 0.22.1 (the course's) or 0.33.0 (today's release)")
+    p.add_argument("--compute-capability", type=_capability_arg, metavar="MAJOR.MINOR",
+                   help="the GPU's, e.g. 10.0 (0.33.0 captures up to 1024 on 10.x)")
+
+
 def _add_deployment_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", type=_mode_arg, default="FULL_AND_PIECEWISE",
                    help="cudagraph_mode, by name in any case (default: 0.22.1's O2 default)")
@@ -169,10 +195,12 @@ def _add_deployment_args(p: argparse.ArgumentParser) -> None:
                    help="max_num_seqs (256 is the offline LLM default on a GPU under 70 GiB, e.g. an L4)")
     p.add_argument("--max-num-batched-tokens", type=_positive_int, default=8192,
                    help="max_num_batched_tokens (8192 is the offline LLM default on an L4)")
+    _add_version_args(p)
 
 
 def _deployment(args: argparse.Namespace) -> tuple[list[int], str]:
-    sizes = capture_sizes_for(args.max_num_seqs, args.max_num_batched_tokens)
+    sizes = capture_sizes_for(args.max_num_seqs, args.max_num_batched_tokens, vllm_version=args.vllm_version,
+                              compute_capability=args.compute_capability)
     return sizes, (f"{args.mode}, max_num_seqs={args.max_num_seqs}: {len(sizes)} capture sizes "
                    f"{sizes[0]}..{sizes[-1]} (capture_sizes_for)")
 
@@ -208,12 +236,14 @@ def _run_dispatch(args: argparse.Namespace) -> int:
 def _add_capture_log(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("capture-log", help="the capture passes vLLM prints at start-up, per mode")
     _add_deployment_args(p)
+    p.add_argument("--runner", choices=RUNNERS, default="v1",
+                   help="the model runner's wording: v1, or v2 (Model Runner V2, 0.33.0's default)")
     p.set_defaults(run=_run_capture_log)
 
 
 def _run_capture_log(args: argparse.Namespace) -> int:
     sizes, origin = _deployment(args)
-    lines = capture_log(args.mode, sizes, args.max_num_seqs)
+    lines = capture_log(args.mode, sizes, args.max_num_seqs, runner=args.runner)
     total = sum(int(line.rsplit("/", 1)[1]) for line in lines)
     print(f"{origin}: {len(lines)} capture passes, {total} graphs")
     for line in lines:

@@ -140,20 +140,34 @@ def _relaxed(key: BatchDescriptor) -> BatchDescriptor:
     return dataclasses.replace(key, num_reqs=None, uniform=False)
 
 
-def capture_log(
-    cudagraph_mode: str | CUDAGraphMode, capture_sizes: Sequence[int], max_num_seqs: int
-) -> list[str]:
-    """The progress bars vLLM's V1 runner prints while capturing: one line per pass, in order.
+RUNNERS = ("v1", "v2")
 
-    Each line reads "Capturing CUDA graphs (<kind>, <MODE>): 100%|██████████| n/n", kind
-    "decode" when the pass captures uniform-decode keys, else "mixed prefill-decode". Mode NONE
-    captures nothing: []. upstream: vllm/v1/worker/gpu_model_runner.py:6515-6522 (0.22.1).
+
+def capture_log(
+    cudagraph_mode: str | CUDAGraphMode,
+    capture_sizes: Sequence[int],
+    max_num_seqs: int,
+    *,
+    runner: str = "v1",
+) -> list[str]:
+    """The progress bars vLLM prints while capturing: one line per pass, in order.
+
+    runner="v1" (the model runner most models use in 0.22.1): each line reads
+    "Capturing CUDA graphs (<kind>, <MODE>): 100%|██████████| n/n", kind "decode" when the
+    pass captures uniform-decode keys, else "mixed prefill-decode".
+    upstream: vllm/v1/worker/gpu_model_runner.py:6515-6522 (0.22.1).
+    runner="v2" (Model Runner V2, the default from 0.33.0): the same passes and counts, named
+    by mode alone, "Capturing CUDA graphs (<MODE>): 100%|██████████| n/n".
+    upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
     """
+    if runner not in RUNNERS:
+        raise ValueError(f"runner must be one of {', '.join(map(repr, RUNNERS))}, got {runner!r}")
     lines = []
     for mode, descs in CudagraphDispatcher(cudagraph_mode, capture_sizes, max_num_seqs).capture_descs():
         kind = "decode" if descs[0].uniform else "mixed prefill-decode"
+        label = f"{kind}, {mode.name}" if runner == "v1" else mode.name
         n = len(descs)
-        lines.append(f"Capturing CUDA graphs ({kind}, {mode.name}): 100%|{'█' * 10}| {n}/{n}")
+        lines.append(f"Capturing CUDA graphs ({label}): 100%|{'█' * 10}| {n}/{n}")
     return lines
 
 

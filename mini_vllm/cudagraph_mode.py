@@ -16,6 +16,8 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
+from mini_vllm.vllm_versions import check_vllm_version
+
 
 class CompilationMode(enum.IntEnum):
     """How much of torch.compile runs. Only VLLM_COMPILE splits the graph at attention.
@@ -146,14 +148,16 @@ def resolve_cudagraph_mode(
     enforce_eager: bool = False,
     attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
     attention_in_splitting_ops: bool = True,
+    vllm_version: str = "0.22.1",
 ) -> CUDAGraphMode:
-    """The mode vLLM 0.22.1 ends up with, after its compile-time guards (no speculative decoding).
+    """The mode vLLM ends up with, after its compile-time guards (no speculative decoding).
 
     In order:
     1. enforce_eager turns every graph off (vllm/config/vllm.py:1032-1038).
     2. A mode with PIECEWISE batches needs VLLM_COMPILE's split at attention; without it
-       0.22.1 drops straight to NONE, even FULL_AND_PIECEWISE (vllm.py:1118-1129). Later vLLM
-       keeps the decode half instead; 0.22.1 does not.
+       0.22.1 drops straight to NONE, even FULL_AND_PIECEWISE (vllm.py:1118-1129). 0.33.0
+       keeps what needs no split: PIECEWISE -> NONE, FULL_AND_PIECEWISE -> FULL_DECODE_ONLY
+       (vllm/config/compilation.py:80-85, 0.33.0), and goes on to rule 3.
     3. The attention backend's support (compilation.py:1318-1387). Attention counts as split
        out only under VLLM_COMPILE, since other modes split nothing (compilation.py:1104-1107).
        - FULL (mixed batches in full graphs) with support below ALWAYS: NEVER is an error;
@@ -172,11 +176,14 @@ def resolve_cudagraph_mode(
     compilation = CompilationMode(compilation_mode)
     if not isinstance(attention_support, AttentionCGSupport):
         raise TypeError(f"attention_support must be an AttentionCGSupport, got {attention_support!r}")
+    check_vllm_version(vllm_version)
 
     if enforce_eager:
         return CUDAGraphMode.NONE
     if mode.requires_piecewise_compilation() and compilation is not CompilationMode.VLLM_COMPILE:
-        return CUDAGraphMode.NONE
+        if vllm_version == "0.22.1":
+            return CUDAGraphMode.NONE
+        mode = _WITHOUT_PIECEWISE.get(mode, mode)
     if mode is CUDAGraphMode.NONE or attention_support is AttentionCGSupport.ALWAYS:
         return mode
 
@@ -196,6 +203,11 @@ def resolve_cudagraph_mode(
     if mode.decode_mode() is CUDAGraphMode.FULL and never:
         return CUDAGraphMode.PIECEWISE if attention_split else CUDAGraphMode.NONE
     return mode
+
+
+# 0.33.0's CUDAGraphMode.without_piecewise(): drop the half that needs the split at attention.
+_WITHOUT_PIECEWISE = {CUDAGraphMode.PIECEWISE: CUDAGraphMode.NONE,
+                      CUDAGraphMode.FULL_AND_PIECEWISE: CUDAGraphMode.FULL_DECODE_ONLY}
 
 
 class Route(NamedTuple):

@@ -36,7 +36,7 @@ def test_a_deployment_predicts_both_capture_bars(capsys):
     assert main(["ladder", "--max-num-seqs", "80", "--max-num-batched-tokens", "8192"]) == 0
     out = capsys.readouterr().out
     assert "max = min(2 x 80, 512, 8192) = 160 -> 23 rungs" in out
-    assert "PIECEWISE 23/23; decode, FULL 13/13" in out, "the facts sheet's 80-seq row: 23 and 13"
+    assert "PIECEWISE 23/23; decode, FULL 13/13" in out, "max_num_seqs=80: a 160 max, 23 rungs, 13 of them <= 80"
 
 
 def test_an_off_stride_token_budget_is_the_top_rung(capsys):

@@ -3,8 +3,12 @@
 - Every vLLM citation (`vllm/<path>:<line>` or `:<start>-<end>`, and the short `<file>.py:<line>`
   form for a file the registry knows) in a markdown file or a mini_vllm/lab docstring is listed
   in `phase-05-cuda-graphs-and-torch-compile/citations.json`, the one registry of upstream lines.
-- The `vllm`-marked test checks each registry entry against an installed vLLM 0.22.1 source tree
-  (found with `importlib.util.find_spec`, which locates the package without importing it).
+- Each registry entry names the vLLM version it holds for (0.22.1, the version the course mirrors,
+  or 0.33.0, today's release, where the docs teach a difference). The `vllm`-marked test checks
+  each version's entries against that version's source: the extracted wheel named by
+  `VLLM_0_22_1_SRC` / `VLLM_0_33_0_SRC` (a directory holding `vllm/`), or for 0.22.1 an installed
+  vllm (found with `importlib.util.find_spec`, which locates the package without importing it).
+  A citation registered only for 0.33.0 must say "0.33.0" on its line.
 - Every relative link in every markdown file resolves, anchors included.
 - Every `pytest` and `mini-vllm` command shown in a doc runs: pytest commands are collected
   (`--collect-only`, all of them in one background subprocess), `mini-vllm` commands run
@@ -89,12 +93,16 @@ FULL_CITE = re.compile(r"(?<![\w.-])(vllm/[\w/.-]+?\.py):(\d+)(?:-(\d+))?(?![\w-
 SHORT_CITE = re.compile(r"(?<![\w/.-])([A-Za-z_]\w*\.py):(\d+)(?:-(\d+))?(?![\w-])")
 
 
+VERSIONS = ("0.22.1", "0.33.0")  # the mirrored release first; tools/upstream_golden.py uses both
+
+
 @dataclass(frozen=True)
 class Cite:
     where: str  # file:line in this repository
-    path: str  # vllm/... inside the 0.22.1 wheel
+    path: str  # vllm/... inside the released wheel
     start: int
     end: int
+    line: str = ""  # the whole line it appears on (a 0.33.0-only cite must name its version there)
 
     @property
     def key(self) -> str:
@@ -109,13 +117,16 @@ def parse_cite(cite: str) -> tuple[str, int, int]:
 
 
 @cache
-def registry() -> dict[str, dict]:
+def registry() -> dict[str, dict[str, dict]]:
+    """{cite: {version: entry}}: one cite may hold at both versions, each checked at its own."""
     data = json.loads(REGISTRY.read_text())
-    entries: dict[str, dict] = {}
+    entries: dict[str, dict[str, dict]] = defaultdict(dict)
     for entry in data["entries"]:
-        assert entry["cite"] not in entries, f"{entry['cite']} is listed twice in {rel(REGISTRY)}"
-        entries[entry["cite"]] = entry
-    return entries
+        version = entry.get("version")
+        assert version not in entries[entry["cite"]], (
+            f"{entry['cite']} is listed twice for vLLM {version} in {rel(REGISTRY)}")
+        entries[entry["cite"]][version] = entry
+    return dict(entries)
 
 
 @cache
@@ -134,29 +145,36 @@ def citations_in(path: Path) -> tuple[Cite, ...]:
         where = f"{rel(path)}:{no}"
         for m in FULL_CITE.finditer(line):
             start = int(m.group(2))
-            found.append(Cite(where, m.group(1), start, int(m.group(3) or start)))
+            found.append(Cite(where, m.group(1), start, int(m.group(3) or start), line))
         for m in SHORT_CITE.finditer(line):
             paths = registry_basenames().get(m.group(1), set())
             start = int(m.group(2))
             if len(paths) > 1:  # ambiguous: the key below names every candidate, so it fails
-                found.append(Cite(where, " or ".join(sorted(paths)), start, start))
+                found.append(Cite(where, " or ".join(sorted(paths)), start, start, line))
             elif paths:
-                found.append(Cite(where, next(iter(paths)), start, int(m.group(3) or start)))
+                found.append(Cite(where, next(iter(paths)), start, int(m.group(3) or start), line))
     return tuple(found)
+
+
+FIELDS = {"cite", "version", "symbol", "text", "end_text"}
 
 
 def test_registry_is_well_formed():
     problems = []
-    for cite, entry in registry().items():
+    for cite, by_version in registry().items():
         path, start, end = parse_cite(cite)
-        if set(entry) - {"cite", "symbol", "text", "end_text"}:
-            problems.append(f"{cite}: unknown fields {sorted(set(entry) - {'cite', 'symbol', 'text', 'end_text'})}")
-        if not entry.get("symbol") or not entry.get("text", "").strip():
-            problems.append(f"{cite}: needs a non-empty symbol and text")
-        if end < start or (end == start and "-" in cite.rsplit(":", 1)[1]):
-            problems.append(f"{cite}: a range must end after it starts")
-        if "end_text" in entry and end == start:
-            problems.append(f"{cite}: end_text only makes sense for a range")
+        for version, entry in by_version.items():
+            if version not in VERSIONS:
+                problems.append(f"{cite}: \"version\" must be one of {', '.join(VERSIONS)} "
+                                f"(the release whose source the line was checked in), got {version!r}")
+            if set(entry) - FIELDS:
+                problems.append(f"{cite}: unknown fields {sorted(set(entry) - FIELDS)}")
+            if not entry.get("symbol") or not entry.get("text", "").strip():
+                problems.append(f"{cite}: needs a non-empty symbol and text")
+            if end < start or (end == start and "-" in cite.rsplit(":", 1)[1]):
+                problems.append(f"{cite}: a range must end after it starts")
+            if "end_text" in entry and end == start:
+                problems.append(f"{cite}: end_text only makes sense for a range")
     assert not problems, "citations.json is malformed:\n" + "\n".join(problems)
 
 
@@ -170,6 +188,9 @@ def _uncited(files: tuple[Path, ...]) -> list[str]:
                 hint = (f"registered lines in that file: {', '.join(k.rsplit(':', 1)[1] for k in same_file)}"
                         if same_file else "no line of that file is registered")
                 bad.append(f"{c.where}: {c.key} is not in citations.json ({hint})")
+            elif VERSIONS[0] not in known[c.key] and not any(v in c.line for v in known[c.key]):
+                bad.append(f"{c.where}: {c.key} is registered only for vLLM {', '.join(known[c.key])}; "
+                           "say that version on the line, so a reader opens the right source")
     return bad
 
 
@@ -177,14 +198,14 @@ def test_every_doc_citation_is_registered():
     bad = _uncited(markdown_files())
     assert not bad, (
         "every vLLM citation in the docs must be listed in "
-        f"{rel(REGISTRY)} (check the line against vLLM 0.22.1, then add it):\n" + "\n".join(bad))
+        f"{rel(REGISTRY)} (check the line against that vLLM version, then add it):\n" + "\n".join(bad))
 
 
 def test_every_docstring_citation_is_registered():
     bad = _uncited(docstring_files())
     assert not bad, (
         "every `upstream: vllm/...` citation in mini_vllm and the labs must be listed in "
-        f"{rel(REGISTRY)} (check the line against vLLM 0.22.1, then add it):\n" + "\n".join(bad))
+        f"{rel(REGISTRY)} (check the line against that vLLM version, then add it):\n" + "\n".join(bad))
 
 
 def test_the_docs_cite_vllm_at_all():
@@ -192,26 +213,55 @@ def test_the_docs_cite_vllm_at_all():
     assert len(cited) >= 20, f"expected the docs to cite many upstream lines, found {len(cited)}"
 
 
-def _installed_vllm_root() -> Path:
+def test_both_versions_are_cited():
+    versions = {v for by_version in registry().values() for v in by_version}
+    assert versions == set(VERSIONS), f"expected entries for {VERSIONS}, found {sorted(versions)}"
+
+
+def source_env_var(version: str) -> str:
+    return "VLLM_" + version.replace(".", "_") + "_SRC"
+
+
+def vllm_source_root(version: str) -> Path | None:
+    """The directory holding `vllm/` for one version: $VLLM_<X_Y_Z>_SRC, else an installed vllm."""
+    if configured := os.environ.get(source_env_var(version)):
+        return Path(configured)
     spec = importlib.util.find_spec("vllm")  # finds the package without importing it
-    assert spec is not None and spec.submodule_search_locations, "vllm is not installed"
-    return Path(next(iter(spec.submodule_search_locations))).parent
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations))).parent
+    return root if _stamped_version(root) == version else None
 
 
-@pytest.mark.vllm
-def test_registry_matches_vllm_0_22_1_source():
-    root = _installed_vllm_root()
+def _stamped_version(root: Path) -> str | None:
     version_file = root / "vllm" / "_version.py"
-    version = re.search(r"__version__\s*=\s*version\s*=\s*['\"]([^'\"]+)", version_file.read_text())
-    assert version and version.group(1) == "0.22.1", (
-        f"the registry is for vLLM 0.22.1, but {version_file} says "
-        f"{version.group(1) if version else 'nothing'}")
+    if not version_file.is_file():
+        return None
+    found = re.search(r"__version__\s*=\s*version\s*=\s*['\"]([^'\"]+)", version_file.read_text())
+    return found.group(1) if found else None
+
+
+@pytest.mark.vllm(reads_source=True)
+@pytest.mark.parametrize("version", VERSIONS)
+def test_registry_matches_vllm_source(version):
+    root = vllm_source_root(version)
+    if root is None:
+        reason = (f"no vLLM {version} source: set {source_env_var(version)} to an extracted wheel "
+                  f"(pip download --no-deps vllm=={version} -d /tmp/w && "
+                  f"unzip -q /tmp/w/*.whl 'vllm/*.py' -d /tmp/vllm-{version})")
+        if os.environ.get("LAB_REQUIRE_GPU") == "1":
+            pytest.fail(reason + ", and LAB_REQUIRE_GPU=1 forbids skipping", pytrace=False)
+        pytest.skip(reason)
+    stamped = _stamped_version(root)
+    assert stamped == version, f"{root / 'vllm' / '_version.py'} says {stamped}, expected {version}"
     problems = []
-    for cite, entry in registry().items():
+    entries = [(cite, by_version[version]) for cite, by_version in registry().items() if version in by_version]
+    assert entries, f"citations.json holds no entry for vLLM {version}"
+    for cite, entry in entries:
         path, start, end = parse_cite(cite)
         source = root / path
         if not source.is_file():
-            problems.append(f"{cite}: {path} does not exist in vLLM 0.22.1")
+            problems.append(f"{cite}: {path} does not exist in vLLM {version}")
             continue
         lines = source.read_text().splitlines()
         if end > len(lines):
@@ -227,7 +277,7 @@ def test_registry_matches_vllm_0_22_1_source():
         if "end_text" in entry and entry["end_text"] not in lines[end - 1]:
             problems.append(f"{cite} ({entry['symbol']}): line {end} is {lines[end - 1].strip()!r}, "
                             f"expected it to contain {entry['end_text']!r}")
-    assert not problems, f"citations.json disagrees with {root / 'vllm'}:\n" + "\n".join(problems)
+    assert not problems, f"citations.json disagrees with {root / 'vllm'} ({version}):\n" + "\n".join(problems)
 
 
 # --- links -----------------------------------------------------------------------------------

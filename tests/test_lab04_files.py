@@ -18,7 +18,7 @@ from mini_vllm.bench_analysis import TWIN_ARMS, load_results, prediction_error, 
 LAB = Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-04-graph-vs-eager-real"
 CONFIG = LAB / "offline-opt-125m" / "config.json"
 
-OPT_125M = {  # the facts sheet §9.3: OPT-125m's shape, spelled out
+OPT_125M = {  # transformers' OPTConfig defaults, which are OPT-125m's shape, spelled out
     "model_type": "opt", "architectures": ["OPTForCausalLM"], "torch_dtype": "float16",
     "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "ffn_dim": 3072,
     "vocab_size": 50272, "max_position_embeddings": 2048, "word_embed_proj_dim": 768,

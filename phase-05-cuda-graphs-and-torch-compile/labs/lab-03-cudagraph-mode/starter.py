@@ -138,14 +138,16 @@ def resolve_cudagraph_mode(
     enforce_eager: bool = False,
     attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
     attention_in_splitting_ops: bool = True,
+    vllm_version: str = "0.22.1",
 ) -> CUDAGraphMode:
-    """The mode vLLM 0.22.1 ends up with, after its compile-time guards (no speculative decoding).
+    """The mode vLLM ends up with, after its compile-time guards (no speculative decoding).
 
     In order:
     1. enforce_eager turns every graph off (vllm/config/vllm.py:1032-1038).
     2. A mode with PIECEWISE batches needs VLLM_COMPILE's split at attention; without it
-       0.22.1 drops straight to NONE, even FULL_AND_PIECEWISE (vllm.py:1118-1129). Later vLLM
-       keeps the decode half instead; 0.22.1 does not.
+       0.22.1 drops straight to NONE, even FULL_AND_PIECEWISE (vllm.py:1118-1129). 0.33.0
+       keeps what needs no split: PIECEWISE -> NONE, FULL_AND_PIECEWISE -> FULL_DECODE_ONLY
+       (vllm/config/compilation.py:80-85, 0.33.0), and goes on to rule 3.
     3. The attention backend's support (compilation.py:1318-1387). Attention counts as split
        out only under VLLM_COMPILE, since other modes split nothing (compilation.py:1104-1107).
        - FULL (mixed batches in full graphs) with support below ALWAYS: NEVER is an error;
@@ -242,12 +244,20 @@ class CudagraphDispatcher:
 
 
 def capture_log(
-    cudagraph_mode: str | CUDAGraphMode, capture_sizes: Sequence[int], max_num_seqs: int
+    cudagraph_mode: str | CUDAGraphMode,
+    capture_sizes: Sequence[int],
+    max_num_seqs: int,
+    *,
+    runner: str = "v1",
 ) -> list[str]:
-    """The progress bars vLLM's V1 runner prints while capturing: one line per pass, in order.
+    """The progress bars vLLM prints while capturing: one line per pass, in order.
 
-    Each line reads "Capturing CUDA graphs (<kind>, <MODE>): 100%|██████████| n/n", kind
-    "decode" when the pass captures uniform-decode keys, else "mixed prefill-decode". Mode NONE
-    captures nothing: []. upstream: vllm/v1/worker/gpu_model_runner.py:6515-6522 (0.22.1).
+    runner="v1" (the model runner most models use in 0.22.1): each line reads
+    "Capturing CUDA graphs (<kind>, <MODE>): 100%|██████████| n/n", kind "decode" when the
+    pass captures uniform-decode keys, else "mixed prefill-decode".
+    upstream: vllm/v1/worker/gpu_model_runner.py:6515-6522 (0.22.1).
+    runner="v2" (Model Runner V2, the default from 0.33.0): the same passes and counts, named
+    by mode alone, "Capturing CUDA graphs (<MODE>): 100%|██████████| n/n".
+    upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
     """
     raise NotImplementedError("lab-03: capture_log — see README §7")

@@ -220,6 +220,37 @@ def test_piecewise_modes_without_vllm_compile_drop_to_none(lab, mode, compilatio
     check_mode_result(lab, got, "NONE", f"{mode} under {compilation}")
 
 
+# 0.33.0 keeps what needs no split (vllm/config/compilation.py:80-85 and vllm/config/vllm.py:1129-1149
+# at 0.33.0), then applies the same attention rules to what is left.
+AT_0_33_0 = [
+    ("PIECEWISE", "ALWAYS", "NONE"), ("FULL_AND_PIECEWISE", "ALWAYS", "FULL_DECODE_ONLY"),
+    ("FULL_AND_PIECEWISE", "UNIFORM_BATCH", "FULL_DECODE_ONLY"), ("FULL_AND_PIECEWISE", "NEVER", "NONE"),
+    ("FULL", "ALWAYS", "FULL"), ("FULL_DECODE_ONLY", "ALWAYS", "FULL_DECODE_ONLY"), ("NONE", "ALWAYS", "NONE"),
+]
+
+
+@pytest.mark.parametrize("mode, support, want", AT_0_33_0, ids=[f"{m}-{s}" for m, s, _ in AT_0_33_0])
+@pytest.mark.parametrize("compilation", ["NONE", "STOCK_TORCH_COMPILE", "DYNAMO_TRACE_ONCE"])
+def test_0_33_0_keeps_the_decode_half_without_vllm_compile(lab, mode, support, want, compilation):
+    got = resolve(lab, mode, compilation, support, vllm_version="0.33.0")
+    check_mode_result(lab, got, want, f"{mode} under {compilation}, support {support}, vllm_version='0.33.0'")
+
+
+def test_vllm_version_defaults_to_0_22_1(lab):
+    got = resolve(lab, "FULL_AND_PIECEWISE", "NONE")
+    check_mode_result(lab, got, "NONE", "FULL_AND_PIECEWISE under NONE with no vllm_version")
+    got = resolve(lab, "FULL_AND_PIECEWISE", "NONE", vllm_version="0.22.1")
+    check_mode_result(lab, got, "NONE", "FULL_AND_PIECEWISE under NONE, vllm_version='0.22.1'")
+
+
+@pytest.mark.parametrize("version", ["0.33", "0.22.0", "0.34.0", ""])
+def test_resolve_refuses_an_unknown_vllm_version(lab, version):
+    with pytest.raises(ValueError) as err:
+        resolve(lab, "FULL_AND_PIECEWISE", "VLLM_COMPILE", vllm_version=version)
+    assert "0.22.1" in str(err.value) and "0.33.0" in str(err.value), (
+        f"vllm_version={version!r} must be refused with a message naming the choices, got {err.value}")
+
+
 @pytest.mark.parametrize("mode, compilation", [
     ("FULL", "NONE"), ("FULL", "DYNAMO_TRACE_ONCE"), ("FULL_DECODE_ONLY", "NONE"),
     ("FULL_DECODE_ONLY", "STOCK_TORCH_COMPILE"), ("NONE", "VLLM_COMPILE"),
@@ -574,3 +605,31 @@ def test_capture_log_passes(lab, mode, mns, want):
         assert done == total, f"a finished bar reads n/n, got {line!r}"
         got.append((kind, runtime, int(total)))
     assert got == want, f"{mode}, max_num_seqs={mns}: expected bars {want}, got {got}"
+
+
+V2_LOG_LINE = re.compile(r"^Capturing CUDA graphs \((\w+)\): 100%\|█{10}\| (\d+)/(\d+)$")
+
+
+@pytest.mark.parametrize("mode, mns, want", LOGS, ids=[f"{m}-mns{n}" for m, n, _ in LOGS])
+def test_v2_capture_log_names_only_the_mode(lab, mode, mns, want):
+    """Model Runner V2 captures the same passes, worded (vllm/v1/worker/gpu/cudagraph_utils.py:215)."""
+    lines = lab.capture_log(lab.CUDAGraphMode[mode], l4_ladder(), mns, runner="v2")
+    got = []
+    for line in lines:
+        match = V2_LOG_LINE.match(line)
+        assert match, ("with runner='v2' each line must read 'Capturing CUDA graphs (<MODE>): "
+                       f"100%|██████████| n/n', the mode alone, as Model Runner V2 words it; got {line!r}")
+        runtime, done, total = match.groups()
+        assert done == total, f"a finished bar reads n/n, got {line!r}"
+        got.append((runtime, int(total)))
+    assert got == [(runtime, n) for _, runtime, n in want], (
+        f"{mode}, max_num_seqs={mns}, runner='v2': V2 captures the same passes and counts as V1, "
+        f"expected {[(r, n) for _, r, n in want]}, got {got}")
+
+
+@pytest.mark.parametrize("runner", ["v3", "V2", "", "model_runner_v2"])
+def test_capture_log_refuses_an_unknown_runner(lab, runner):
+    with pytest.raises(ValueError) as err:
+        lab.capture_log(lab.CUDAGraphMode.FULL_AND_PIECEWISE, l4_ladder(), 256, runner=runner)
+    assert "v1" in str(err.value) and "v2" in str(err.value), (
+        f"runner={runner!r} must be refused with a message naming the choices, got {err.value}")

@@ -5,6 +5,7 @@
 #   bash reproduce.sh twin           # mini-vllm bench: four arms, constants, JSON + PNG (15 repeats)
 #   bash reproduce.sh tests          # the gpu-marked tests (LAB_REQUIRE_GPU=1: no skipping)
 #   bash reproduce.sh vllm PARTS     # install the offline vLLM bundle from PARTS, then run.py --offline
+#                                    # (PARTS: bash tools/offline_vllm_bundle.sh build PARTS, with network)
 set -euo pipefail
 lab=phase-05-cuda-graphs-and-torch-compile/labs/lab-04-graph-vs-eager-real
 out=${OUT:-$lab/results}
@@ -27,7 +28,7 @@ case ${1:?usage: reproduce.sh env|twin|tests|vllm PARTS} in
     ;;
   vllm)
     parts=${2:?usage: reproduce.sh vllm PARTS_DIR}
-    bash "$parts/install.sh" "$parts"
+    bash tools/offline_vllm_bundle.sh install "$parts"
     # shellcheck disable=SC1091
     source /tmp/vl/env.sh
     python3 "$lab/run.py" --offline --out "$out" "${@:3}"

@@ -10,7 +10,9 @@ medians and min-max, start-up time, the capture log lines), a plot and a log exc
     python run.py --model facebook/opt-125m     # the brief's setup, weights from the Hub
     python run.py --offline --batch-sizes 1 8 --tokens 16 --repeats 1 --out /tmp/ab   # a smoke test
 
-The non-eager arm is named "compile+graphs" because that is what the default turns on:
+It runs unchanged on vLLM 0.33.0 (every call below has the same signature there); the README's
+§4 says what that run prints differently. The non-eager arm is named "compile+graphs" because
+that is what the default turns on:
 torch.compile (mode VLLM_COMPILE) and CUDA graphs (FULL_AND_PIECEWISE); enforce_eager turns both
 off (vllm/config/vllm.py:1032-1038, 0.22.1). The twin (`mini-vllm bench`) separates the two.
 """
@@ -40,6 +42,7 @@ LOG_PATTERNS = (
     "Estimated CUDA graph memory", "CUDA graph pool memory", "torch.compile", "Enforce eager",
     "Cudagraph is disabled", "Skipping CUDA graph capture", "init engine", "FlashAttention",
     "attention backend", "Dynamo bytecode transform", "max_num_seqs", "KV cache",
+    "V2 Model Runner", "Model Runner V2",  # which runner ran: V2 is 0.33.0's default
 )
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 

@@ -21,14 +21,16 @@ __all__ = [
 Traffic = Mapping[int, float] | Sequence[int]
 
 
-def default_capture_sizes(max_capture_size: int = 512) -> list[int]:
-    """vLLM 0.22.1's default ladder up to ``max_capture_size``: 1, 2, 4, stride 8, then stride 16.
+def default_capture_sizes(max_capture_size: int = 512, *, vllm_version: str = "0.22.1") -> list[int]:
+    """vLLM's default ladder up to ``max_capture_size``: 1, 2, 4, stride 8, then stride 16.
 
     Small batches are common in decode and each wasted row is a large fraction of them, so
     the ladder is dense at the bottom; above 256 a padded row costs a small fraction, so
     the stride doubles to save capture time and memory. The top rung is the largest
     on-stride size <= max (an off-stride max such as 100 ends at 96; batches above it run
-    eagerly). upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
+    eagerly). The stride rule is the same in 0.22.1 and 0.33.0; what 0.33.0 adds around it
+    (a larger default max, a max_num_seqs rung) is capture_sizes_for's.
+    upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
     """
     # Three pieces, each clipped to the max: 1, 2, 4; multiples of 8 below 256; multiples
     # of 16 from 256. Check the max first (an int >= 1, else ValueError naming it).
@@ -57,15 +59,25 @@ def padding_waste(batch: int, sizes: Sequence[int]) -> int:
 
 
 def capture_sizes_for(
-    max_num_seqs: int, max_num_batched_tokens: int, max_capture_size: int | None = None
+    max_num_seqs: int,
+    max_num_batched_tokens: int,
+    max_capture_size: int | None = None,
+    *,
+    vllm_version: str = "0.22.1",
+    compute_capability: tuple[int, int] | None = None,
 ) -> list[int]:
-    """The ladder a deployment captures: 0.22.1's default path (balanced mode, no spec decode).
+    """The ladder a deployment captures: vLLM's default path (balanced mode, no spec decode).
 
     The max is the user's ``max_capture_size`` or ``min(2 * max_num_seqs, 512)``, then
     clipped to ``max_num_batched_tokens`` (no step can hold more tokens than that). When the
     token budget is itself the max and lies off the stride, it is appended as the top rung,
     so the largest batch the scheduler can form still replays a graph.
     upstream: vllm/config/vllm.py:1647-1708 (0.22.1).
+    0.33.0 changes the default path twice: the 512 becomes 1024 on compute capability 10.x
+    (``compute_capability=(10, 0)``; vllm/config/vllm.py:2463-2465, 0.33.0), and max_num_seqs
+    joins the ladder when it fits, so the largest decode batch has a graph of its own
+    (vllm/config/vllm.py:2549-2550, 0.33.0). An explicit ``max_capture_size`` gets neither.
+    ``compute_capability`` is (major, minor); None means not a 10.x GPU.
     """
     # max = max_capture_size or min(2 * max_num_seqs, 512); then min(max, max_num_batched_tokens).
     # Build the default ladder to that max; append the token budget if it is the max and missing.

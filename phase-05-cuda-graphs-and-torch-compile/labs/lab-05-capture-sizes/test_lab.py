@@ -3,7 +3,7 @@
 Every oracle is computed in this file: the stride rule written a second way (a filter over
 1..max), rung lookups by linear scan, padding by hand, and the best ladder by brute force
 over every subset. Rung counts and deployments are vLLM 0.22.1's own numbers
-(shared/spec/vllm-0.22.1-facts.md §5). The implementation arrives through the `lab` fixture.
+(deep dive §5, 01-deep-dive.md). The implementation arrives through the `lab` fixture.
 """
 
 from __future__ import annotations
@@ -232,6 +232,79 @@ def test_deployment_ladder_covers_every_batch_up_to_the_token_budget(lab, budget
 def test_capture_sizes_for_rejects_bad_input(lab, args, arg):
     with pytest.raises(ValueError, match=arg):
         lab.capture_sizes_for(*args)
+
+
+# --- §4 at vLLM 0.33.0: a max_num_seqs rung, and 1024 on compute capability 10.x -----------
+
+
+def rule_deployment_0_33_0(max_num_seqs: int, tokens: int, user_max: int | None = None,
+                           major: int | None = None) -> list[int]:
+    """0.33.0's default path (vllm/config/vllm.py:2463-2465 and 2549-2550 at 0.33.0)."""
+    if user_max is not None:
+        return rule_deployment(max_num_seqs, tokens, user_max)
+    top = min(2 * max_num_seqs, 1024 if major == 10 else 512)
+    ladder = set(rule_ladder(min(top, tokens)))
+    ladder |= {tokens} if tokens <= top else set()
+    ladder |= {max_num_seqs} if max_num_seqs <= top else set()
+    return sorted(ladder)
+
+
+@pytest.mark.parametrize(("max_num_seqs", "tokens", "user_max", "major"), [
+    (100, 8192, None, None), (100, 8192, None, 10), (256, 8192, None, None), (300, 8192, None, None),
+    (1024, 8192, None, 10), (1024, 8192, None, 9), (600, 8192, None, 10), (3, 8192, None, None),
+    (130, 200, None, None), (100, 8192, 300, None), (1024, 8192, 1000, 10), (153, 153, None, 10),
+])
+def test_deployment_ladder_matches_vllm_0_33_0(lab, max_num_seqs, tokens, user_max, major):
+    want = rule_deployment_0_33_0(max_num_seqs, tokens, user_max, major)
+    capability = None if major is None else (major, 0)
+    got = lab.capture_sizes_for(max_num_seqs, tokens, user_max, vllm_version="0.33.0",
+                                compute_capability=capability)
+    assert list(got) == want, (
+        f"capture_sizes_for({max_num_seqs}, {tokens}, {user_max}, vllm_version='0.33.0', "
+        f"compute_capability={capability}): expected {want}, got {got}. At 0.33.0 the default max is "
+        "min(2 x max_num_seqs, 1024 on a 10.x GPU else 512), and max_num_seqs is a rung when it fits; "
+        "an explicit max gets neither"
+    )
+
+
+def test_max_num_seqs_is_a_rung_only_from_0_33_0(lab):
+    old = list(lab.capture_sizes_for(100, 8192))
+    new = list(lab.capture_sizes_for(100, 8192, vllm_version="0.33.0"))
+    assert 100 not in old and 100 in new, (
+        f"max_num_seqs=100 is off the stride: 0.22.1 pads a 100-request decode to 104 ({old[-14:]}), "
+        f"0.33.0 captures 100 itself ({new[-14:]})")
+    assert sorted(set(new) - {100}) == old, "0.33.0 adds that one rung and nothing else here"
+
+
+def test_1024_needs_0_33_0_and_a_10_x_gpu(lab):
+    counts = {(v, cc): len(lab.capture_sizes_for(1024, 16384, vllm_version=v, compute_capability=cc))
+              for v in ("0.22.1", "0.33.0") for cc in (None, (9, 0), (10, 0), (12, 0))}
+    want = {key: 51 for key in counts} | {("0.33.0", (10, 0)): 83}
+    assert counts == want, f"rung counts by (version, capability): expected {want}, got {counts}"
+
+
+def test_the_stride_rule_is_the_same_at_both_versions(lab):
+    assert list(lab.default_capture_sizes(1024, vllm_version="0.33.0")) == rule_ladder(1024)
+    assert list(lab.default_capture_sizes(100, vllm_version="0.33.0")) == rule_ladder(100)
+
+
+@pytest.mark.parametrize("version", ["0.33", "0.22.0", "latest", ""])
+def test_an_unknown_vllm_version_is_refused_by_name(lab, version):
+    for call in (lambda: lab.capture_sizes_for(256, 8192, vllm_version=version),
+                 lambda: lab.default_capture_sizes(512, vllm_version=version)):
+        with pytest.raises(ValueError) as err:
+            call()
+        assert "0.22.1" in str(err.value) and "0.33.0" in str(err.value), (
+            f"vllm_version={version!r} must be refused with a message naming the choices, got {err.value}")
+
+
+@pytest.mark.parametrize(("capability", "error"), [
+    (10, TypeError), ("10.0", TypeError), ((10,), TypeError), ((10, 0, 0), TypeError),
+    ((10.0, 0), TypeError), ((-1, 0), ValueError),
+])
+def test_compute_capability_is_a_major_minor_pair(lab, capability, error):
+    with pytest.raises(error, match="compute_capability"):
+        lab.capture_sizes_for(1024, 8192, vllm_version="0.33.0", compute_capability=capability)
 
 
 # --- §5 expected_waste: what a ladder costs a traffic mix -----------------------------------
