@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mini_vllm.capture_sizes import check_capture_sizes, padded_size
+from mini_vllm.checks import check_int
 
 Op = Callable[[np.ndarray], np.ndarray]
 
@@ -174,3 +175,38 @@ class PiecewiseGraphRunner:
             if not isinstance(piece, GraphRunner):
                 self.eager_launches += 1
         return x
+
+
+def piecewise_launches(
+    pattern: str, batches: Sequence[int], capture_sizes: Sequence[int] | None = None
+) -> int:
+    """The launches a fresh PiecewiseGraphRunner reports after one call per batch, predicted.
+
+    `pattern` is the model, one letter per op in order: "C" a capturable op, "A" an attention
+    (splitting) op; every op keeps the input's shape. `capture_sizes` is the runner's ladder
+    (None: each batch size is its own shape). Predicting the bill without running anything is
+    the test of having understood what capture, replay and the split each cost.
+    """
+    if not isinstance(pattern, str):
+        raise TypeError(f"pattern must be a str of 'C' and 'A', got {type(pattern).__name__}")
+    if not pattern or set(pattern) - {"C", "A"}:
+        raise ValueError(f"pattern must be a non-empty str of 'C' (capturable) and 'A' (attention), got {pattern!r}")
+    if isinstance(batches, (str, bytes)) or not isinstance(batches, Sequence):
+        raise TypeError(f"batches must be a sequence of ints >= 1, got {type(batches).__name__}")
+    batches = [check_int(b, f"batches[{i}]") for i, b in enumerate(batches)]
+    ladder = None if capture_sizes is None else check_capture_sizes(capture_sizes, "capture_sizes")
+
+    # A run starts at every C that opens the model or follows an attention; empty runs are no graphs.
+    runs = sum(1 for i, op in enumerate(pattern) if op == "C" and (i == 0 or pattern[i - 1] == "A"))
+    replay = runs + pattern.count("A")
+    captured: set[int] = set()
+    launches = 0
+    for batch in batches:
+        rows = batch if ladder is None else padded_size(batch, ladder)
+        if rows is None or rows not in captured:  # eager above the ladder, or a capture
+            launches += len(pattern)
+            if rows is not None:
+                captured.add(rows)
+        else:
+            launches += replay
+    return launches

@@ -3,6 +3,12 @@
 One implementation, exposed here under the lab's API so the tests grade it like any other file.
 """
 
-from mini_vllm.graph_simulator import GraphEntry, GraphRunner, PiecewiseGraphRunner, eager
+from mini_vllm.graph_simulator import (
+    GraphEntry,
+    GraphRunner,
+    PiecewiseGraphRunner,
+    eager,
+    piecewise_launches,
+)
 
-__all__ = ["GraphEntry", "GraphRunner", "PiecewiseGraphRunner", "eager"]
+__all__ = ["GraphEntry", "GraphRunner", "PiecewiseGraphRunner", "eager", "piecewise_launches"]

@@ -13,7 +13,7 @@ import numpy as np
 
 Op = Callable[[np.ndarray], np.ndarray]
 
-__all__ = ["GraphEntry", "GraphRunner", "PiecewiseGraphRunner", "eager"]
+__all__ = ["GraphEntry", "GraphRunner", "PiecewiseGraphRunner", "eager", "piecewise_launches"]
 
 
 def eager(ops: Sequence[Op], x: np.ndarray) -> np.ndarray:
@@ -51,9 +51,8 @@ class GraphRunner:
         raise NotImplementedError("lab-01: GraphRunner.__init__ — see README §2")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        # First call for a shape: allocate a static input, copy x in, run the ops once
-        # (len(ops) launches) and keep a recording. Later calls: np.copyto into the same
-        # buffer and replay (1 launch). Padding (README §4) comes last.
+        # Capture on a new shape, replay on a known one, eager above the ladder: README §2-§4
+        # state the rules and what each costs. Padding comes last.
         raise NotImplementedError("lab-01: GraphRunner.__call__ — see README §2-§4")
 
 
@@ -72,8 +71,8 @@ class PiecewiseGraphRunner:
         is_splitting_op: Callable[[Op], bool],
         capture_sizes: Sequence[int] | None = None,
     ) -> None:
-        # Split ops into maximal runs of capturable ops (each its own GraphRunner) and the
-        # splitting ops between them (run eagerly).
+        # The pieces: maximal runs of capturable ops, captured and replayed, and the splitting
+        # ops between them, run eagerly (README §5).
         raise NotImplementedError("lab-01: PiecewiseGraphRunner.__init__ — see README §5")
 
     @property
@@ -90,3 +89,16 @@ class PiecewiseGraphRunner:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError("lab-01: PiecewiseGraphRunner.__call__ — see README §5")
+
+
+def piecewise_launches(
+    pattern: str, batches: Sequence[int], capture_sizes: Sequence[int] | None = None
+) -> int:
+    """The launches a fresh PiecewiseGraphRunner reports after one call per batch, predicted.
+
+    `pattern` is the model, one letter per op in order: "C" a capturable op, "A" an attention
+    (splitting) op; every op keeps the input's shape. `capture_sizes` is the runner's ladder
+    (None: each batch size is its own shape). Predicting the bill without running anything is
+    the test of having understood what capture, replay and the split each cost.
+    """
+    raise NotImplementedError("lab-01: piecewise_launches — see README §6")

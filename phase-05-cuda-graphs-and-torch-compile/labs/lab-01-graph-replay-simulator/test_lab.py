@@ -169,9 +169,9 @@ def test_non_array_input_is_a_type_error(lab):
         runner([[1.0] * WIDTH])
 
 
-def test_zero_d_input_is_rejected(lab):
+def test_zero_d_input_is_a_value_error(lab):
     runner = lab.GraphRunner(OPS)
-    with pytest.raises((TypeError, ValueError)):
+    with pytest.raises(ValueError):
         runner(np.ones(()))
 
 
@@ -332,3 +332,67 @@ def test_piecewise_with_padding(lab):
         assert out.shape == (rows, WIDTH) and np.allclose(out, reference(ops, x))
         if seed:
             assert runner.launches - before == 3, "5..8 share the size-8 pieces: 3 launches"
+
+
+# --- §6 transfer: predict the bill ------------------------------------------------------------
+
+
+def bill(pattern: str, batches: list[int], ladder: list[int] | None = None) -> int:
+    """The oracle, by plain bookkeeping: capture or eager pays every op, a replay one per piece."""
+    pieces = len(re.findall("C+", pattern)) + pattern.count("A")
+    seen: set[int] = set()
+    total = 0
+    for b in batches:
+        rung = b if ladder is None else next((s for s in ladder if s >= b), None)
+        if rung is not None and rung in seen:
+            total += pieces
+        else:
+            total += len(pattern)
+            if rung is not None:
+                seen.add(rung)
+    return total
+
+
+def test_piecewise_launches_worked_example(lab):
+    got = lab.piecewise_launches("CCCCCACCCC", [4, 4, 4])
+    assert got == 16, f"capture (10) + two replays of graph, attention, graph (3 each) = 16; got {got!r}"
+
+
+@pytest.mark.parametrize("pattern", ["CCAACC", "CCCCA", "ACCCC", "AACC", "AAA", "CCCCCC", "A", "C",
+                                     "ACACA", "CAAAC", "CACCACCCA"])
+def test_piecewise_launches_counts_runs_not_gaps(lab, pattern):
+    batches = [3, 3, 5, 3, 5, 5, 2]
+    want, got = bill(pattern, batches), lab.piecewise_launches(pattern, batches)
+    runs = len(re.findall("C+", pattern))
+    assert got == want, (
+        f"{pattern!r} over batches {batches}: expected {want} launches, got {got!r}. It has {runs} "
+        f"captured run(s) and {pattern.count('A')} attention(s); an empty gap between two attentions, "
+        "or after the last one, is no graph and costs nothing."
+    )
+
+
+@pytest.mark.parametrize("pattern", ["CCCCCACCCC", "CCAACC", "CCCCA", "AAA", "CCCC"])
+@pytest.mark.parametrize("batches", [[5, 7, 6, 8, 5], [9, 3, 9, 4, 1, 2, 12], [1, 1, 16, 2, 8, 8]])
+def test_piecewise_launches_with_a_ladder(lab, pattern, batches):
+    want, got = bill(pattern, batches, LADDER), lab.piecewise_launches(pattern, batches, LADDER)
+    assert got == want, (
+        f"{pattern!r} over batches {batches} on the ladder {LADDER}: expected {want} launches, got "
+        f"{got!r}. One capture per rung (not per batch size), and a batch above the top rung runs "
+        "eagerly every time, capturing nothing."
+    )
+
+
+def test_piecewise_launches_with_no_calls_is_zero(lab):
+    assert lab.piecewise_launches("CAC", []) == 0
+
+
+@pytest.mark.parametrize("args, error", [
+    (("CXC", [1]), ValueError),
+    (("", [1]), ValueError),
+    ((["C", "A"], [1]), TypeError),
+    (("CAC", [0]), ValueError),
+    (("CAC", [2], [4, 2]), ValueError),
+])
+def test_piecewise_launches_rejects_bad_input(lab, args, error):
+    with pytest.raises(error):
+        lab.piecewise_launches(*args)
