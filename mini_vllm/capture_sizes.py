@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -178,37 +178,65 @@ def optimal_ladder(traffic: Traffic, num_rungs: int, max_batch: int | None = Non
 
     The top rung is ``max_batch`` (default: the largest batch in the traffic), so every
     batch up to it replays a graph, as vLLM's own ladder always ends at its capture max;
-    traffic above ``max_batch`` runs eagerly and does not shape the ladder. Every other rung
-    sits on a batch size the traffic holds: a rung between two observed sizes can move down
-    to the lower one and only save padding. That leaves a partition problem, solved exactly
-    by dynamic programming: best[r][p] is the least padding that serves the p smallest
-    sizes with r rungs, the highest rung at size p. This is the "denser ladder versus more
-    captures" trade with numbers: each extra rung costs a capture (time, graph memory) and
-    buys the padding this function says it buys.
+    traffic above ``max_batch`` runs eagerly and does not shape the ladder. This is the
+    "denser ladder versus more captures" trade with numbers: each extra rung costs a capture
+    (time, graph memory) and buys the padding this function says it buys.
+    """
+    # Padding is sum(weight * (rung - batch)); the batches' own rows are a constant, so the
+    # fewest padded rows is the least sum(weight * rung): a step that costs its row count.
+    return _cheapest_ladder(traffic, num_rungs, max_batch, lambda rows: rows)
+
+
+def fastest_ladder(
+    traffic: Traffic, num_rungs: int, step_time: Callable[[int], float], max_batch: int | None = None
+) -> list[int]:
+    """The ladder of at most ``num_rungs`` sizes with the least expected step time.
+
+    ``step_time(rows)`` is the measured time of one step over ``rows`` rows and never falls as
+    rows grow. Rows are not time: a small decode step is bound by reading the weights, so its
+    padded rows cost almost nothing, and the ladder that pads the fewest rows can be slower
+    than one that pads more where padding is free. Top rung and eager traffic as in
+    optimal_ladder.
+    """
+    if not callable(step_time):
+        raise TypeError(f"step_time must be callable rows -> time, got {step_time!r}")
+    return _cheapest_ladder(traffic, num_rungs, max_batch, step_time)
+
+
+def _cheapest_ladder(
+    traffic: Traffic, num_rungs: int, max_batch: int | None, rung_cost: Callable[[int], float]
+) -> list[int]:
+    """Least sum(weight * rung_cost(rung)) over ladders of <= num_rungs sizes ending at max_batch.
+
+    A rung strictly between two traffic sizes can slide down to the lower one: the same
+    batches use it and a non-decreasing cost does not rise. So rungs sit on traffic sizes
+    (plus max_batch), and a ladder cuts the sorted sizes into consecutive groups, each served
+    by its largest member: a partition, solved exactly by dynamic programming. best[p] after
+    r rounds is the least cost that serves the p smallest sizes with r rungs, the highest at
+    size p; with prefix sums of the weights a group's cost is O(1), and each round is one
+    numpy operation over every (q, p).
     """
     num_rungs = check_int(num_rungs, "num_rungs")
     weights = _traffic_weights(traffic)
     max_batch = max(weights) if max_batch is None else check_int(max_batch, "max_batch")
 
     sizes = sorted(b for b in weights if b < max_batch) + [max_batch]
-    s = np.array(sizes, dtype=np.float64)
+    cost = np.array([rung_cost(s) for s in sizes], dtype=np.float64)
     w = np.array([weights.get(b, 0.0) for b in sizes], dtype=np.float64)
     cum_w = np.concatenate(([0.0], np.cumsum(w)))  # cum_w[p]: weight of the p smallest sizes
-    cum_sw = np.concatenate(([0.0], np.cumsum(s * w)))
     n = len(sizes)
-    # serve(q, p): padding when one rung at sizes[p-1] serves sizes q..p-1 (0-based)
-    #            = sizes[p-1] * (cum_w[p] - cum_w[q]) - (cum_sw[p] - cum_sw[q]).
-    best = s * cum_w[1:] - cum_sw[1:]  # one rung: sizes[p-1] serves everything below it
-    best = np.concatenate(([np.inf], best))
+    # serve(q, p): cost when one rung at sizes[p-1] serves sizes q..p-1 (0-based)
+    #            = cost[p-1] * (cum_w[p] - cum_w[q]).
+    best = np.concatenate(([np.inf], cost * cum_w[1:]))  # one rung serves everything below it
     parents: list[np.ndarray] = []
     q = np.arange(n + 1)[:, None]
     p = np.arange(n + 1)[None, :]
-    top = np.concatenate(([0.0], s))[None, :]
+    top = np.concatenate(([0.0], cost))[None, :]
     for _ in range(min(num_rungs, n) - 1):
-        cost = best[:, None] + top * (cum_w[None, :] - cum_w[:, None]) - (cum_sw[None, :] - cum_sw[:, None])
-        cost = np.where(q < p, cost, np.inf)
-        parent = np.argmin(cost, axis=0)
-        best = cost[parent, np.arange(n + 1)]
+        total = best[:, None] + top * (cum_w[None, :] - cum_w[:, None])
+        total = np.where(q < p, total, np.inf)
+        parent = np.argmin(total, axis=0)
+        best = total[parent, np.arange(n + 1)]
         parents.append(parent)
     ladder = [n]
     for parent in reversed(parents):

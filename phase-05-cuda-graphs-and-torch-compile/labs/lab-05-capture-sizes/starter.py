@@ -6,12 +6,13 @@ Grade yourself: LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/l
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 __all__ = [
     "capture_sizes_for",
     "default_capture_sizes",
     "expected_waste",
+    "fastest_ladder",
     "optimal_ladder",
     "padded_size",
     "padding_waste",
@@ -32,8 +33,6 @@ def default_capture_sizes(max_capture_size: int = 512, *, vllm_version: str = "0
     (a larger default max, a max_num_seqs rung) is capture_sizes_for's.
     upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
     """
-    # Three pieces, each clipped to the max: 1, 2, 4; multiples of 8 below 256; multiples
-    # of 16 from 256. Check the max first (an int >= 1, else ValueError naming it).
     raise NotImplementedError("lab-05: default_capture_sizes — see README §2")
 
 
@@ -44,8 +43,6 @@ def padded_size(batch: int, sizes: Sequence[int]) -> int | None:
     rows of padding, but a graph for 32 cannot hold 33. upstream:
     vllm/v1/cudagraph_dispatcher.py:76 (0.22.1) builds the same map as a lookup table.
     """
-    # Validate batch and sizes (ValueError naming the argument), then find the first rung
-    # >= batch. No rung left? The batch runs eagerly: return None, never the top rung.
     raise NotImplementedError("lab-05: padded_size — see README §3")
 
 
@@ -79,8 +76,6 @@ def capture_sizes_for(
     (vllm/config/vllm.py:2549-2550, 0.33.0). An explicit ``max_capture_size`` gets neither.
     ``compute_capability`` is (major, minor); None means not a 10.x GPU.
     """
-    # max = max_capture_size or min(2 * max_num_seqs, 512); then min(max, max_num_batched_tokens).
-    # Build the default ladder to that max; append the token budget if it is the max and missing.
     raise NotImplementedError("lab-05: capture_sizes_for — see README §4")
 
 
@@ -91,8 +86,6 @@ def expected_waste(traffic: Traffic, sizes: Sequence[int]) -> float:
     Computed rows are rung rows for replayed batches and the batch itself for eager ones
     (above the top rung: no graph, so no padding). 0.0 means every batch hit a rung exactly.
     """
-    # Turn traffic into {batch: weight} (a sequence counts repeats), refuse empty mixes and
-    # weights <= 0, then sum padded rows and computed rows over the mix.
     raise NotImplementedError("lab-05: expected_waste — see README §5")
 
 
@@ -101,14 +94,22 @@ def optimal_ladder(traffic: Traffic, num_rungs: int, max_batch: int | None = Non
 
     The top rung is ``max_batch`` (default: the largest batch in the traffic), so every
     batch up to it replays a graph, as vLLM's own ladder always ends at its capture max;
-    traffic above ``max_batch`` runs eagerly and does not shape the ladder. Every other rung
-    sits on a batch size the traffic holds: a rung between two observed sizes can move down
-    to the lower one and only save padding. That leaves a partition problem, solved exactly
-    by dynamic programming: best[r][p] is the least padding that serves the p smallest
-    sizes with r rungs, the highest rung at size p. This is the "denser ladder versus more
-    captures" trade with numbers: each extra rung costs a capture (time, graph memory) and
-    buys the padding this function says it buys.
+    traffic above ``max_batch`` runs eagerly and does not shape the ladder. This is the
+    "denser ladder versus more captures" trade with numbers: each extra rung costs a capture
+    (time, graph memory) and buys the padding this function says it buys.
     """
-    # Candidates: the traffic's batch sizes below max_batch, plus max_batch itself (the top
-    # rung). Prefix sums of weight and weight*size give any group's padding in O(1).
     raise NotImplementedError("lab-05: optimal_ladder — see README §6")
+
+
+def fastest_ladder(
+    traffic: Traffic, num_rungs: int, step_time: Callable[[int], float], max_batch: int | None = None
+) -> list[int]:
+    """The ladder of at most ``num_rungs`` sizes with the least expected step time.
+
+    ``step_time(rows)`` is the measured time of one step over ``rows`` rows and never falls as
+    rows grow. Rows are not time: a small decode step is bound by reading the weights, so its
+    padded rows cost almost nothing, and the ladder that pads the fewest rows can be slower
+    than one that pads more where padding is free. Top rung and eager traffic as in
+    optimal_ladder.
+    """
+    raise NotImplementedError("lab-05: fastest_ladder — see README §7")

@@ -437,3 +437,77 @@ def test_optimal_ladder_never_pads_more_than_the_default(lab, max_size):
 def test_optimal_ladder_rejects_bad_input(lab, args, arg):
     with pytest.raises(ValueError, match=arg):
         lab.optimal_ladder(*args)
+
+
+# --- §7 transfer: fastest_ladder, when a row is not a unit of time ----------------------------
+
+STEP_TIMES = {  # each never falls as rows grow
+    "memory-bound up to 6": lambda rows: max(rows, 6),
+    "linear": lambda rows: float(rows),
+    "steps at 4 and 8": lambda rows: 1.0 + 5.0 * (rows > 4) + 3.0 * (rows > 8),
+    "fixed cost plus rows": lambda rows: 20.0 + rows,
+}
+
+
+def step_seconds(weights: dict[int, float], ladder: list[int], step_time) -> float:
+    """Expected time of the replayed steps: each batch at its rung's time; eager ones excluded."""
+    total = 0.0
+    for batch, weight in weights.items():
+        rung = rung_by_scan(batch, ladder)
+        total += 0.0 if rung is None else weight * step_time(rung)
+    return total
+
+
+def brute_force_fastest(weights: dict[int, float], num_rungs: int, top: int, step_time) -> float:
+    best = step_seconds(weights, [top], step_time)
+    for k in range(1, num_rungs):
+        for lower in combinations(range(1, top), k):
+            best = min(best, step_seconds(weights, [*lower, top], step_time))
+    return best
+
+
+def test_fastest_ladder_worked_example(lab):
+    got = list(lab.fastest_ladder({1: 1, 2: 1, 3: 1, 4: 1}, 2, lambda rows: max(rows, 3)))
+    assert got == [3, 4], (
+        f"steps of up to 3 rows all cost 3, so one rung at 3 serves 1, 2 and 3 for free: "
+        f"expected [3, 4] (time 13), got {got} (time "
+        f"{step_seconds({1: 1, 2: 1, 3: 1, 4: 1}, got, lambda rows: max(rows, 3))})"
+    )
+
+
+@pytest.mark.parametrize("num_rungs", [2, 3])
+@pytest.mark.parametrize("shape", STEP_TIMES)
+@pytest.mark.parametrize("mix", ["uniform 1..10", "decode heavy", "bimodal", "observed"])
+def test_fastest_ladder_matches_brute_force(lab, mix, shape, num_rungs):
+    traffic, step_time = MIXES[mix], STEP_TIMES[shape]
+    weights = as_weights(traffic)
+    best = brute_force_fastest(weights, num_rungs, 10, step_time)
+    got = list(lab.fastest_ladder(traffic, num_rungs, step_time, max_batch=10))
+    assert len(got) <= num_rungs and got and got[-1] == 10, (
+        f"fastest_ladder({mix}, {num_rungs}, max_batch=10) must hold at most {num_rungs} sizes "
+        f"ending at 10, got {got}"
+    )
+    ours = step_seconds(weights, got, step_time)
+    assert ours == pytest.approx(best), (
+        f"{mix}, step time {shape}, {num_rungs} rungs: the fastest ladder takes {best} (brute force "
+        f"over every ladder), {got} takes {ours}. Fewest padded rows is not fastest when padding "
+        "is free in some range."
+    )
+
+
+def test_fastest_ladder_is_a_valid_ladder_ending_at_max_batch(lab):
+    got = list(lab.fastest_ladder({3: 2, 5: 1, 9: 4, 12: 1, 40: 9}, 3, lambda rows: rows, max_batch=16))
+    assert got == sorted(set(got)) and 1 <= len(got) <= 3 and got[-1] == 16, (
+        f"strictly increasing, at most 3 sizes, top rung max_batch=16 (batch 40 runs eagerly); got {got}"
+    )
+    got = list(lab.fastest_ladder({3: 1, 7: 1, 30: 1}, 2, lambda rows: rows))
+    assert got[-1] == 30, f"with no max_batch the top rung is the largest batch seen (30), got {got}"
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (({3: 1}, 2, "fast"), TypeError), (({3: 1}, 0, abs), ValueError), (({}, 2, abs), ValueError),
+    (({3: -1}, 2, abs), ValueError),
+])
+def test_fastest_ladder_rejects_bad_input(lab, args, error):
+    with pytest.raises(error):
+        lab.fastest_ladder(*args)
