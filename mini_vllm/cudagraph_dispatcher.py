@@ -39,12 +39,11 @@ class BatchDescriptor:
 class CudagraphDispatcher:
     """Picks (runtime mode, padded key) for each batch, from keys built once per policy.
 
-    Keys (S = capture sizes, q = uniform_decode_query_len, mns = max_num_seqs):
-    mixed keys for every size under mixed_mode() (none if it is NONE), relaxed to
-    (s, None, False) for PIECEWISE and exact (s, min(s, mns), False) for FULL; decode keys
-    (s, s // q, True) under FULL for q <= s <= q * mns, only for the composite modes.
-    `keys` holds them by runtime mode, for printing. With q > 1 (speculative decoding) the
-    sizes must be multiples of q, as vLLM rounds them (compilation.py:1428-1435).
+    The keys are the graphs start-up captures: mixed keys under the policy's mixed mode,
+    relaxed for PIECEWISE (which never sees attention) and exact for FULL; uniform-decode
+    keys only for the composite modes, and only for decodes that can happen (<= max_num_seqs
+    requests). `keys` holds them by runtime mode, for printing. With q > 1 (speculative
+    decoding) the sizes must be multiples of q, as vLLM rounds them (compilation.py:1428-1435).
     """
 
     def __init__(

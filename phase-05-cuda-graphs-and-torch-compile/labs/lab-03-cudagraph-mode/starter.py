@@ -20,6 +20,7 @@ __all__ = [
     "CudagraphDispatcher",
     "Route",
     "capture_log",
+    "minimum_attention_support",
     "parse_cudagraph_mode",
     "resolve_cudagraph_mode",
     "routing_table",
@@ -160,6 +161,21 @@ def resolve_cudagraph_mode(
     raise NotImplementedError("lab-03: resolve_cudagraph_mode — see README §3")
 
 
+def minimum_attention_support(
+    cudagraph_mode: str | CUDAGraphMode,
+    compilation_mode: CompilationMode | int,
+    *,
+    enforce_eager: bool = False,
+) -> AttentionCGSupport | None:
+    """The least attention-backend support under which the requested mode survives unchanged.
+
+    The backend author's question, the guards read backwards: which level must my backend
+    declare so that a user's mode is neither downgraded nor refused? None when no level
+    helps, because a guard that fires before the backend is consulted already changed it.
+    """
+    raise NotImplementedError("lab-03: minimum_attention_support — see README §8")
+
+
 class Route(NamedTuple):
     """One row of the routing table: where a policy sends each kind of batch, and why."""
 
@@ -197,12 +213,11 @@ class BatchDescriptor:
 class CudagraphDispatcher:
     """Picks (runtime mode, padded key) for each batch, from keys built once per policy.
 
-    Keys (S = capture sizes, q = uniform_decode_query_len, mns = max_num_seqs):
-    mixed keys for every size under mixed_mode() (none if it is NONE), relaxed to
-    (s, None, False) for PIECEWISE and exact (s, min(s, mns), False) for FULL; decode keys
-    (s, s // q, True) under FULL for q <= s <= q * mns, only for the composite modes.
-    `keys` holds them by runtime mode, for printing. With q > 1 (speculative decoding) the
-    sizes must be multiples of q, as vLLM rounds them (compilation.py:1428-1435).
+    The keys are the graphs start-up captures: mixed keys under the policy's mixed mode,
+    relaxed for PIECEWISE (which never sees attention) and exact for FULL; uniform-decode
+    keys only for the composite modes, and only for decodes that can happen (<= max_num_seqs
+    requests). `keys` holds them by runtime mode, for printing. With q > 1 (speculative
+    decoding) the sizes must be multiples of q, as vLLM rounds them (compilation.py:1428-1435).
     """
 
     def __init__(
@@ -212,8 +227,8 @@ class CudagraphDispatcher:
         max_num_seqs: int,
         uniform_decode_query_len: int = 1,
     ) -> None:
-        # Keep the mode, the sizes (pad with mini_vllm.capture_sizes.padded_size or your own
-        # lab-05 rule), max_num_seqs and q, and build `keys`: {PIECEWISE: set(), FULL: set()}.
+        # Keep the mode, the sizes, max_num_seqs and q, and build the keys of README §5 once.
+        # Padding is lab-05's rule: import mini_vllm.capture_sizes.padded_size or use your own.
         raise NotImplementedError("lab-03: CudagraphDispatcher.__init__ — see README §5")
 
     def dispatch(

@@ -354,10 +354,16 @@ def test_routing_table_rows(lab):
 
 
 def test_routing_table_says_why(lab):
-    for row in lab.routing_table():
+    rows = lab.routing_table()
+    for row in rows:
         assert isinstance(row.why, str) and row.why.strip(), (
             f"{row.mode.name}: each row needs a reason the choice is safe, got {row.why!r}"
         )
+    reasons = [row.why.strip() for row in rows]
+    assert len(set(reasons)) == len(reasons), (
+        f"each mode is safe for its own reason; these rows share one: "
+        f"{[r.mode.name for r in rows if reasons.count(r.why.strip()) > 1]}"
+    )
 
 
 # --- 5-6. the dispatcher: keys and dispatch -----------------------------------------------------
@@ -633,3 +639,56 @@ def test_capture_log_refuses_an_unknown_runner(lab, runner):
         lab.capture_log(lab.CUDAGraphMode.FULL_AND_PIECEWISE, l4_ladder(), 256, runner=runner)
     assert "v1" in str(err.value) and "v2" in str(err.value), (
         f"runner={runner!r} must be refused with a message naming the choices, got {err.value}")
+
+
+# --- 8. transfer: the guards read backwards -----------------------------------------------------
+
+COMPILATIONS = ["NONE", "STOCK_TORCH_COMPILE", "DYNAMO_TRACE_ONCE", "VLLM_COMPILE"]
+# The least support that keeps each mode, worked out by hand from §3 (None: no level keeps it).
+LEAST_SUPPORT = {  # mode: (without VLLM_COMPILE, under VLLM_COMPILE)
+    "NONE": ("NEVER", "NEVER"),  # no graphs, nothing for a backend to break
+    "PIECEWISE": (None, "NEVER"),  # the compile guard fires first; pieces never hold attention
+    "FULL": ("ALWAYS", "ALWAYS"),  # any lower level sends mixed batches elsewhere, or is refused
+    "FULL_DECODE_ONLY": ("UNIFORM_SINGLE_TOKEN_DECODE", "UNIFORM_SINGLE_TOKEN_DECODE"),
+    "FULL_AND_PIECEWISE": (None, "UNIFORM_SINGLE_TOKEN_DECODE"),
+}
+
+
+def least_support(mode: str, compilation: str, enforce_eager: bool) -> str | None:
+    if enforce_eager:
+        return "NEVER" if mode == "NONE" else None
+    return LEAST_SUPPORT[mode][compilation == "VLLM_COMPILE"]
+
+
+@pytest.mark.parametrize("enforce_eager", [False, True])
+@pytest.mark.parametrize("compilation", COMPILATIONS)
+@pytest.mark.parametrize("mode", MEMBERS)
+def test_minimum_attention_support(lab, mode, compilation, enforce_eager):
+    want = least_support(mode, compilation, enforce_eager)
+    got = lab.minimum_attention_support(lab.CUDAGraphMode[mode], lab.CompilationMode[compilation],
+                                        enforce_eager=enforce_eager)
+    got_name = None if got is None else getattr(got, "name", got)
+    assert got is None or isinstance(got, lab.AttentionCGSupport), (
+        f"return an AttentionCGSupport or None, got {got!r}")
+    assert got_name == want, (
+        f"{mode} under {compilation}, enforce_eager={enforce_eager}: the least support that keeps it "
+        f"is {want}, got {got_name}. " + (
+            "A guard that fires before the backend is consulted cannot be undone by any backend: None."
+            if want is None else
+            "Only a FULL mixed half needs ALWAYS; full decode graphs are removed only at NEVER.")
+    )
+
+
+def test_minimum_attention_support_accepts_names_and_ints(lab):
+    got = lab.minimum_attention_support("full_and_piecewise", 3)
+    assert got is lab.AttentionCGSupport.UNIFORM_SINGLE_TOKEN_DECODE, (
+        f"a mode name (any case) and the int 3 (VLLM_COMPILE) work as in §2 and §3; got {got!r}")
+
+
+@pytest.mark.parametrize("args, error", [
+    (("FULL", 7), ValueError), (("FULL", "fast"), (TypeError, ValueError)),
+    (("full-and-piecewise", 3), ValueError), ((None, 3), TypeError),
+])
+def test_minimum_attention_support_rejects_bad_arguments(lab, args, error):
+    with pytest.raises(error):
+        lab.minimum_attention_support(*args)
