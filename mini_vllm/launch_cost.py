@@ -61,12 +61,10 @@ def graph_launches(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
 
 
 def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
-    """First call count k at which graph launches < eager launches, or None if never.
+    """First call count k at which graph launches < eager launches (strictly), or None if never.
 
-    graph < eager  <=>  c + k - 1 < k*n  <=>  k*(n - 1) > c - 1, so the smallest such k is
-    (c - 1) // (n - 1) + 1: no search needed. With the default c = n that is 2 for every
-    n > 1 (capture costs one eager pass; each replay then saves n - 1 launches). With n == 1
-    a replay saves nothing and capture costs at least 1, so the graph never gets ahead.
+    A closed form, not a search: the answer is exact for capture costs far beyond any loop,
+    and it says at a glance how quickly a capture pays back (README §2).
     """
     num_ops = check_int(num_ops, "num_ops", 1)
     capture = _capture_cost(num_ops, capture_cost_ops)
@@ -78,8 +76,8 @@ def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
 def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) -> float:
     """Eager launches / graph launches after k >= 1 calls: the launch speedup so far.
 
-    k*n / (c + k - 1) rises with k toward n, from below whenever capture costs more than one
-    launch (c > 1): the capture is paid once and then diluted over ever more replays.
+    k = 0 is refused: after zero calls both bills are 0, and 0/0 is no speedup. The capture is
+    paid once and then diluted over ever more replays, so the ratio climbs toward a ceiling.
     """
     num_ops = check_int(num_ops, "num_ops", 1)
     k = check_int(k, "k", 1)
@@ -88,10 +86,9 @@ def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
 
 
 def asymptotic_speedup(num_ops: int) -> float:
-    """The launch-speedup ceiling as k -> infinity: num_ops launches per call against 1.
+    """The launch-speedup ceiling: the limit of per_call_ratio as k -> infinity, as a float.
 
-    A replay is still one launch, so no graph beats n; the capture cost shifts the crossover,
-    never the ceiling.
+    The capture cost shifts the crossover; whether it also moves the ceiling is the question.
     """
     return float(check_int(num_ops, "num_ops", 1))
 
@@ -102,8 +99,8 @@ def asymptotic_speedup(num_ops: int) -> float:
 def amdahl_speedup(fraction: float, speedup: float) -> float:
     """Overall speedup when `fraction` of the time gets `speedup` times faster (Amdahl's law).
 
-    1 / ((1 - fraction) + fraction / speedup). The untouched part caps the result at
-    1 / (1 - fraction): a 300x launch ceiling on 60% of a step yields about 2.5x overall.
+    The untouched part of the time caps the result, however large `speedup` is: that is why a
+    300x launch ceiling turns into a few x on a real step.
     """
     fraction = _check_real(fraction, "fraction")
     speedup = _check_real(speedup, "speedup")
@@ -116,9 +113,6 @@ def amdahl_speedup(fraction: float, speedup: float) -> float:
 
 def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
     """Predicted eager/graph time ratio of one decode step: the number lab-04 measures.
-
-    eager step = num_ops * launch_us + gpu_us; graph step = launch_us + gpu_us. It is Amdahl
-    with fraction = the launch share of the eager step and speedup = num_ops.
 
     Assumptions: every launch costs the same launch_us of CPU time, a replay costs one of
     them, and launch time adds to GPU time instead of hiding under it. That holds when
@@ -143,6 +137,37 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
     return eager_us / graph_us
 
 
+def graphs_stop_paying(
+    num_ops: int, launch_us: float, gpu_us_fixed: float, gpu_us_per_seq: float, threshold: float
+) -> int | None:
+    """Smallest batch >= 1 at which graphs buy at most `threshold` (0.05 = 5%), or None if never.
+
+    GPU time per step grows with the batch (gpu_us_fixed + batch * gpu_us_per_seq) while the
+    launch bill stays put, so predicted_step_speedup falls toward 1. Inverting it gives the
+    cut-off in closed form: the batch from which an operator gains little from graphs.
+    """
+    num_ops = check_int(num_ops, "num_ops", 1)
+    launch_us = _check_real(launch_us, "launch_us")
+    gpu_us_fixed = _check_real(gpu_us_fixed, "gpu_us_fixed")
+    gpu_us_per_seq = _check_real(gpu_us_per_seq, "gpu_us_per_seq")
+    threshold = _check_real(threshold, "threshold")
+    if launch_us <= 0.0:
+        raise ValueError(f"launch_us must be > 0, got {launch_us}")
+    if gpu_us_fixed < 0.0:
+        raise ValueError(f"gpu_us_fixed must be >= 0, got {gpu_us_fixed}")
+    if gpu_us_per_seq < 0.0:
+        raise ValueError(f"gpu_us_per_seq must be >= 0, got {gpu_us_per_seq}")
+    if threshold <= 0.0:
+        raise ValueError(f"threshold must be > 0 (a fraction: 0.05 is 5%), got {threshold}")
+    # (n*L + G) / (L + G) <= 1 + x  <=>  G >= (n - 1 - x) * L / x: the GPU time that dilutes it.
+    gpu_us_needed = (num_ops - 1 - threshold) * launch_us / threshold
+    if gpu_us_needed <= gpu_us_fixed + gpu_us_per_seq:
+        return 1
+    if gpu_us_per_seq == 0.0:
+        return None
+    return math.ceil((gpu_us_needed - gpu_us_fixed) / gpu_us_per_seq)
+
+
 # --- the EXERCISES table ----------------------------------------------------------------------
 
 
@@ -163,8 +188,8 @@ def crossover_table(
 ) -> list[CrossoverRow]:
     """The crossover for every num_ops, for capture = multiplier * num_ops, in input order.
 
-    Rows run over num_ops first, then over multipliers within each num_ops. For large n a
-    capture of m eager passes breaks even at call m + 1.
+    Rows run over num_ops first, then over multipliers within each num_ops: the table the
+    EXERCISES ask you to explain, one CrossoverRow per pair.
     """
     sizes = check_int_sequence(num_ops_values, "num_ops_values")
     multipliers = check_int_sequence(capture_multipliers, "capture_multipliers")

@@ -11,6 +11,7 @@ from mini_vllm.launch_cost import (
     crossover_table,
     eager_launches,
     graph_launches,
+    graphs_stop_paying,
     per_call_ratio,
     predicted_step_speedup,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "crossover_table",
     "eager_launches",
     "graph_launches",
+    "graphs_stop_paying",
     "per_call_ratio",
     "predicted_step_speedup",
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "crossover_table",
     "eager_launches",
     "graph_launches",
+    "graphs_stop_paying",
     "per_call_ratio",
     "predicted_step_speedup",
 ]
@@ -40,12 +41,10 @@ def graph_launches(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
 
 
 def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
-    """First call count k at which graph launches < eager launches, or None if never.
+    """First call count k at which graph launches < eager launches (strictly), or None if never.
 
-    graph < eager  <=>  c + k - 1 < k*n  <=>  k*(n - 1) > c - 1, so the smallest such k is
-    (c - 1) // (n - 1) + 1: no search needed. With the default c = n that is 2 for every
-    n > 1 (capture costs one eager pass; each replay then saves n - 1 launches). With n == 1
-    a replay saves nothing and capture costs at least 1, so the graph never gets ahead.
+    A closed form, not a search: the answer is exact for capture costs far beyond any loop,
+    and it says at a glance how quickly a capture pays back (README §2).
     """
     raise NotImplementedError("lab-02: crossover — see README §2")
 
@@ -53,17 +52,16 @@ def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
 def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) -> float:
     """Eager launches / graph launches after k >= 1 calls: the launch speedup so far.
 
-    k*n / (c + k - 1) rises with k toward n, from below whenever capture costs more than one
-    launch (c > 1): the capture is paid once and then diluted over ever more replays.
+    k = 0 is refused: after zero calls both bills are 0, and 0/0 is no speedup. The capture is
+    paid once and then diluted over ever more replays, so the ratio climbs toward a ceiling.
     """
     raise NotImplementedError("lab-02: per_call_ratio — see README §3")
 
 
 def asymptotic_speedup(num_ops: int) -> float:
-    """The launch-speedup ceiling as k -> infinity: num_ops launches per call against 1.
+    """The launch-speedup ceiling: the limit of per_call_ratio as k -> infinity, as a float.
 
-    A replay is still one launch, so no graph beats n; the capture cost shifts the crossover,
-    never the ceiling.
+    The capture cost shifts the crossover; whether it also moves the ceiling is the question.
     """
     raise NotImplementedError("lab-02: asymptotic_speedup — see README §3")
 
@@ -71,17 +69,14 @@ def asymptotic_speedup(num_ops: int) -> float:
 def amdahl_speedup(fraction: float, speedup: float) -> float:
     """Overall speedup when `fraction` of the time gets `speedup` times faster (Amdahl's law).
 
-    1 / ((1 - fraction) + fraction / speedup). The untouched part caps the result at
-    1 / (1 - fraction): a 300x launch ceiling on 60% of a step yields about 2.5x overall.
+    The untouched part of the time caps the result, however large `speedup` is: that is why a
+    300x launch ceiling turns into a few x on a real step.
     """
     raise NotImplementedError("lab-02: amdahl_speedup — see README §4")
 
 
 def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
     """Predicted eager/graph time ratio of one decode step: the number lab-04 measures.
-
-    eager step = num_ops * launch_us + gpu_us; graph step = launch_us + gpu_us. It is Amdahl
-    with fraction = the launch share of the eager step and speedup = num_ops.
 
     Assumptions: every launch costs the same launch_us of CPU time, a replay costs one of
     them, and launch time adds to GPU time instead of hiding under it. That holds when
@@ -95,6 +90,18 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
     launch_us must be > 0, gpu_us >= 0 (microseconds, or any one unit for both).
     """
     raise NotImplementedError("lab-02: predicted_step_speedup — see README §4")
+
+
+def graphs_stop_paying(
+    num_ops: int, launch_us: float, gpu_us_fixed: float, gpu_us_per_seq: float, threshold: float
+) -> int | None:
+    """Smallest batch >= 1 at which graphs buy at most `threshold` (0.05 = 5%), or None if never.
+
+    GPU time per step grows with the batch (gpu_us_fixed + batch * gpu_us_per_seq) while the
+    launch bill stays put, so predicted_step_speedup falls toward 1. Inverting it gives the
+    cut-off in closed form: the batch from which an operator gains little from graphs.
+    """
+    raise NotImplementedError("lab-02: graphs_stop_paying — see README §6")
 
 
 class CrossoverRow(NamedTuple):
@@ -114,7 +121,7 @@ def crossover_table(
 ) -> list[CrossoverRow]:
     """The crossover for every num_ops, for capture = multiplier * num_ops, in input order.
 
-    Rows run over num_ops first, then over multipliers within each num_ops. For large n a
-    capture of m eager passes breaks even at call m + 1.
+    Rows run over num_ops first, then over multipliers within each num_ops: the table the
+    EXERCISES ask you to explain, one CrossoverRow per pair.
     """
     raise NotImplementedError("lab-02: crossover_table — see README §5")

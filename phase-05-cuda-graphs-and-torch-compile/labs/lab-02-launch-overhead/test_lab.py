@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from fractions import Fraction
 
 import pytest
 
@@ -341,6 +342,111 @@ def test_crossover_table_keeps_input_order_and_multiplies_the_capture(lab):
     )
 
 
+# --- §6 transfer: the batch from which graphs stop paying ---------------------------------
+
+
+def exact_step_speedup(n: int, launch_us: float, gpu_us: Fraction) -> Fraction:
+    """§4's model in exact arithmetic: (n*L + G) / (L + G), no rounding anywhere."""
+    launch = Fraction(launch_us)
+    return (n * launch + gpu_us) / (launch + gpu_us)
+
+
+def first_batch_at_most(n: int, launch_us: float, fixed: float, per_seq: float, x: float,
+                        limit: int = 2**40) -> int | None:
+    """Bisect b in [1, limit] in exact arithmetic for the first b whose speedup is <= 1 + x.
+
+    The speedup falls as the batch grows (more GPU time per step), so the predicate
+    "speedup(b) <= 1 + x" is False, ..., False, True, ...: bisection finds where it turns.
+    """
+    line = 1 + Fraction(x)
+
+    def stopped(b: int) -> bool:
+        return exact_step_speedup(n, launch_us, Fraction(fixed) + b * Fraction(per_seq)) <= line
+
+    if not stopped(limit):
+        return None
+    low, high = 0, limit  # stopped(low) is False (or low == 0), stopped(high) is True
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if stopped(mid) else (mid, high)
+    return high
+
+
+# Integer and dyadic inputs: every bound is exact in floats, so any correct closed form agrees.
+STOP_GRID = [
+    (n, launch, fixed, per_seq, x)
+    for n in (2, 5, 12, 168, 300)
+    for launch in (1, 5, 18)
+    for fixed in (0, 600)
+    for per_seq in (1, 3, 40)
+    for x in (0.5, 0.25, 0.0625)
+]
+
+
+def test_graphs_stop_paying_matches_an_exact_search(lab):
+    for n, launch, fixed, per_seq, x in STOP_GRID:
+        want = first_batch_at_most(n, launch, fixed, per_seq, x)
+        got = lab.graphs_stop_paying(n, launch, fixed, per_seq, x)
+        assert got == want, (
+            f"graphs_stop_paying({n}, {launch}, {fixed}, {per_seq}, {x}): the first batch whose "
+            f"predicted speedup is at most {1 + x} is {want}, got {got}. Walk a few batches "
+            "by hand with predicted_step_speedup: is it off by one, or is the replay launch missing?"
+        )
+
+
+@pytest.mark.parametrize(
+    ("n", "launch", "fixed", "per_seq", "x", "want"),
+    [(11, 5.0, 0.0, 5.0, 0.25, 39), (5, 4.0, 10.0, 2.0, 0.5, 9), (3, 8.0, 0.0, 1.0, 0.5, 24)],
+)
+def test_graphs_stop_paying_counts_an_exact_tie_as_stopped(lab, n, launch, fixed, per_seq, x, want):
+    at_tie = exact_step_speedup(n, launch, Fraction(fixed) + want * Fraction(per_seq))
+    assert at_tie == 1 + Fraction(x), "oracle: this case must be an exact tie"
+    got = lab.graphs_stop_paying(n, launch, fixed, per_seq, x)
+    assert got == want, (
+        f"graphs_stop_paying({n}, {launch}, {fixed}, {per_seq}, {x}): batch {want} predicts "
+        f"exactly {1 + x}x, which is 'at most {1 + x}', so graphs have stopped paying there; "
+        f"got {got}. A tie counts as stopped."
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "want", "why"),
+    [
+        ((300, 5.0, 1e7, 0.0, 0.05), 1, "10 s of GPU work already dilutes 300 launches under 5%"),
+        ((300, 5.0, 600.0, 0.0, 0.05), None, "GPU time never grows, so the speedup never falls"),
+        ((1, 5.0, 0.0, 1.0, 0.05), 1, "one op: the ceiling is 1x, under any line from batch 1"),
+        ((3, 5.0, 0.0, 0.0, 2.0), 1, "a 3x ceiling never buys more than 200%"),
+        ((3, 5.0, 0.0, 0.0, 1.5), None, "a 3x ceiling with no GPU work stays at 3x > 2.5x"),
+    ],
+)
+def test_graphs_stop_paying_edge_cases(lab, args, want, why):
+    got = lab.graphs_stop_paying(*args)
+    assert got == want, f"graphs_stop_paying{args}: expected {want!r} ({why}); got {got!r}"
+
+
+@pytest.mark.parametrize(
+    ("n", "launch", "fixed", "per_seq", "x"),
+    [(300, 5.0, 600.0, 1.3e-6, 0.05), (168, 17.75, 594.0, 3e-6, 0.1), (2, 1.0, 0.0, 7e-7, 0.0625)],
+)
+def test_graphs_stop_paying_is_a_closed_form(lab, n, launch, fixed, per_seq, x):
+    try:
+        got = call_within_line_budget(lambda: lab.graphs_stop_paying(n, launch, fixed, per_seq, x))
+    except LineBudgetExceeded:
+        pytest.fail(f"graphs_stop_paying({n}, {launch}, {fixed}, {per_seq}, {x}) ran past 5,000 "
+                    "Python lines: that is a walk over batches. Solve §4's model for the GPU "
+                    "time instead (README §6).")
+    line = 1 + Fraction(x)
+    assert isinstance(got, int) and got > 10**6, (
+        f"graphs_stop_paying({n}, {launch}, {fixed}, {per_seq}, {x}): GPU time grows by "
+        f"{per_seq} us per sequence, so the cut-off is beyond a million; got {got!r}"
+    )
+    gpu = Fraction(fixed) + got * Fraction(per_seq)
+    assert exact_step_speedup(n, launch, gpu) <= line, f"at batch {got} graphs still pay more than {x:.0%}"
+    assert exact_step_speedup(n, launch, gpu - Fraction(per_seq)) > line, (
+        f"batch {got - 1} is already at most {1 + x}x: the cut-off is off by one"
+    )
+
+
 # --- §0 bad input: refused, naming the argument ----------------------------------------------
 
 OUT_OF_RANGE = [
@@ -356,6 +462,7 @@ OUT_OF_RANGE = [
     ("crossover", (1, 0), "capture_cost_ops"),
     ("per_call_ratio", (0, 3), "num_ops"),
     ("per_call_ratio", (4, -1), "k"),
+    ("per_call_ratio", (4, 0), "k"),
     ("per_call_ratio", (4, 3, 0), "capture_cost_ops"),
     ("asymptotic_speedup", (0,), "num_ops"),
     ("amdahl_speedup", (-0.1, 2.0), "fraction"),
@@ -364,6 +471,14 @@ OUT_OF_RANGE = [
     ("amdahl_speedup", (0.5, 0.0), "speedup"),
     ("amdahl_speedup", (0.5, -3.0), "speedup"),
     ("predicted_step_speedup", (0, 5.0, 100.0), "num_ops"),
+    ("predicted_step_speedup", (4, 0.0, 100.0), "launch_us"),
+    ("predicted_step_speedup", (4, 5.0, -1.0), "gpu_us"),
+    ("graphs_stop_paying", (0, 5.0, 0.0, 1.0, 0.05), "num_ops"),
+    ("graphs_stop_paying", (4, 0.0, 0.0, 1.0, 0.05), "launch_us"),
+    ("graphs_stop_paying", (4, 5.0, -1.0, 1.0, 0.05), "gpu_us_fixed"),
+    ("graphs_stop_paying", (4, 5.0, 0.0, -1.0, 0.05), "gpu_us_per_seq"),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.0), "threshold"),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, -0.1), "threshold"),
     ("crossover_table", ([], [1]), "num_ops_values"),
     ("crossover_table", ([4], []), "capture_multipliers"),
     ("crossover_table", ([4, 0], [1]), "num_ops_values"),
@@ -381,6 +496,7 @@ NOT_AN_INTEGER = [
     ("per_call_ratio", (4, 2.5), "k"),
     ("asymptotic_speedup", (2.5,), "num_ops"),
     ("predicted_step_speedup", (4.5, 5.0, 100.0), "num_ops"),
+    ("graphs_stop_paying", (4.0, 5.0, 0.0, 1.0, 0.05), "num_ops"),
     ("crossover_table", ([4, 2.5], [1]), "num_ops_values"),
     ("crossover_table", ([4], [1.5]), "capture_multipliers"),
 ]
