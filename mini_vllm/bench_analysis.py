@@ -22,6 +22,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any, NamedTuple
 
+from mini_vllm.checks import check_int
 from mini_vllm.launch_cost import predicted_step_speedup
 
 SCHEMA = "mini-vllm/lab04-bench/1"
@@ -54,6 +55,14 @@ class PredictionRow(NamedTuple):
     error: float
 
 
+class Extrapolation(NamedTuple):
+    """lab-02's prediction for another model on another card, built from the twin's measurements."""
+
+    kernels_per_step: int
+    gpu_us: float
+    predicted: float
+
+
 class Verdict(NamedTuple):
     """The brief's three falsifiable claims, each True when the data bear it out."""
 
@@ -76,6 +85,14 @@ def _positive_samples(samples: object, name: str) -> list[float]:
             raise ValueError(f"{name} must hold finite numbers > 0, got {x!r}")
         out.append(float(x))
     return out
+
+
+def _positive_real(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number > 0, got {value!r} ({type(value).__name__})")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
 
 
 def _runs_by_arm(results: Mapping[str, Any], arm: str) -> dict[int, list[float]]:
@@ -134,9 +151,9 @@ def prediction_error(
 
     The prediction takes `constants["launch_us"]` (CPU cost of one eager launch) and, per batch,
     `per_batch[str(batch)]["kernels_per_step"]` and `["gpu_us"]` (GPU time of one step with the
-    launches out of the way), and returns predicted_step_speedup(kernels, launch_us, gpu_us):
-    eager = n * launch + gpu, graph = launch + gpu. error = predicted / measured - 1, so +0.30
-    means the model promised 30% more than the GPU delivered.
+    launches out of the way), and returns predicted_step_speedup(kernels, launch_us, gpu_us).
+    error = predicted / measured - 1, so +0.30 means the model promised 30% more than the GPU
+    delivered.
     """
     constants = results.get("constants") if isinstance(results, Mapping) else None
     per_batch = results.get("per_batch") if isinstance(results, Mapping) else None
@@ -153,6 +170,40 @@ def prediction_error(
         )
         rows.append(PredictionRow(row.batch, predicted, row.speedup, predicted / row.speedup - 1))
     return rows
+
+
+def extrapolate(
+    results: Mapping[str, Any], batch: int, *, num_layers: int, weight_bytes: float,
+    bandwidth_gb_per_s: float, launch_us: float | None = None, reference_layers: int = 12,
+) -> Extrapolation:
+    """lab-02's predicted graph speedup for a model and card you pick, from the twin's run.
+
+    Each input comes from where it lives: kernels per step from the code (the twin's count at
+    this batch, scaled by the layer ratio), GPU time from the model and the card (every
+    weight read once at the card's bandwidth: a floor), launch cost from the host (the twin's
+    measured launch_us unless you give another). Both simplifications err high, so the
+    prediction is an upper bound on what graphs buy.
+    """
+    batch = check_int(batch, "batch", 1)
+    num_layers = check_int(num_layers, "num_layers", 1)
+    reference_layers = check_int(reference_layers, "reference_layers", 1)
+    weight_bytes = _positive_real(weight_bytes, "weight_bytes")
+    bandwidth_gb_per_s = _positive_real(bandwidth_gb_per_s, "bandwidth_gb_per_s")
+    constants = results.get("constants") if isinstance(results, Mapping) else None
+    per_batch = results.get("per_batch") if isinstance(results, Mapping) else None
+    if launch_us is None:
+        if not isinstance(constants, Mapping) or "launch_us" not in constants:
+            raise ValueError("results need constants['launch_us'] (the twin's JSON has it), or pass launch_us")
+        launch_us = constants["launch_us"]
+    launch_us = _positive_real(launch_us, "launch_us")
+    if not isinstance(per_batch, Mapping):
+        raise ValueError("results need a 'per_batch' table of kernel counts (the twin's JSON has one)")
+    entry = per_batch.get(str(batch))
+    if not isinstance(entry, Mapping) or "kernels_per_step" not in entry:
+        raise ValueError(f"batch {batch} has no per_batch entry; batches measured: {sorted(per_batch, key=int)}")
+    kernels = round(entry["kernels_per_step"] * num_layers / reference_layers)
+    gpu_us = weight_bytes / (bandwidth_gb_per_s * 1e3)  # 1 GB/s = 1e9 B/s = 1e3 B/us
+    return Extrapolation(kernels, gpu_us, predicted_step_speedup(kernels, launch_us, gpu_us))
 
 
 def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdict:

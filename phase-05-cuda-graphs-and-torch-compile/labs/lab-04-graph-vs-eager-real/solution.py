@@ -5,11 +5,13 @@ One implementation, exposed here under the lab's API so the tests grade it like 
 """
 
 from mini_vllm.bench_analysis import (
+    Extrapolation,
     PredictionRow,
     SpeedupRow,
     Spread,
     Verdict,
     claims_verdict,
+    extrapolate,
     prediction_error,
     speedup_table,
     spread,
@@ -18,11 +20,13 @@ from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 
 __all__ = [
     "CudaGraphRunner",
+    "Extrapolation",
     "PredictionRow",
     "SpeedupRow",
     "Spread",
     "Verdict",
     "claims_verdict",
+    "extrapolate",
     "prediction_error",
     "speedup_table",
     "spread",

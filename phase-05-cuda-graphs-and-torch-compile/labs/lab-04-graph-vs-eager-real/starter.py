@@ -1,7 +1,8 @@
 """Lab 04: read a real benchmark, and build a real CUDA-graph runner. Your work goes here.
 
-Fill in every body that raises NotImplementedError; README.md §5 (the analysis, any laptop)
-and §6 (the runner, a CUDA GPU) walk you through it. The result types are given.
+Fill in every body that raises NotImplementedError; README.md §5 (the analysis, any laptop),
+§6 (the runner, a CUDA GPU) and §7 (the transfer task) state the contract. The result types
+are given (their field order is in README §5).
 Grade yourself: LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-04-graph-vs-eager-real -q
 """
 
@@ -10,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mini_vllm.bench_analysis import PredictionRow, SpeedupRow, Spread, Verdict
+from mini_vllm.bench_analysis import Extrapolation, PredictionRow, SpeedupRow, Spread, Verdict
 
 __all__ = [
     "CudaGraphRunner",
+    "Extrapolation",
     "PredictionRow",
     "SpeedupRow",
     "Spread",
     "Verdict",
     "claims_verdict",
+    "extrapolate",
     "prediction_error",
     "speedup_table",
     "spread",
@@ -53,12 +56,27 @@ def prediction_error(
 
     The prediction takes `constants["launch_us"]` (CPU cost of one eager launch) and, per batch,
     `per_batch[str(batch)]["kernels_per_step"]` and `["gpu_us"]` (GPU time of one step with the
-    launches out of the way), and returns predicted_step_speedup(kernels, launch_us, gpu_us):
-    eager = n * launch + gpu, graph = launch + gpu. error = predicted / measured - 1, so +0.30
-    means the model promised 30% more than the GPU delivered.
+    launches out of the way), and returns predicted_step_speedup(kernels, launch_us, gpu_us).
+    error = predicted / measured - 1, so +0.30 means the model promised 30% more than the GPU
+    delivered.
     """
     # lab-02's function is mini_vllm.launch_cost.predicted_step_speedup: use it, don't copy it.
     raise NotImplementedError("lab-04: prediction_error — see README §5.3")
+
+
+def extrapolate(
+    results: Mapping[str, Any], batch: int, *, num_layers: int, weight_bytes: float,
+    bandwidth_gb_per_s: float, launch_us: float | None = None, reference_layers: int = 12,
+) -> Extrapolation:
+    """lab-02's predicted graph speedup for a model and card you pick, from the twin's run.
+
+    Each input comes from where it lives: kernels per step from the code (the twin's count at
+    this batch, scaled by the layer ratio), GPU time from the model and the card (every
+    weight read once at the card's bandwidth: a floor), launch cost from the host (the twin's
+    measured launch_us unless you give another). Both simplifications err high, so the
+    prediction is an upper bound on what graphs buy.
+    """
+    raise NotImplementedError("lab-04: extrapolate — see README §7")
 
 
 def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdict:
@@ -97,15 +115,11 @@ class CudaGraphRunner:
         shared_pool: bool = True,
         progress: bool = True,
     ) -> None:
-        # Import torch inside methods only (the CPU labs must stay torch-free). Keep the step,
-        # the ladder (mini_vllm.capture_sizes.check_capture_sizes), the flags, the empty
-        # `graphs` / `static_outputs` dicts, `static_inputs = ()`, and zeroed counters.
+        # Import torch inside methods only (the CPU labs must stay torch-free).
         raise NotImplementedError("lab-04: CudaGraphRunner.__init__ — see README §6")
 
     def capture(self, *example_inputs: Any) -> None:
         """Record one graph per capture size, largest first; examples give dtype, device, row shape."""
-        # Static buffers sized for the top rung; one pool (torch.cuda.graph_pool_handle()) or
-        # None per graph; per size: warm up on a side stream, then torch.cuda.graph(g, pool=...).
         raise NotImplementedError("lab-04: CudaGraphRunner.capture — see README §6")
 
     def __call__(self, *inputs: Any) -> Any:

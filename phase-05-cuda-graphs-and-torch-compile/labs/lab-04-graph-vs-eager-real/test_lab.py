@@ -273,6 +273,123 @@ def test_never_inverts_judges_the_median(lab):
     )
 
 
+# --- §7 transfer: extrapolate to a GPU and model the student picks ----------------------------
+
+
+def made_up_run(kernels: dict[int, int], launch_us: float = 10.0, bare_launch_us: float = 4.0) -> dict:
+    """A twin-shaped result set with round numbers: only what an extrapolation reads."""
+    return {"runs": [], "constants": {"launch_us": launch_us, "bare_launch_us": bare_launch_us},
+            "per_batch": {str(b): {"kernels_per_step": k, "gpu_us": 500.0} for b, k in kernels.items()}}
+
+
+def extrapolation_oracle(kernels_at_batch: int, num_layers: int, weight_bytes: float, gb_per_s: float,
+                         launch_us: float, reference_layers: int = 12) -> tuple[int, float, float]:
+    """§7's three rules written out: layers scale kernels, bytes over bandwidth, lab-02's model."""
+    kernels = round(kernels_at_batch * num_layers / reference_layers)
+    gpu_us = weight_bytes / (gb_per_s * 1e9) * 1e6
+    return kernels, gpu_us, lab02(kernels, launch_us, gpu_us)
+
+
+def test_extrapolation_scales_kernels_with_layers(lab):
+    results = made_up_run({1: 120})
+    for layers, want in [(12, 120), (24, 240), (6, 60), (80, 800), (7, 70)]:
+        got = lab.extrapolate(results, 1, num_layers=layers, weight_bytes=1e9, bandwidth_gb_per_s=1000.0)
+        assert got.kernels_per_step == want and isinstance(got.kernels_per_step, int), (
+            f"120 kernels for 12 layers -> {layers} layers: {want} kernels per step (an int); got "
+            f"{got.kernels_per_step!r}. Kernels come from the code, one set per layer."
+        )
+    got = lab.extrapolate(made_up_run({1: 157}), 1, num_layers=32, weight_bytes=1e9, bandwidth_gb_per_s=1000.0)
+    assert got.kernels_per_step == 419, f"157 * 32 / 12 = 418.67 rounds to 419; got {got.kernels_per_step!r}"
+
+
+@pytest.mark.parametrize(
+    ("weight_bytes", "gb_per_s", "want_us"),
+    [(2e9, 1000.0, 2000.0), (16e9, 4800.0, 16e9 / 4.8e12 * 1e6), (250_478_592, 3005.04, 250_478_592 / 3.00504e12 * 1e6)],
+)
+def test_extrapolation_gpu_time_is_the_weight_read(lab, weight_bytes, gb_per_s, want_us):
+    got = lab.extrapolate(made_up_run({1: 120}), 1, num_layers=12, weight_bytes=weight_bytes,
+                          bandwidth_gb_per_s=gb_per_s)
+    assert got.gpu_us == pytest.approx(want_us, rel=1e-9), (
+        f"{weight_bytes:.4g} bytes at {gb_per_s} GB/s (1 GB = 1e9 bytes) take {want_us:.6g} us; got "
+        f"{got.gpu_us!r}. A factor of 1e6 off means seconds or bytes-per-us crept in."
+    )
+
+
+def test_extrapolation_uses_the_measured_launch_cost(lab):
+    results = made_up_run({1: 120}, launch_us=10.0, bare_launch_us=4.0)
+    got = lab.extrapolate(results, 1, num_layers=12, weight_bytes=2e9, bandwidth_gb_per_s=1000.0)
+    want = lab02(120, 10.0, 2000.0)
+    assert got.predicted == pytest.approx(want), (
+        f"with the twin's measured launch_us (10 us, not bare_launch_us 4 us) the prediction is "
+        f"{want:.4f}; got {got.predicted!r}. Measure the constant on the code you predict."
+    )
+    mine = lab.extrapolate(results, 1, num_layers=12, weight_bytes=2e9, bandwidth_gb_per_s=1000.0, launch_us=5.0)
+    assert mine.predicted == pytest.approx(lab02(120, 5.0, 2000.0)), (
+        f"an explicit launch_us=5 (another host) must replace the twin's; got {mine.predicted!r}"
+    )
+
+
+def test_extrapolation_uses_the_batchs_own_kernels(lab):
+    results = made_up_run({1: 120, 256: 108})
+    got = lab.extrapolate(results, 256, num_layers=24, weight_bytes=2e9, bandwidth_gb_per_s=1000.0)
+    assert got.kernels_per_step == 216, (
+        f"batch 256 has its own count (108 for 12 layers -> 216 for 24); got {got.kernels_per_step!r}"
+    )
+
+
+def test_extrapolation_predicts_with_lab02s_model(lab):
+    got = lab.extrapolate(made_up_run({1: 120}), 1, num_layers=24, weight_bytes=2e9, bandwidth_gb_per_s=1000.0)
+    want = (240, 2000.0, (240 * 10.0 + 2000.0) / (10.0 + 2000.0))
+    assert tuple(got) == pytest.approx(want), (
+        f"README §7's worked example: Extrapolation(kernels_per_step, gpu_us, predicted) = {want}; "
+        f"got {tuple(got)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("batch", "layers", "weight_bytes", "gb_per_s"),
+    [(1, 32, 16e9, 4800.0), (8, 80, 70e9, 4800.0), (256, 28, 14e9, 3350.0), (64, 12, 250_478_592, 3005.04)],
+    ids=["8B-bf16-H200", "70B-fp8-H200", "7B-bf16-H100-batch256", "opt125m-itself"],
+)
+def test_extrapolation_on_the_committed_twin(lab, batch, layers, weight_bytes, gb_per_s):
+    twin = committed("twin")
+    kernels = twin["per_batch"][str(batch)]["kernels_per_step"]
+    want = extrapolation_oracle(kernels, layers, weight_bytes, gb_per_s, twin["constants"]["launch_us"])
+    got = lab.extrapolate(twin, batch, num_layers=layers, weight_bytes=weight_bytes, bandwidth_gb_per_s=gb_per_s)
+    assert isinstance(got, lab.Extrapolation), f"extrapolate must return an Extrapolation, got {type(got).__name__}"
+    assert tuple(got) == pytest.approx(want), (
+        f"batch {batch}, {layers} layers, {weight_bytes:.3g} bytes at {gb_per_s} GB/s on the twin's "
+        f"host: want (kernels_per_step, gpu_us, predicted) = {want}, got {tuple(got)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("results", "kwargs", "names"),
+    [
+        ("made_up", {"batch": 8}, "batch"),
+        ("no_constants", {}, "launch_us"),
+        ("no_per_batch", {}, "per_batch"),
+        ("made_up", {"num_layers": 0}, "num_layers"),
+        ("made_up", {"reference_layers": 0}, "reference_layers"),
+        ("made_up", {"weight_bytes": 0.0}, "weight_bytes"),
+        ("made_up", {"bandwidth_gb_per_s": -1.0}, "bandwidth_gb_per_s"),
+        ("made_up", {"launch_us": 0.0}, "launch_us"),
+        ("made_up", {"num_layers": 2.5}, "num_layers"),
+    ],
+    ids=["batch-not-measured", "no-constants", "no-per-batch", "zero-layers", "zero-reference-layers",
+         "zero-bytes", "negative-bandwidth", "zero-launch", "fractional-layers"],
+)
+def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, names):
+    data = {"made_up": made_up_run({1: 120}),
+            "no_constants": {"runs": [], "per_batch": {"1": {"kernels_per_step": 120, "gpu_us": 1.0}}},
+            "no_per_batch": {"runs": [], "constants": {"launch_us": 10.0}}}[results]
+    call = {"batch": 1, "num_layers": 24, "weight_bytes": 2e9, "bandwidth_gb_per_s": 1000.0, **kwargs}
+    batch = call.pop("batch")
+    with pytest.raises((ValueError, TypeError)) as info:
+        lab.extrapolate(data, batch, **call)
+    assert names in str(info.value), f"extrapolate(..., {kwargs}) must name {names!r}; said {info.value}"
+
+
 # --- the real runner (CUDA GPU) -------------------------------------------------------------
 
 LADDER = [1, 2, 4, 8, 16]
