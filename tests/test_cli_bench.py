@@ -38,6 +38,7 @@ def test_vllm_report_shows_the_capture_passes(capsys):
     assert "lab-02's prediction" not in out, "the vLLM A/B measures no constants, so it predicts nothing"
 
 
+@pytest.mark.plot
 def test_report_writes_the_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     png = tmp_path / "twin.png"

@@ -61,6 +61,7 @@ def test_ladder_rejects_a_zero_batch(capsys):
     assert "must be >= 1" in capsys.readouterr().err
 
 
+@pytest.mark.plot
 def test_ladder_chart_writes_a_png(tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="the chart needs the plot extra: pip install -e '.[plot]'")
     out = tmp_path / "waste.png"

@@ -38,6 +38,7 @@ def test_crossover_rejects_zero_ops(capsys):
     assert "must be >= 1" in capsys.readouterr().err
 
 
+@pytest.mark.plot
 def test_crossover_chart_writes_a_png(tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="the chart needs the plot extra: pip install -e '.[plot]'")
     out = tmp_path / "chart.png"
