@@ -36,6 +36,17 @@ def rule_deployment(max_num_seqs: int, tokens: int, user_max: int | None = None)
     return ladder
 
 
+def first_difference(want: list[int], got) -> str:
+    """Where two ladders part, instead of two whole lists to compare by eye."""
+    got = list(got)
+    for i, (w, g) in enumerate(zip(want, got)):
+        if w != g:
+            return f"rung {i} should be {w}, got {g} (expected {len(want)} rungs ending at {want[-1]})"
+    if len(got) > len(want):
+        return f"the expected {len(want)} rungs end at {want[-1]}, but {got[len(want)]} follows"
+    return f"{got[-1] if got else 'nothing'} is followed by nothing; {want[len(got)]} is missing"
+
+
 def rung_by_scan(batch: int, ladder: list[int]) -> int | None:
     for size in ladder:
         if size >= batch:
@@ -69,7 +80,7 @@ def test_rung_counts_match_vllm_0_22_1(lab, max_size, rungs):
     got = lab.default_capture_sizes(max_size)
     assert len(got) == rungs, (
         f"default_capture_sizes({max_size}) must have {rungs} rungs as in vLLM 0.22.1, got "
-        f"{len(got)}: {got}. (A 23-rung ladder means a max of 160; 512 gives 51.)"
+        f"{len(got)}, ending at {list(got)[-1:]}. (A 23-rung ladder means a max of 160; 512 gives 51.)"
     )
 
 
@@ -78,22 +89,24 @@ def test_default_ladder_follows_the_stride_rule(lab, max_size):
     want = rule_ladder(max_size)
     got = lab.default_capture_sizes(max_size)
     assert list(got) == want, (
-        f"default_capture_sizes({max_size}): expected {want}, got {got}. The rule: 1, 2, 4, then "
+        f"default_capture_sizes({max_size}): {first_difference(want, got)}. The rule: 1, 2, 4, then "
         "every 8 from 8 up to 248, then every 16 from 256, all <= max (a user max may exceed 512)"
     )
 
 
 def test_default_max_is_512(lab):
     got = lab.default_capture_sizes()
-    assert list(got) == rule_ladder(512), f"default_capture_sizes() must be the 512 ladder, got {got}"
+    assert list(got) == rule_ladder(512), (
+        f"default_capture_sizes() must be the 512 ladder: {first_difference(rule_ladder(512), got)}")
 
 
 @pytest.mark.parametrize("max_size", [1, 9, 100, 257, 512, 1024])
 def test_default_ladder_is_sorted_and_unique(lab, max_size):
     got = list(lab.default_capture_sizes(max_size))
-    assert got == sorted(set(got)), (
+    bad = next(((a, b) for a, b in zip(got, got[1:]) if a >= b), None)
+    assert bad is None, (
         f"default_capture_sizes({max_size}) must be strictly increasing (vLLM sorts a set of "
-        f"sizes), got {got}"
+        f"sizes), but {bad[0]} is followed by {bad[1]}"
     )
 
 
@@ -197,7 +210,7 @@ def test_deployment_rung_counts(lab, max_num_seqs, tokens, rungs):
     got = lab.capture_sizes_for(max_num_seqs, tokens)
     assert len(got) == rungs, (
         f"max_num_seqs={max_num_seqs}, max_num_batched_tokens={tokens} captures {rungs} sizes in "
-        f"vLLM 0.22.1, got {len(got)}: {got}. The max is min(2 x max_num_seqs, 512, tokens)"
+        f"vLLM 0.22.1, got {len(got)}, ending at {list(got)[-1:]}. The max is min(2 x max_num_seqs, 512, tokens)"
     )
 
 
@@ -210,7 +223,7 @@ def test_deployment_ladder_matches_vllm(lab, max_num_seqs, tokens, user_max):
     want = rule_deployment(max_num_seqs, tokens, user_max)
     got = lab.capture_sizes_for(max_num_seqs, tokens, user_max)
     assert list(got) == want, (
-        f"capture_sizes_for({max_num_seqs}, {tokens}, {user_max}): expected {want}, got {got}. "
+        f"capture_sizes_for({max_num_seqs}, {tokens}, {user_max}): {first_difference(want, got)}. "
         "The 512 cap applies only to the default max; a user max is clipped by the token budget"
     )
 
@@ -220,10 +233,10 @@ def test_deployment_ladder_covers_every_batch_up_to_the_token_budget(lab, budget
     got = list(lab.capture_sizes_for(budget, budget))
     assert got and got[-1] == budget, (
         f"with max_num_seqs = max_num_batched_tokens = {budget}, the top rung must be {budget} "
-        f"(appended when off the stride), got {got}"
+        f"(appended when off the stride), got a ladder ending at {got[-1:]}"
     )
     uncovered = [b for b in range(1, budget + 1) if not any(size >= b for size in got)]
-    assert not uncovered, f"batches {uncovered[:5]} have no rung in {got}"
+    assert not uncovered, f"batches {uncovered[:5]} have no rung (the ladder ends at {got[-1]})"
 
 
 @pytest.mark.parametrize(("args", "arg"), [
@@ -261,7 +274,7 @@ def test_deployment_ladder_matches_vllm_0_33_0(lab, max_num_seqs, tokens, user_m
                                 compute_capability=capability)
     assert list(got) == want, (
         f"capture_sizes_for({max_num_seqs}, {tokens}, {user_max}, vllm_version='0.33.0', "
-        f"compute_capability={capability}): expected {want}, got {got}. At 0.33.0 the default max is "
+        f"compute_capability={capability}): {first_difference(want, got)}. At 0.33.0 the default max is "
         "min(2 x max_num_seqs, 1024 on a 10.x GPU else 512), and max_num_seqs is a rung when it fits; "
         "an explicit max gets neither"
     )
