@@ -14,9 +14,6 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mini_vllm"
-CORE = {"mini_vllm", "mini_vllm.bench_analysis", "mini_vllm.capture_sizes", "mini_vllm.checks",
-        "mini_vllm.cudagraph_dispatcher", "mini_vllm.cudagraph_mode", "mini_vllm.graph_simulator",
-        "mini_vllm.launch_cost"}
 
 
 def _layer(module: str) -> int:
@@ -86,5 +83,6 @@ def test_import_mini_vllm_loads_only_the_cpu_core():
             "print('torch' in sys.modules, 'matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded, heavy = out.splitlines()
-    assert set(eval(loaded)) == CORE, f"import mini_vllm should load the CPU core {sorted(CORE)}, got {loaded}"
+    beyond_core = [m for m in eval(loaded) if _layer(m) > 0]
+    assert not beyond_core, f"import mini_vllm should load the CPU core only, also got {beyond_core}"
     assert heavy == "False False", "import mini_vllm must import neither torch nor matplotlib"
