@@ -1,8 +1,10 @@
 """mini_vllm: the small, readable reference engine behind phase 05's labs.
 
 Each module holds one concept (capture/replay, launch economics, the capture-size ladder, the
-mode dispatch, the GPU twin) and mirrors a named place in vLLM 0.22.1. The names below are the
-labs' API: solutions expose them, and graders import them from here.
+mode dispatch, reading a benchmark) and mirrors a named place in vLLM 0.22.1. `import mini_vllm`
+loads that CPU core only (numpy, no torch): the torch halves are imported by name where they
+are used, `mini_vllm.gpu` (the real CUDA-graph runner, lab-04) and `mini_vllm.compilation`
+(piecewise torch.compile, lab-06); tables and plots live in `mini_vllm.presentation`.
 """
 
 from mini_vllm.bench_analysis import (
@@ -23,16 +25,6 @@ from mini_vllm.capture_sizes import (
     padded_size,
     padding_waste,
 )
-from mini_vllm.compilation import (
-    DEFAULT_SPLITTING_OPS,
-    PiecewiseBackend,
-    SplitItem,
-    cache_key,
-    count_ops,
-    launch_accounting,
-    should_split,
-    split_graph,
-)
 from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
 from mini_vllm.cudagraph_mode import (
     AttentionCGSupport,
@@ -43,7 +35,6 @@ from mini_vllm.cudagraph_mode import (
     resolve_cudagraph_mode,
     routing_table,
 )
-from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 from mini_vllm.graph_simulator import GraphEntry, GraphRunner, PiecewiseGraphRunner, eager
 from mini_vllm.launch_cost import (
     CrossoverRow,
@@ -64,27 +55,21 @@ __all__ = [
     "CUDAGraphMode",
     "CompilationMode",
     "CrossoverRow",
-    "CudaGraphRunner",
     "CudagraphDispatcher",
-    "DEFAULT_SPLITTING_OPS",
     "GraphEntry",
     "GraphRunner",
-    "PiecewiseBackend",
     "PiecewiseGraphRunner",
     "PredictionRow",
     "Route",
     "SUPPORTED_VLLM_VERSIONS",
     "SpeedupRow",
-    "SplitItem",
     "Spread",
     "Verdict",
     "amdahl_speedup",
     "asymptotic_speedup",
-    "cache_key",
     "capture_log",
     "capture_sizes_for",
     "claims_verdict",
-    "count_ops",
     "crossover",
     "crossover_table",
     "default_capture_sizes",
@@ -92,7 +77,6 @@ __all__ = [
     "eager_launches",
     "expected_waste",
     "graph_launches",
-    "launch_accounting",
     "optimal_ladder",
     "padded_size",
     "padding_waste",
@@ -102,8 +86,6 @@ __all__ = [
     "prediction_error",
     "resolve_cudagraph_mode",
     "routing_table",
-    "should_split",
     "speedup_table",
-    "split_graph",
     "spread",
 ]

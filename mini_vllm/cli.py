@@ -11,22 +11,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mini_vllm.capture_sizes import (
-    capture_sizes_for,
-    default_capture_sizes,
-    format_ladder_report,
-    plot_padding_waste,
-)
-from mini_vllm.cudagraph_dispatcher import (
-    RUNNERS,
-    CudagraphDispatcher,
-    capture_log,
-    format_dispatch,
-)
-from mini_vllm.cudagraph_mode import CUDAGraphMode, format_routing_table
+from mini_vllm.capture_sizes import capture_sizes_for, default_capture_sizes
+from mini_vllm.cudagraph_dispatcher import RUNNERS, CudagraphDispatcher, capture_log
+from mini_vllm.cudagraph_mode import CUDAGraphMode
 from mini_vllm.graph_simulator import GraphRunner, PiecewiseGraphRunner, eager
-from mini_vllm.launch_cost import crossover_table, format_crossover_table, plot_per_call_cost
+from mini_vllm.launch_cost import crossover_table
 from mini_vllm.numpy_decoder import numpy_decoder_ops
+from mini_vllm.presentation.crossover import format_crossover_table, plot_per_call_cost
+from mini_vllm.presentation.ladder import format_ladder_report, plot_padding_waste
+from mini_vllm.presentation.modes import format_dispatch, format_routing_table
 from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 
 
@@ -276,7 +269,8 @@ def _run_bench(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from mini_vllm.bench_analysis import format_report, load_results, plot_speedups
+    from mini_vllm.bench_analysis import load_results
+    from mini_vllm.presentation.bench import format_report, plot_speedups
 
     if args.from_json:
         results = load_results(args.from_json)
@@ -313,11 +307,13 @@ def _add_compile(sub: argparse._SubParsersAction) -> None:
 
 def _run_compile(args: argparse.Namespace) -> int:
     if args.measure:
-        from mini_vllm.compilation import measure
+        from mini_vllm.compilation.measure import measure
+        from mini_vllm.presentation.compile_report import format_measure_report
 
-        return measure.main(["--repeats", str(args.repeats), "--layers", str(args.layers),
-                             "--hidden", str(args.hidden)])
-    from mini_vllm.compilation.demo import compile_demo  # torch is imported when it runs
+        runs = measure(args.repeats, args.layers, args.hidden)
+        print(format_measure_report(runs, args.layers, args.hidden))
+        return 0
+    from mini_vllm.presentation.compile_report import compile_demo  # torch is imported when it runs
 
     print(compile_demo(args.layers, args.hidden, args.compiler, args.cache_dir, args.steps))
     return 0

@@ -168,30 +168,3 @@ def capture_log(
         n = len(descs)
         lines.append(f"Capturing CUDA graphs ({label}): 100%|{'█' * 10}| {n}/{n}")
     return lines
-
-
-def format_dispatch(
-    dispatcher: CudagraphDispatcher,
-    num_tokens: int,
-    uniform_decode: bool = False,
-    invalid_modes: Iterable[CUDAGraphMode] | None = None,
-) -> str:
-    """One dispatch, explained: the chosen runtime mode, its key, and the padding it costs."""
-    mode, desc = dispatcher.dispatch(num_tokens, uniform_decode, invalid_modes=invalid_modes)
-    kind = "uniform decode" if uniform_decode else "mixed prefill-decode"
-    lines = [f"batch: {num_tokens} tokens, {kind} -> {mode.name} {desc}"]
-    top = dispatcher.capture_sizes[-1]
-    if mode is CUDAGraphMode.NONE:
-        if not dispatcher.cudagraph_mode:
-            why = "cudagraph_mode is NONE: no graphs were captured"
-        elif num_tokens > top:
-            why = f"{num_tokens} tokens is above the largest capture size {top}: nothing to pad to"
-        else:
-            why = "no allowed graph has this key, so it runs eagerly, unpadded"
-        lines.append(f"runs eagerly: {why}")
-    else:
-        pad = desc.num_tokens - num_tokens
-        key = "exact FULL key" if mode is CUDAGraphMode.FULL else "relaxed PIECEWISE key (num_reqs=None)"
-        lines.append(f"replays the graph for {desc.num_tokens} tokens ({key}); "
-                     f"{pad} of {desc.num_tokens} rows are padding")
-    return "\n".join(lines)

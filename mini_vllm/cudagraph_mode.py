@@ -265,14 +265,3 @@ def routing_table() -> list[Route]:
     choice is safe. Exercise 5 of the phase: compilation.py:65 (decode_mode, 0.22.1).
     """
     return [Route(m, m.decode_mode(), m.mixed_mode(), _WHY[m]) for m in CUDAGraphMode]
-
-
-def format_routing_table() -> str:
-    """The routing table as aligned text, each row's reason below it, for `mini-vllm modes`."""
-    rows = routing_table()
-    width = max(len(r.mode.name) for r in rows)
-    lines = [f"{'cudagraph_mode':<{width}}  {'value':<7}  {'pure decode':<11}  mixed batch"]
-    for r in rows:
-        lines.append(f"{r.mode.name:<{width}}  {str(r.mode.value):<7}  {r.decode.name:<11}  {r.mixed.name}")
-        lines.append(f"{'':<{width}}  why: {r.why}")
-    return "\n".join(lines)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mini_vllm.capture_sizes import describe_ladder
 from mini_vllm.cli import main
+from mini_vllm.presentation.ladder import describe_ladder
 
 LAB = (Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile" / "labs"
        / "lab-05-capture-sizes")

@@ -3,9 +3,9 @@
 The modules: `partition` (count ops, match and split at the splitting ops), `cache` (the hash
 key and the on-disk index), `compilers` (eager / aot_eager / Inductor, and saving Inductor
 results), `backend` (the torch.compile backend tying them together, plus launch accounting),
-`decoder` (the tiny model and its `minivllm::attention` custom op), `measure` (where startup
-time goes, cold vs warm cache). Only `decoder` imports torch at import time; nothing here is
-imported by `import mini_vllm` except the torch-free names below.
+`splittable_decoder` (the tiny model and its `minivllm::attention` custom op), `measure` (where
+startup time goes, cold vs warm cache). Only `splittable_decoder` imports torch at import time;
+nothing here is imported by `import mini_vllm`: lab-06 imports `mini_vllm.compilation` by name.
 """
 
 from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting

@@ -8,7 +8,9 @@ compile cache; the warm run after it reuses that cache, which also holds Inducto
 cache (the backend points TORCHINDUCTOR_CACHE_DIR into it). A third run deletes that
 inductor_cache/ first: it shows what the saved artifacts alone are worth on a CPU.
 
-    python -m mini_vllm.compilation.measure --repeats 3      (or: mini-vllm compile --measure)
+    mini-vllm compile --measure --repeats 3
+
+(`python -m mini_vllm.compilation.measure --child DIR` is the fresh process itself.)
 
 The cold child also counts the kernel calls Inductor generated, next to the FX op count: the
 effect of fusion on the launch bill.
@@ -19,9 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,46 +128,17 @@ def measure(repeats: int, layers: int, hidden: int) -> dict[str, list[dict[str, 
     return runs
 
 
-def format_report(runs: dict[str, list[dict[str, Any]]], layers: int, hidden: int) -> str:
-    """A table of median (min-max) seconds per phase, cold vs warm, and the launch accounting."""
-    import torch
-
-    cold, warm = runs["cold"], runs["warm"]
-
-    def cell(values: list[float]) -> str:
-        return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
-
-    lines = [f"tiny decoder: {layers} layers, hidden {hidden}, 8 tokens; compiler inductor; "
-             f"{len(cold)} repeats; torch {torch.__version__}, {os.cpu_count()} CPUs, {platform.machine()}",
-             "seconds, median (min-max)",
-             f"{'phase':<22}" + "".join(f"{name:>27}" for name in RUNS)]
-    for phase in PHASES:
-        lines.append(f"{phase:<22}" + "".join(f"{cell([r[phase] for r in runs[name]]):>27}" for name in RUNS))
-    first = cold[0]
-    lines += [
-        f"cache: cold misses {first['misses']}, warm hits {warm[0]['hits']} / misses {warm[0]['misses']}, "
-        f"warm seconds_saved median {statistics.median(r['seconds_saved'] for r in warm):.2f}",
-        f"launches per step: eager {first['fx_ops']} FX ops; Inductor without graphs "
-        f"{first['inductor_kernel_calls']} kernel calls + {first['attention_ops']} attention; "
-        f"piecewise graphs {first['compiled_pieces']} replays + {first['attention_ops']} attention",
-    ]
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The child's entry point: one timed process start, printed as one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child", metavar="CACHE_DIR", required=True)
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--child", metavar="CACHE_DIR", help=argparse.SUPPRESS)
-    parser.add_argument("--count-kernels", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count-kernels", action="store_true")
     args = parser.parse_args(argv)
-    if args.child:
-        print(json.dumps(child(args.child, args.layers, args.hidden, args.count_kernels)))
-        return 0
-    if args.repeats < 1:
-        parser.error(f"--repeats must be >= 1, got {args.repeats}")
-    print(format_report(measure(args.repeats, args.layers, args.hidden), args.layers, args.hidden))
+    print(json.dumps(child(args.child, args.layers, args.hidden, args.count_kernels)))
     return 0
 
 

@@ -160,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         print("RESULT " + json.dumps(worker(args)), flush=True)
         return 0
     sys.path.insert(0, str(ROOT))
-    from mini_vllm.bench_analysis import SCHEMA, format_report, plot_speedups, summarize_runs
+    from mini_vllm.bench_analysis import SCHEMA, summarize_runs
+    from mini_vllm.presentation.bench import format_report, plot_speedups
 
     args.out.mkdir(parents=True, exist_ok=True)
     arms = {arm: run_arm(arm, args) for arm in ARMS}

@@ -1,11 +1,18 @@
-"""`mini-vllm compile`: compile the tiny decoder piecewise and show the pieces, launches and cache.
+"""lab-06 made visible: `mini-vllm compile` (the pieces, launches and cache of one piecewise
+compile) and `mini-vllm compile --measure` (where a process start's seconds go).
 
-Imports torch when called, never at import time.
+Both import torch when called, never at import time.
 """
 
 from __future__ import annotations
 
+import os
+import platform
+import statistics
 from pathlib import Path
+from typing import Any
+
+from mini_vllm.compilation.measure import PHASES, RUNS
 
 
 def compile_demo(layers: int, hidden: int, compiler: str, cache_dir: str | Path | None, steps: int) -> str:
@@ -38,4 +45,30 @@ def compile_demo(layers: int, hidden: int, compiler: str, cache_dir: str | Path 
                      f"compiled in {backend.compile_seconds:.2f} s, loaded in {backend.load_seconds:.2f} s, "
                      f"saved {backend.seconds_saved:.2f} s")
     lines.append(f"max |compiled - eager| = {error:.1e}")
+    return "\n".join(lines)
+
+
+def format_measure_report(runs: dict[str, list[dict[str, Any]]], layers: int, hidden: int) -> str:
+    """A table of median (min-max) seconds per phase, cold vs warm, and the launch accounting."""
+    import torch
+
+    cold, warm = runs["cold"], runs["warm"]
+
+    def cell(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+    lines = [f"tiny decoder: {layers} layers, hidden {hidden}, 8 tokens; compiler inductor; "
+             f"{len(cold)} repeats; torch {torch.__version__}, {os.cpu_count()} CPUs, {platform.machine()}",
+             "seconds, median (min-max)",
+             f"{'phase':<22}" + "".join(f"{name:>27}" for name in RUNS)]
+    for phase in PHASES:
+        lines.append(f"{phase:<22}" + "".join(f"{cell([r[phase] for r in runs[name]]):>27}" for name in RUNS))
+    first = cold[0]
+    lines += [
+        f"cache: cold misses {first['misses']}, warm hits {warm[0]['hits']} / misses {warm[0]['misses']}, "
+        f"warm seconds_saved median {statistics.median(r['seconds_saved'] for r in warm):.2f}",
+        f"launches per step: eager {first['fx_ops']} FX ops; Inductor without graphs "
+        f"{first['inductor_kernel_calls']} kernel calls + {first['attention_ops']} attention; "
+        f"piecewise graphs {first['compiled_pieces']} replays + {first['attention_ops']} attention",
+    ]
     return "\n".join(lines)

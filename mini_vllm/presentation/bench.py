@@ -1,0 +1,115 @@
+"""A graphs-vs-eager benchmark made readable: the report and the speedup plot of
+`mini-vllm bench` and of lab-04's run.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mini_vllm.bench_analysis import claims_verdict, prediction_error, speedup_table, spread
+
+
+def arms_in(results: Mapping[str, Any]) -> list[str]:
+    """Arms in the order they first appear in the runs."""
+    return list(dict.fromkeys(run["arm"] for run in results["runs"]))
+
+
+def format_report(results: Mapping[str, Any]) -> str:
+    """The readable table: tokens/s per arm and batch, speedups over eager, the prediction."""
+    arms = arms_in(results)
+    batches = sorted({run["batch"] for run in results["runs"]})
+    tps = {(run["arm"], run["batch"]): spread(run["tokens_per_s"]) for run in results["runs"]}
+    lines = [f"{results['source']} benchmark on {results['device']}  "
+             + "  ".join(f"{k} {v}" for k, v in results.get("versions", {}).items())]
+    lines.append("tokens/s: median [min-max] over repeats")
+    lines.append(f"{'batch':>5}  " + "  ".join(f"{arm:>26}" for arm in arms))
+    for batch in batches:
+        cells = []
+        for arm in arms:
+            s = tps.get((arm, batch))
+            cells.append(f"{s.median:>10.0f} [{s.low:.0f}-{s.high:.0f}]".rjust(26) if s else " " * 26)
+        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    lines.append("")
+    lines.append("speedup over eager: ratio of medians [worst-best]")
+    others = [arm for arm in arms if arm != "eager"]
+    tables = {arm: {r.batch: r for r in speedup_table(results, arm)} for arm in others}
+    lines.append(f"{'batch':>5}  " + "  ".join(f"{arm:>22}" for arm in others))
+    for batch in batches:
+        cells = []
+        for arm in others:
+            r = tables[arm].get(batch)
+            cells.append(f"{r.speedup:6.2f}x [{r.low:.2f}-{r.high:.2f}]".rjust(22) if r else " " * 22)
+        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    if "graphs" in arms and "per_batch" in results:
+        lines.append("")
+        lines.append("lab-02's prediction for eager + graphs vs eager "
+                     f"(launch_us = {results['constants']['launch_us']:.2f})")
+        lines.append(f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'predicted':>10} {'measured':>9} {'error':>7}")
+        for p in prediction_error(results):
+            k = results["per_batch"][str(p.batch)]
+            lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} "
+                         f"{p.predicted:>9.2f}x {p.measured:>8.2f}x {p.error:>+7.0%}")
+    constants, capture = results.get("constants", {}), results.get("capture", {})
+    if "hbm_floor_us" in constants and "compile+graphs" in arms:
+        best = spread(next(r["tokens_per_s"] for r in results["runs"]
+                           if r["arm"] == "compile+graphs" and r["batch"] == batches[0]))
+        step_us = batches[0] * 1e6 / best.median
+        lines.append(f"HBM floor: {constants['weight_bytes'] / 1e6:.0f} MB of weights at "
+                     f"{constants['d2d_gb_per_s']:.0f} GB/s = {constants['hbm_floor_us']:.0f} us; "
+                     f"compile+graphs at batch {batches[0]}: {step_us:.0f} us = "
+                     f"{step_us / constants['hbm_floor_us']:.1f}x the floor")
+    if "gib" in capture:
+        passes = capture.get("passes", {})
+        graphs = capture.get("graphs", sum(passes.values()))
+        lines.append(f"capture: {graphs} graphs"
+                     + (" (" + ", ".join(f"{name}: {n}" for name, n in passes.items()) + ")" if passes else "")
+                     + f" in {capture['seconds']:.2f} s, {capture['gib']:.2f} GiB"
+                     + (f" (a pool per graph: {capture['separate_pools_gib']:.2f} GiB)"
+                        if "separate_pools_gib" in capture else ""))
+    for arm in others:
+        v = claims_verdict(speedup_table(results, arm))
+        lines.append(f"claims for {arm}: biggest at smallest batch {v.biggest_at_smallest_batch}, "
+                     f"fades {v.fades}, never inverts {v.never_inverts}")
+    return "\n".join(lines)
+
+
+def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
+    """Speedup over eager vs batch (log x), one line per arm with min-max bars, plus the
+    prediction when the results carry constants, and the brief's L4 numbers when they quote them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for arm in arms_in(results):
+        if arm == "eager":
+            continue
+        rows = speedup_table(results, arm)
+        x = [r.batch for r in rows]
+        y = [r.speedup for r in rows]
+        err = [[r.speedup - r.low for r in rows], [r.high - r.speedup for r in rows]]
+        ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{arm} (measured)")
+    if "per_batch" in results and "graphs" in arms_in(results):
+        pred = prediction_error(results)
+        ax.plot([p.batch for p in pred], [p.predicted for p in pred], "k--", marker="x",
+                label="graphs, lab-02 prediction")
+    if reported := results.get("reported_l4_tokens_per_s"):
+        ax.plot([int(b) for b in reported], [v["compile+graphs"] / v["eager"] for v in reported.values()],
+                ":", marker="s", color="gray", label="brief's L4, compile+graphs (reported)")
+    ax.axhline(1.0, color="red", lw=0.8)
+    ax.set_xscale("log", base=2)
+    batches = sorted({run["batch"] for run in results["runs"]})
+    ax.set_xticks(batches, [str(b) for b in batches])
+    ax.set_xlabel("batch size (sequences decoded together)")
+    ax.set_ylabel("speedup over eager (tokens/s ratio)")
+    ax.set_title(f"{results['source']}: {results['device']}", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
