@@ -8,7 +8,7 @@ startup time goes, cold vs warm cache). Only `splittable_decoder` imports torch 
 nothing here is imported by `import mini_vllm`: lab-06 imports `mini_vllm.compilation` by name.
 """
 
-from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
+from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting, launches_per_step
 from mini_vllm.compilation.cache import cache_key
 from mini_vllm.compilation.partition import (
     DEFAULT_SPLITTING_OPS,
@@ -25,6 +25,7 @@ __all__ = [
     "cache_key",
     "count_ops",
     "launch_accounting",
+    "launches_per_step",
     "should_split",
     "split_graph",
 ]

@@ -145,6 +145,26 @@ class PiecewiseBackend:
         (self.cache_path / GRAPH_FILE).write_text(split_gm.print_readable(print_output=False))
 
 
+STEP_MODES = ("NONE", "PIECEWISE", "FULL")  # lab-03's CUDAGraphMode names for one step
+
+
+def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
+    """Launches of one steady-state step of a split graph run under `mode`, after any capture.
+
+    "NONE" runs every op eagerly; "PIECEWISE" replays each compiled piece as one graph while the
+    splitting pieces' ops run live, one launch each; "FULL" replays the whole step as one graph.
+    The names are lab-03's CUDAGraphMode values; what the first step's capture costs is
+    launch_accounting's business.
+    """
+    if mode not in STEP_MODES:
+        raise ValueError(f"mode must be one of {STEP_MODES}, got {mode!r}")
+    if not items:
+        raise ValueError("items must hold at least one SplitItem (split_graph's second result)")
+    if mode == "FULL":
+        return 1
+    return sum(count_ops(item.graph) if mode == "NONE" or item.is_splitting_graph else 1 for item in items)
+
+
 def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
     """Launches over `steps` forward passes: eager vs piecewise CUDA graphs (lab-01's counting).
 
@@ -154,11 +174,8 @@ def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    if not items:
-        raise ValueError("items must hold at least one SplitItem (split_graph's second result)")
-    ops = sum(count_ops(item.graph) for item in items)
-    per_step = sum(count_ops(item.graph) if item.is_splitting_graph else 1 for item in items)
-    return {"eager": steps * ops, "piecewise": ops + (steps - 1) * per_step}
+    ops = launches_per_step(items, "NONE")
+    return {"eager": steps * ops, "piecewise": ops + (steps - 1) * launches_per_step(items, "PIECEWISE")}
 
 
 def _check_splitting_ops(splitting_ops: Sequence[str]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from mini_vllm.compilation import (
     cache_key,
     count_ops,
     launch_accounting,
+    launches_per_step,
     should_split,
     split_graph,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "cache_key",
     "count_ops",
     "launch_accounting",
+    "launches_per_step",
     "should_split",
     "split_graph",
 ]

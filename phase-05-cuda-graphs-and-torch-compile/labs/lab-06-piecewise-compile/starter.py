@@ -30,6 +30,7 @@ __all__ = [
     "cache_key",
     "count_ops",
     "launch_accounting",
+    "launches_per_step",
     "should_split",
     "split_graph",
 ]
@@ -142,3 +143,14 @@ def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
     pieces, which run live. Returns {"eager": ..., "piecewise": ...}.
     """
     raise NotImplementedError("lab-06: launch_accounting — see README §6")
+
+
+def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
+    """Launches of one steady-state step of a split graph run under `mode`, after any capture.
+
+    "NONE" runs every op eagerly; "PIECEWISE" replays each compiled piece as one graph while the
+    splitting pieces' ops run live, one launch each; "FULL" replays the whole step as one graph.
+    The names are lab-03's CUDAGraphMode values; what the first step's capture costs is
+    launch_accounting's business.
+    """
+    raise NotImplementedError("lab-06: launches_per_step — see README §7")

@@ -98,6 +98,13 @@ def pattern_graph(pattern: str):
     return torch.fx.GraphModule(torch.nn.Module(), graph)
 
 
+def small_input():
+    """An input for pattern_graph: 4 tokens of width 8 (attention with 2 heads of 4)."""
+    import torch
+
+    return torch.randn(4, 8, generator=torch.Generator().manual_seed(0))
+
+
 def run_graph(fn, example_inputs):
     import torch
 
@@ -232,7 +239,7 @@ def test_piece_op_counts_sum_to_the_whole_graph(lab, layers):
 
 
 def test_pieces_keep_graph_order(lab):
-    gm, _ = decoder_graph(5)
+    gm = pattern_graph("CA" * 5 + "C")  # 11 pieces, so submod_10 exists
     split_gm, items = lab.split_graph(gm, [ATTENTION])
     ids = [i.graph_id for i in items]
     assert ids == sorted(ids) and len(set(ids)) == len(ids), (
@@ -281,7 +288,7 @@ def test_back_to_back_splitting_ops_share_one_piece(lab, pattern):
 # --- the backend --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("compiler", ["eager", "aot_eager"])
+@pytest.mark.parametrize("compiler", ["eager", pytest.param("aot_eager", marks=pytest.mark.slow)])
 def test_compiled_decoder_matches_eager(lab, compiler):
     import torch
 
@@ -380,29 +387,33 @@ import torch
 spec = importlib.util.spec_from_file_location("impl_under_test", sys.argv[1])
 lab = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lab)
-from mini_vllm.compilation.splittable_decoder import splittable_decoder
+import os
+tests_spec = importlib.util.spec_from_file_location("lab06_tests", os.environ["LAB06_TESTS"])
+tests = importlib.util.module_from_spec(tests_spec)
+tests_spec.loader.exec_module(tests)  # the same pattern graph as the parent's, no Dynamo trace
+import mini_vllm.compilation.splittable_decoder  # registers minivllm::attention
 backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[2])
 with torch.no_grad():
-    torch.compile(splittable_decoder(2, {HIDDEN}), backend=backend, fullgraph=True, dynamic=False)(
-        torch.randn({TOKENS}, {HIDDEN}))
+    backend(tests.pattern_graph("CACAC"), [tests.small_input()])
 print(json.dumps(dict(hits=backend.hits, misses=backend.misses, seconds_saved=backend.seconds_saved)))
 """
 
 
+@pytest.mark.slow
 def test_cache_hits_in_a_fresh_process(lab, tmp_path):
-    gm, example_inputs = decoder_graph(2)
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]  # cheap to rebuild in the child
     first = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
     first(gm, example_inputs)
     assert (first.hits, first.misses) == (0, 3), (
         f"an empty cache: 3 compiled pieces, all misses; got hits={first.hits}, misses={first.misses}"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "random"}
+    env = {**os.environ, "PYTHONHASHSEED": "random", "LAB06_TESTS": __file__}
     proc = subprocess.run([sys.executable, "-c", FRESH_PROCESS, lab.__file__, str(tmp_path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, f"the fresh process failed:\n{proc.stderr[-3000:]}"
     second = json.loads(proc.stdout.strip().splitlines()[-1])
     assert (second["hits"], second["misses"]) == (3, 0), (
-        f"a fresh process compiling the same model must find all 3 pieces on disk; got {second}. "
+        f"a fresh process compiling the same graph must find all 3 pieces on disk; got {second}. "
         "Is the key stable across processes (sha256, not Python's salted hash())?"
     )
     assert second["seconds_saved"] == pytest.approx(first.compile_seconds, rel=1e-6), (
@@ -415,7 +426,7 @@ def test_cache_hits_in_a_fresh_process(lab, tmp_path):
                                     {"splitting_ops": [ATTENTION, "aten::scaled_dot_product_attention"]}],
                          ids=["compiler", "splitting_ops"])
 def test_cache_misses_when_config_changes(lab, tmp_path, change):
-    gm, example_inputs = decoder_graph(2)
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
     for _ in range(2):
         same = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
         same(copy.deepcopy(gm), example_inputs)
@@ -446,7 +457,7 @@ def test_cache_misses_when_model_changes(lab, tmp_path, model):
 # --- launch accounting --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("layers, steps", [(2, 1), (2, 10), (5, 100)])
+@pytest.mark.parametrize("layers, steps", [(2, 1), (2, 10), (3, 100)])
 def test_launch_accounting_matches_lab_01(lab, layers, steps):
     gm, _ = decoder_graph(layers)
     _, items = lab.split_graph(gm, [ATTENTION])
@@ -466,3 +477,71 @@ def test_launch_accounting_rejects_bad_steps(lab, steps):
     _, items = lab.split_graph(gm, [ATTENTION])
     with pytest.raises(ValueError, match="steps"):
         lab.launch_accounting(items, steps)
+
+
+# --- §7 transfer: launches per step for layouts §3 never draws -----------------------------------
+
+
+def hand_items(lab, pattern: str) -> list:
+    """SplitItems built here, one per run of equal letters: never through the lab's split_graph."""
+    runs = [(c, len(list(run))) for c, run in itertools.groupby(pattern)]
+    return [lab.SplitItem(f"submod_{i}", i, c == "A", pattern_graph(c * n)) for i, (c, n) in enumerate(runs)]
+
+
+def piecewise_oracle(pattern: str) -> int:
+    """One replay per run of compiled ops (C), one live launch per splitting op (A)."""
+    return sum(len(list(run)) if c == "A" else 1 for c, run in itertools.groupby(pattern))
+
+
+@pytest.mark.parametrize("pattern", ["CACAC", "CAAC", "AAC", "CCA", "CCAAACC"])
+def test_launches_per_step_none_is_every_op(lab, pattern):
+    got = lab.launches_per_step(hand_items(lab, pattern), "NONE")
+    assert got == len(pattern), f"{pattern}: eager launches every one of its {len(pattern)} ops; got {got}"
+
+
+@pytest.mark.parametrize("pattern", ["CACAC", "CAAC", "C"])
+def test_launches_per_step_full_is_one_replay(lab, pattern):
+    got = lab.launches_per_step(hand_items(lab, pattern), "FULL")
+    assert got == 1, f"{pattern}: FULL replays the whole step as one graph, 1 launch; got {got}"
+
+
+def test_launches_per_step_piecewise_on_the_decoder_layout(lab):
+    got = lab.launches_per_step(hand_items(lab, "CACAC"), "PIECEWISE")
+    assert got == 5, (
+        f"CACAC (2 layers): 3 compiled pieces replayed + 2 attention ops live = 5; got {got}"
+    )
+
+
+@pytest.mark.parametrize("pattern", ["CAAC", "CCAAACC", "CAACAAAC", "AAC", "CCA"])
+def test_adjacent_splitting_ops_each_launch_live(lab, pattern):
+    want = piecewise_oracle(pattern)
+    got = lab.launches_per_step(hand_items(lab, pattern), "PIECEWISE")
+    assert got == want, (
+        f"{pattern}: back-to-back splitting ops share one island, but each of them still runs live, "
+        f"one launch each; compiled pieces replay as one launch. Expected {want}, got {got}"
+    )
+
+
+def test_no_splitting_op_makes_piecewise_a_full_graph(lab):
+    _, items = lab.split_graph(pattern_graph("CCC"), ())
+    assert [(i.is_splitting_graph, ops_in(i.graph)) for i in items] == [(False, 3)], (
+        "split_graph with splitting_ops=() has nothing to cut at: one compiled piece of 3 ops"
+    )
+    got = {mode: lab.launches_per_step(items, mode) for mode in ("NONE", "PIECEWISE", "FULL")}
+    assert got == {"NONE": 3, "PIECEWISE": 1, "FULL": 1}, (
+        f"one compiled piece and no island: PIECEWISE replays it in 1 launch, the same as FULL; got {got}"
+    )
+
+
+def test_split_then_count_agrees_with_the_layout(lab):
+    pattern = "CCAACAAAC"
+    _, items = lab.split_graph(pattern_graph(pattern), [ATTENTION])
+    got = lab.launches_per_step(items, "PIECEWISE")
+    assert got == piecewise_oracle(pattern), f"{pattern}: expected {piecewise_oracle(pattern)}, got {got}"
+
+
+@pytest.mark.parametrize(("mode", "items", "names"), [("full", "CAC", "mode"), ("EAGER", "CAC", "mode"),
+                                                      ("NONE", "", "items")])
+def test_launches_per_step_refuses_bad_input(lab, mode, items, names):
+    with pytest.raises(ValueError, match=names):
+        lab.launches_per_step(hand_items(lab, items), mode)
