@@ -381,7 +381,7 @@ def test_cache_key_changes_with_each_factor(lab, factor):
     assert other != base, f"changing the {factor} must change the key (both gave {base!r})"
 
 
-FRESH_PROCESS = f"""
+FRESH_PROCESS = """
 import importlib.util, json, sys
 import torch
 spec = importlib.util.spec_from_file_location("impl_under_test", sys.argv[1])
