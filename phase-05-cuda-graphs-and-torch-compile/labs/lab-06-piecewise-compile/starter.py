@@ -1,12 +1,15 @@
 """Lab 06: piecewise torch.compile on the CPU. Your work goes here.
 
-Fill in every body that raises NotImplementedError; README.md walks you through it.
-Grade yourself: LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piecewise-compile -q
-(needs torch: pip install torch, then pip install -e ".[dev]").
+Fill in every body that raises NotImplementedError; README.md states the contract, §1 to §7.
+Needs a CPU torch: pip install torch --index-url https://download.pytorch.org/whl/cpu
+then pip install -e ".[dev,compile]". Grade yourself (fast loop, then everything):
+LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piecewise-compile -q -m "not slow"
+LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piecewise-compile -q
 
-Provided, so you can spend your time on the ideas rather than on torch plumbing:
+Provided, so you can spend your time on the ideas rather than on torch plumbing (README "The
+provided helpers" gives every signature):
 - mini_vllm.compilation.compilers: COMPILERS, SAVES_ARTIFACTS, compile_piece, piece_inputs,
-  install_piece, save_artifact, load_artifact (README §4 shows how they fit);
+  install_piece, save_artifact, load_artifact;
 - mini_vllm.compilation.cache: read_index, write_index (a JSON index per cache directory);
 - mini_vllm.compilation.splittable_decoder: the tiny model and its `minivllm::attention` custom op.
 Import torch inside your functions, as below: this file must import without torch.
@@ -58,8 +61,6 @@ def should_split(node: torch.fx.Node, splitting_ops: Sequence[str]) -> bool:
     'minivllm::attention' never matches aten::scaled_dot_product_attention.
     upstream: vllm/compilation/partition_rules.py:14 (0.22.1).
     """
-    # isinstance(node.target, torch._ops.OpOverloadPacket): its ._qualified_op_name;
-    # torch._ops.OpOverload: .overloadpacket._qualified_op_name and ._overloadname.
     raise NotImplementedError("lab-06: should_split — see README §2")
 
 
@@ -87,9 +88,6 @@ def split_graph(
     upstream: vllm/compilation/backends.py:548-622 (0.22.1); the shared island for back-to-back
     splitting ops is vllm/compilation/backends.py:578-584.
     """
-    # Give every node but placeholders and the output a piece id, then
-    # torch.fx.passes.split_module.split_module(gm, None, lambda node: ids[node],
-    # keep_original_order=True) builds the split graph; its children are submod_<id>.
     raise NotImplementedError("lab-06: split_graph — see README §3")
 
 
@@ -130,8 +128,6 @@ class PiecewiseBackend:
 
     def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
         """Compile the graph Dynamo traced: the split graph, with compiled pieces installed."""
-        # Count, split, then for each non-splitting piece: load it from the cache or compile it
-        # (README §4-§5); install_piece puts it into the split graph, which you return.
         raise NotImplementedError("lab-06: PiecewiseBackend.__call__ — see README §4")
 
 
