@@ -29,6 +29,18 @@ def _check_real(value: object, name: str) -> float:
     return float(value)
 
 
+def _check_positive(value: object, name: str) -> float:
+    if (real := _check_real(value, name)) <= 0.0:
+        raise ValueError(f"{name} must be > 0, got {real}")
+    return real
+
+
+def _check_non_negative(value: object, name: str) -> float:
+    if (real := _check_real(value, name)) < 0.0:
+        raise ValueError(f"{name} must be >= 0, got {real}")
+    return real
+
+
 def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
     # Default: capture costs exactly one eager pass, the least a recording can cost.
     if capture_cost_ops is None:
@@ -103,11 +115,9 @@ def amdahl_speedup(fraction: float, speedup: float) -> float:
     300x launch ceiling turns into a few x on a real step.
     """
     fraction = _check_real(fraction, "fraction")
-    speedup = _check_real(speedup, "speedup")
+    speedup = _check_positive(speedup, "speedup")
     if not 0.0 <= fraction <= 1.0:
         raise ValueError(f"fraction must lie in [0, 1], got {fraction}")
-    if speedup <= 0.0:
-        raise ValueError(f"speedup must be > 0, got {speedup}")
     return 1.0 / ((1.0 - fraction) + fraction / speedup)
 
 
@@ -126,12 +136,8 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
     launch_us must be > 0, gpu_us >= 0 (microseconds, or any one unit for both).
     """
     num_ops = check_int(num_ops, "num_ops", 1)
-    launch_us = _check_real(launch_us, "launch_us")
-    gpu_us = _check_real(gpu_us, "gpu_us")
-    if launch_us <= 0.0:
-        raise ValueError(f"launch_us must be > 0, got {launch_us}")
-    if gpu_us < 0.0:
-        raise ValueError(f"gpu_us must be >= 0, got {gpu_us}")
+    launch_us = _check_positive(launch_us, "launch_us")
+    gpu_us = _check_non_negative(gpu_us, "gpu_us")
     eager_us = num_ops * launch_us + gpu_us
     graph_us = launch_us + gpu_us
     return eager_us / graph_us
@@ -147,18 +153,10 @@ def graphs_stop_paying(
     cut-off in closed form: the batch from which an operator gains little from graphs.
     """
     num_ops = check_int(num_ops, "num_ops", 1)
-    launch_us = _check_real(launch_us, "launch_us")
-    gpu_us_fixed = _check_real(gpu_us_fixed, "gpu_us_fixed")
-    gpu_us_per_seq = _check_real(gpu_us_per_seq, "gpu_us_per_seq")
-    threshold = _check_real(threshold, "threshold")
-    if launch_us <= 0.0:
-        raise ValueError(f"launch_us must be > 0, got {launch_us}")
-    if gpu_us_fixed < 0.0:
-        raise ValueError(f"gpu_us_fixed must be >= 0, got {gpu_us_fixed}")
-    if gpu_us_per_seq < 0.0:
-        raise ValueError(f"gpu_us_per_seq must be >= 0, got {gpu_us_per_seq}")
-    if threshold <= 0.0:
-        raise ValueError(f"threshold must be > 0 (a fraction: 0.05 is 5%), got {threshold}")
+    launch_us = _check_positive(launch_us, "launch_us")
+    gpu_us_fixed = _check_non_negative(gpu_us_fixed, "gpu_us_fixed")
+    gpu_us_per_seq = _check_non_negative(gpu_us_per_seq, "gpu_us_per_seq")
+    threshold = _check_positive(threshold, "threshold")  # a fraction: 0.05 is 5%
     # (n*L + G) / (L + G) <= 1 + x  <=>  G >= (n - 1 - x) * L / x: the GPU time that dilutes it.
     gpu_us_needed = (num_ops - 1 - threshold) * launch_us / threshold
     if gpu_us_needed <= gpu_us_fixed + gpu_us_per_seq:
