@@ -317,6 +317,14 @@ def row(r) -> tuple:
     return (r.num_ops, r.capture_multiplier, r.capture_cost_ops, r.crossover)
 
 
+def first_difference(want: list, got: list) -> str:
+    """Where two row lists part: the first differing row, or the length mismatch."""
+    for i, (w, g) in enumerate(zip(want, got)):
+        if w != g:
+            return f"row {i}: want {w}, got {g}"
+    return f"want {len(want)} rows, got {len(got)}"
+
+
 def test_exercises_crossover_table(lab):
     # worked by hand: first k with m*n + k - 1 < k*n
     want = [
@@ -328,7 +336,7 @@ def test_exercises_crossover_table(lab):
     got = [row(r) for r in lab.crossover_table([1, 4, 32, 300], [1, 5])]
     assert got == want, (
         "crossover_table([1, 4, 32, 300], [1, 5]) rows (num_ops, multiplier, capture_cost_ops, "
-        f"crossover):\nwant {want}\ngot  {got}"
+        f"crossover) differ at {first_difference(want, got)}"
     )
 
 
@@ -338,7 +346,7 @@ def test_crossover_table_keeps_input_order_and_multiplies_the_capture(lab):
     got = [row(r) for r in lab.crossover_table(sizes, multipliers)]
     assert got == want, (
         "rows run over num_ops (outer) then multipliers (inner), in the order given, with "
-        f"capture_cost_ops = multiplier * num_ops:\nwant {want}\ngot  {got}"
+        f"capture_cost_ops = multiplier * num_ops; they differ at {first_difference(want, got)}"
     )
 
 
