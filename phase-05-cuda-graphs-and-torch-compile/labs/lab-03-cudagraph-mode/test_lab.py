@@ -660,23 +660,23 @@ def least_support(mode: str, compilation: str, enforce_eager: bool) -> str | Non
     return LEAST_SUPPORT[mode][compilation == "VLLM_COMPILE"]
 
 
-@pytest.mark.parametrize("enforce_eager", [False, True])
-@pytest.mark.parametrize("compilation", COMPILATIONS)
 @pytest.mark.parametrize("mode", MEMBERS)
-def test_minimum_attention_support(lab, mode, compilation, enforce_eager):
-    want = least_support(mode, compilation, enforce_eager)
-    got = lab.minimum_attention_support(lab.CUDAGraphMode[mode], lab.CompilationMode[compilation],
-                                        enforce_eager=enforce_eager)
-    got_name = None if got is None else getattr(got, "name", got)
-    assert got is None or isinstance(got, lab.AttentionCGSupport), (
-        f"return an AttentionCGSupport or None, got {got!r}")
-    assert got_name == want, (
-        f"{mode} under {compilation}, enforce_eager={enforce_eager}: the least support that keeps it "
-        f"is {want}, got {got_name}. " + (
-            "A guard that fires before the backend is consulted cannot be undone by any backend: None."
-            if want is None else
-            "Only a FULL mixed half needs ALWAYS; full decode graphs are removed only at NEVER.")
-    )
+def test_minimum_attention_support(lab, mode):
+    for enforce_eager in (False, True):
+        for compilation in COMPILATIONS:
+            want = least_support(mode, compilation, enforce_eager)
+            got = lab.minimum_attention_support(
+                lab.CUDAGraphMode[mode], lab.CompilationMode[compilation], enforce_eager=enforce_eager)
+            assert got is None or isinstance(got, lab.AttentionCGSupport), (
+                f"return an AttentionCGSupport or None, got {got!r}")
+            got_name = None if got is None else got.name
+            assert got_name == want, (
+                f"{mode} under {compilation}, enforce_eager={enforce_eager}: the least support that "
+                f"keeps it is {want}, got {got_name}. " + (
+                    "A guard that fires before the backend is consulted cannot be undone by any "
+                    "backend: None." if want is None else
+                    "Only a FULL mixed half needs ALWAYS; full decode graphs are removed only at NEVER.")
+            )
 
 
 def test_minimum_attention_support_accepts_names_and_ints(lab):
