@@ -107,8 +107,7 @@ def _runs_by_arm(results: Mapping[str, Any], arm: str) -> dict[int, list[float]]
         if run.get("arm") != arm:
             continue
         batch = run.get("batch")
-        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-            raise ValueError(f"run of arm {arm!r} has batch {batch!r}; a batch is an int >= 1")
+        batch = check_int(batch, f"the batch of a run of arm {arm!r}")
         if batch in by_batch:
             raise ValueError(f"arm {arm!r} has two runs at batch {batch}; merge their samples")
         by_batch[batch] = _positive_samples(run.get("tokens_per_s"), f"{arm} batch {batch} tokens_per_s")
@@ -233,7 +232,10 @@ def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdi
 
 def load_results(path: str | Path) -> dict[str, Any]:
     """Read a benchmark JSON and check it is one of ours (schema, device, runs)."""
-    data = json.loads(Path(path).read_text())
+    try:
+        data = json.loads(Path(path).read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not a lab-04 result file (not JSON: {err})") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ValueError(f"{path}: not a lab-04 result file (want schema {SCHEMA!r})")
     for key in ("source", "device", "runs"):

@@ -37,8 +37,16 @@ def padded_size(batch: int, sizes: Sequence[int]) -> int | None:
     rows of padding, but a graph for 32 cannot hold 33. upstream:
     vllm/v1/cudagraph_dispatcher.py:76 (0.22.1) builds the same map as a lookup table.
     """
-    check_int(batch, "batch")
-    ladder = check_capture_sizes(sizes)
+    return rung_for(check_int(batch, "batch"), check_capture_sizes(sizes))
+
+
+def rung_for(batch: int, ladder: list[int]) -> int | None:
+    """padded_size behind a boundary that already checked both arguments: one bisect, no checks.
+
+    A ladder is validated once where it enters (a runner, a dispatcher, a public function);
+    every lookup after that is on the hot path of a replay, so it must cost what upstream's
+    precomputed table costs, well under a microsecond at 51 rungs (tools/bench_hot_paths.py).
+    """
     i = bisect_left(ladder, batch)
     return ladder[i] if i < len(ladder) else None
 
@@ -83,26 +91,46 @@ def capture_sizes_for(
     (vllm/config/vllm.py:2549-2550, 0.33.0). An explicit ``max_capture_size`` gets neither.
     ``compute_capability`` is (major, minor); None means not a 10.x GPU.
     """
+    top = capture_max(max_num_seqs, max_num_batched_tokens, max_capture_size,
+                      vllm_version=vllm_version, compute_capability=compute_capability)
+    extra = {max_num_batched_tokens} if max_num_batched_tokens <= top else set()
+    if max_capture_size is None and vllm_version == "0.33.0" and max_num_seqs <= top:
+        extra.add(max_num_seqs)  # max_num_seqs <= max_num_batched_tokens, so it always fits here
+    return sorted(set(default_capture_sizes(top)) | extra)
+
+
+def capture_max(
+    max_num_seqs: int,
+    max_num_batched_tokens: int,
+    max_capture_size: int | None = None,
+    *,
+    vllm_version: str = "0.22.1",
+    compute_capability: tuple[int, int] | None = None,
+) -> int:
+    """The largest size a deployment captures: capture_sizes_for's max, before the ladder rule.
+
+    ``max_capture_size``, or ``min(2 * max_num_seqs, default_capture_cap(...))``, clipped to
+    ``max_num_batched_tokens``. upstream: vllm/config/vllm.py:1647-1661 (0.22.1).
+    """
     max_num_seqs = check_int(max_num_seqs, "max_num_seqs")
     max_num_batched_tokens = check_int(max_num_batched_tokens, "max_num_batched_tokens")
-    check_vllm_version(vllm_version)
-    blackwell = _capability_major(compute_capability) == 10
     if max_num_batched_tokens < max_num_seqs:
         raise ValueError(
             f"max_num_batched_tokens ({max_num_batched_tokens}) must be >= max_num_seqs "
             f"({max_num_seqs}): vLLM's scheduler config rejects it (vllm/config/scheduler.py:259-278)"
         )
-    seqs_rung = False
     if max_capture_size is None:
-        top = min(2 * max_num_seqs, 1024 if vllm_version == "0.33.0" and blackwell else 512)
-        seqs_rung = vllm_version == "0.33.0" and max_num_seqs <= top
+        top = min(2 * max_num_seqs, default_capture_cap(vllm_version, compute_capability))
     else:
         top = check_int(max_capture_size, "max_capture_size")
-    top = min(top, max_num_batched_tokens)
-    extra = {max_num_batched_tokens} if max_num_batched_tokens <= top else set()
-    if seqs_rung:  # max_num_seqs <= max_num_batched_tokens, so it always fits here
-        extra.add(max_num_seqs)
-    return sorted(set(default_capture_sizes(top)) | extra)
+    return min(top, max_num_batched_tokens)
+
+
+def default_capture_cap(vllm_version: str = "0.22.1", compute_capability: tuple[int, int] | None = None) -> int:
+    """The ceiling of the default max: 512, or 1024 under 0.33.0 on a compute capability 10.x GPU."""
+    check_vllm_version(vllm_version)
+    blackwell = _capability_major(compute_capability) == 10
+    return 1024 if vllm_version == "0.33.0" and blackwell else 512
 
 
 def _capability_major(compute_capability: tuple[int, int] | None) -> int | None:
@@ -166,7 +194,7 @@ def expected_waste(traffic: Traffic, sizes: Sequence[int]) -> float:
     ladder = check_capture_sizes(sizes)
     padding = computed = 0.0
     for batch, weight in _traffic_weights(traffic).items():
-        rung = padded_size(batch, ladder)
+        rung = rung_for(batch, ladder)
         rows = batch if rung is None else rung
         padding += weight * (rows - batch)
         computed += weight * rows

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mini_vllm.capture_sizes import check_capture_sizes, padded_size
+from mini_vllm.capture_sizes import check_capture_sizes, rung_for
 from mini_vllm.checks import check_int
 from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode
 
@@ -79,7 +79,7 @@ class CudagraphDispatcher:
 
     def _padded(self, num_tokens: int, uniform: bool, has_lora: bool = False) -> BatchDescriptor:
         """The key a batch of num_tokens pads to (num_tokens must be <= the top rung)."""
-        tokens = padded_size(num_tokens, self.capture_sizes)
+        tokens = rung_for(num_tokens, self.capture_sizes)
         if uniform:  # FULL decode graphs bake in the request count: tokens // q requests
             reqs = min(tokens // self.uniform_decode_query_len, self.max_num_seqs)
         else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
+from mini_vllm.checks import check_int
 from mini_vllm.vllm_versions import check_vllm_version
 
 
@@ -141,6 +142,15 @@ def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
         raise ValueError(f"cudagraph_mode {value!r} is not a mode; allowed (any case): {names}") from None
 
 
+def _check_compilation_mode(value: CompilationMode | int) -> CompilationMode:
+    """A CompilationMode or its int 0-3 as the member; TypeError for a non-int, ValueError past 3."""
+    value = check_int(value, "compilation_mode", 0)
+    if value > max(CompilationMode):
+        names = ", ".join(f"{m.value} {m.name}" for m in CompilationMode)
+        raise ValueError(f"compilation_mode must be 0-3 ({names}), got {value}")
+    return CompilationMode(value)
+
+
 def resolve_cudagraph_mode(
     cudagraph_mode: str | CUDAGraphMode,
     compilation_mode: CompilationMode | int,
@@ -168,12 +178,7 @@ def resolve_cudagraph_mode(
     (compilation.py:1142-1167) are left out.
     """
     mode = parse_cudagraph_mode(cudagraph_mode)
-    if isinstance(compilation_mode, bool) or not isinstance(compilation_mode, int):
-        raise TypeError(f"compilation_mode must be a CompilationMode or an int 0-3, got {compilation_mode!r}")
-    if compilation_mode not in {m.value for m in CompilationMode}:
-        raise ValueError(f"compilation_mode must be 0-3 ({', '.join(m.name for m in CompilationMode)}), "
-                         f"got {compilation_mode}")
-    compilation = CompilationMode(compilation_mode)
+    compilation = _check_compilation_mode(compilation_mode)
     if not isinstance(attention_support, AttentionCGSupport):
         raise TypeError(f"attention_support must be an AttentionCGSupport, got {attention_support!r}")
     check_vllm_version(vllm_version)

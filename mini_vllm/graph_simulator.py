@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mini_vllm.capture_sizes import check_capture_sizes, padded_size
+from mini_vllm.capture_sizes import check_capture_sizes, rung_for
 from mini_vllm.checks import check_int
 
 Op = Callable[[np.ndarray], np.ndarray]
@@ -41,8 +41,12 @@ def _check_input(x: object) -> np.ndarray:
 
 def eager(ops: Sequence[Op], x: np.ndarray) -> np.ndarray:
     """The reference: apply the ops in order, one launch each (len(ops) launches)."""
-    x = _check_input(x)
-    for op in _check_ops(ops):
+    return _run(_check_ops(ops), _check_input(x))
+
+
+def _run(ops: list[Op], x: np.ndarray) -> np.ndarray:
+    """The ops in order, on arguments a boundary already checked: eager's body and a replay's."""
+    for op in ops:
         x = op(x)
     return x
 
@@ -63,10 +67,10 @@ class GraphEntry:
 
 def _record(ops: list[Op], static_input: np.ndarray) -> GraphEntry:
     """Run the ops once on the static input (the capture) and keep a replayable recording."""
-    static_output = np.array(eager(ops, static_input))  # the output gets a fixed address too
+    static_output = np.array(_run(ops, static_input))  # the output gets a fixed address too
 
-    def recording() -> None:
-        np.copyto(static_output, eager(ops, static_input))
+    def recording() -> None:  # no checks: the runner checked the ops once, at construction
+        np.copyto(static_output, _run(ops, static_input))
 
     return GraphEntry(static_input, static_output, recording)
 
@@ -92,33 +96,47 @@ class GraphRunner:
         self.replays = 0
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        """One batch: eagerly above the ladder, else capture its padded shape once and replay it.
+
+        The three outcomes of CUDAGraphWrapper.__call__ (vllm/compilation/cuda_graph.py:233,
+        0.22.1) in the order nano-vllm's run_model takes them: pick the rung, copy the batch in,
+        replay, hand back the first `batch` rows (nanovllm/engine/model_runner.py:196, bb823b3).
+        """
         x = _check_input(x)
         batch = x.shape[0]
-        rows = batch if self.capture_sizes is None else padded_size(batch, self.capture_sizes)
-        if rows is None:  # above the ladder: no graph serves it, so it runs eagerly and unpadded
+        rows = batch if self.capture_sizes is None else rung_for(batch, self.capture_sizes)
+        if rows is None:  # above the ladder: no graph can hold it, so it runs eagerly, unpadded
             self.launches += len(self.ops)
-            return eager(self.ops, x)
-
-        shape = (rows, *x.shape[1:])
-        entry = self.graphs.get(shape)
-        if entry is not None and entry.static_input.dtype != x.dtype:
-            raise TypeError(
-                f"x has dtype {x.dtype}, but the graph for shape {shape} was captured with "
-                f"{entry.static_input.dtype}; a graph replays the dtypes it recorded"
-            )
+            return _run(self.ops, x)
+        entry = self.graphs.get((rows, *x.shape[1:]))
         if entry is None:
-            static_input = np.zeros(shape, dtype=x.dtype)
-            static_input[:batch] = x
-            entry = self.graphs[shape] = _record(self.ops, static_input)
-            self.launches += len(self.ops)
-            self.captures += 1
+            entry = self._capture(x, rows)
         else:
-            np.copyto(entry.static_input[:batch], x)  # copy into the captured address
-            entry.static_input[batch:] = 0  # padding rows hold zeros, not the last batch's rows
-            entry.recording()
-            self.launches += 1
-            self.replays += 1
+            self._replay(entry, x)
         return entry.static_output if rows == batch else entry.static_output[:batch]
+
+    def _capture(self, x: np.ndarray, rows: int) -> GraphEntry:
+        """Record the ops on a static buffer of `rows` rows, zero-padded: one eager pass."""
+        static_input = np.zeros((rows, *x.shape[1:]), dtype=x.dtype)
+        static_input[: x.shape[0]] = x
+        entry = self.graphs[static_input.shape] = _record(self.ops, static_input)
+        self.launches += len(self.ops)
+        self.captures += 1
+        return entry
+
+    def _replay(self, entry: GraphEntry, x: np.ndarray) -> None:
+        """Copy the batch into the captured address, zero the padding rows, replay: one launch."""
+        if entry.static_input.dtype != x.dtype:
+            raise TypeError(
+                f"x has dtype {x.dtype}, but the graph for shape {entry.static_input.shape} was "
+                f"captured with {entry.static_input.dtype}; a graph replays the dtypes it recorded"
+            )
+        batch = x.shape[0]
+        np.copyto(entry.static_input[:batch], x)
+        entry.static_input[batch:] = 0  # padding rows hold zeros, not the last batch's rows
+        entry.recording()
+        self.launches += 1
+        self.replays += 1
 
 
 class PiecewiseGraphRunner:
@@ -202,7 +220,7 @@ def piecewise_launches(
     captured: set[int] = set()
     launches = 0
     for batch in batches:
-        rows = batch if ladder is None else padded_size(batch, ladder)
+        rows = batch if ladder is None else rung_for(batch, ladder)
         if rows is None or rows not in captured:  # eager above the ladder, or a capture
             launches += len(pattern)
             if rows is not None:

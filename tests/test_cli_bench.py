@@ -46,8 +46,9 @@ def test_report_writes_the_plot(tmp_path, capsys):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_file_that_is_not_ours_is_refused(tmp_path):
+def test_a_file_that_is_not_ours_is_refused(tmp_path, capsys):
     bogus = tmp_path / "x.json"
     bogus.write_text('{"runs": []}')
-    with pytest.raises(ValueError, match="schema"):
+    with pytest.raises(SystemExit) as exit_:
         main(["bench", "--from", str(bogus)])
+    assert exit_.value.code == 2 and "schema" in capsys.readouterr().err

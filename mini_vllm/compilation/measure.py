@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mini_vllm.progress import progress
+
 RUNS = ("cold", "warm", "warm, no inductor_cache/")
 PHASES = ("import torch", "build model", "dynamo trace", "compile / load pieces", "rest of backend",
           "first forward", "total")
@@ -117,7 +119,7 @@ def _spawn(cache_dir: Path, layers: int, hidden: int, count_kernels: bool) -> di
 def measure(repeats: int, layers: int, hidden: int) -> dict[str, list[dict[str, Any]]]:
     """`repeats` triples of process starts: cold, warm, warm without inductor_cache/."""
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in RUNS}
-    for _ in range(repeats):
+    for _ in progress(range(repeats), "measuring cold, warm and kernel-less starts"):
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "cache"
             runs["cold"].append(_spawn(cache, layers, hidden, True))

@@ -29,6 +29,7 @@ import torch
 
 from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_error, summarize_runs
 from mini_vllm.capture_sizes import default_capture_sizes, padded_size
+from mini_vllm.checks import check_int, check_int_sequence
 from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 
@@ -47,10 +48,9 @@ class BenchConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not self.batch_sizes or any(b < 1 for b in self.batch_sizes):
-            raise ValueError(f"batch_sizes must be ints >= 1, got {self.batch_sizes}")
-        if self.steps < 1 or self.repeats < 1:
-            raise ValueError(f"steps and repeats must be >= 1, got {self.steps}, {self.repeats}")
+        check_int_sequence(self.batch_sizes, "batch_sizes")
+        check_int(self.steps, "steps")
+        check_int(self.repeats, "repeats")
         if self.steps > self.max_seq_len:
             raise ValueError(f"steps ({self.steps}) must be <= max_seq_len ({self.max_seq_len})")
         unknown = set(self.arms) - set(TWIN_ARMS)

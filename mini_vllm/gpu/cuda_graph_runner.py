@@ -24,7 +24,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from mini_vllm.capture_sizes import check_capture_sizes, padded_size
+from mini_vllm.capture_sizes import check_capture_sizes, rung_for
+from mini_vllm.checks import check_int
 
 
 def _progress(sizes: list[int], desc: str, enabled: bool) -> Iterable[int]:
@@ -65,11 +66,9 @@ class CudaGraphRunner:
     ) -> None:
         if not callable(step):
             raise TypeError(f"step must be callable (*tensors) -> tensor, got {step!r}")
-        if isinstance(num_warmups, bool) or not isinstance(num_warmups, int) or num_warmups < 1:
-            raise ValueError(
-                f"num_warmups must be an int >= 1, got {num_warmups!r}: capturing without an eager "
-                "run first records lazy one-time work (vLLM warms up once, vllm/config/vllm.py:1240)"
-            )
+        # At least one: capturing without an eager run first records lazy one-time work
+        # (vLLM warms up once, vllm/config/vllm.py:1240).
+        num_warmups = check_int(num_warmups, "num_warmups")
         self.step = step
         self.capture_sizes = check_capture_sizes(capture_sizes, "capture_sizes")
         self.num_warmups = num_warmups
@@ -133,7 +132,7 @@ class CudaGraphRunner:
         if len(inputs) != len(self.static_inputs):
             raise TypeError(f"expected {len(self.static_inputs)} input tensors, got {len(inputs)}")
         batch = inputs[0].shape[0]
-        size = padded_size(batch, self.capture_sizes)
+        size = rung_for(batch, self.capture_sizes)
         if size is None:  # above the top rung: no graph can hold it, so it runs eagerly
             self.eager_calls += 1
             return self.step(*inputs)

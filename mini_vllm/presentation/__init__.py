@@ -5,3 +5,18 @@ concepts and their checks and print nothing; this package turns their results in
 PNGs, and `mini_vllm.cli` calls it. The arrows point one way: nothing in the engine imports
 this package, so a lab never pays for matplotlib or a report it does not print.
 """
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class Shown(NamedTuple):
+    """What one subcommand shows: text for a person and the same facts as JSON-ready data.
+
+    `mini-vllm <command> --json` prints `data`; without it, `text`. `status` is the exit code.
+    """
+
+    text: str
+    data: Any
+    status: int = 0

@@ -4,11 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mini_vllm.bench_analysis import claims_verdict, prediction_error, speedup_table, spread
+from mini_vllm.bench_analysis import (
+    claims_verdict,
+    load_results,
+    prediction_error,
+    speedup_table,
+    spread,
+)
+from mini_vllm.presentation import Shown
 
 
 def arms_in(results: Mapping[str, Any]) -> list[str]:
@@ -113,3 +122,20 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
+
+
+def show_bench(from_json: str | None, batch_sizes: Sequence[int], steps: int, repeats: int,
+               arms: Sequence[str], out: str | None, plot: str | None) -> Shown:
+    """`mini-vllm bench`: measure the twin on a GPU (or read a saved run), then report it."""
+    if from_json:
+        results = load_results(from_json)
+    else:
+        from mini_vllm.gpu.bench import BenchConfig, run_benchmark  # torch is imported here only
+
+        config = BenchConfig(tuple(batch_sizes), steps, repeats, tuple(arms))
+        results = run_benchmark(config, log=lambda line: print(line, file=sys.stderr))
+        if out:
+            Path(out).write_text(json.dumps(results, indent=1) + "\n")
+    if plot:
+        plot_speedups(results, plot)
+    return Shown(format_report(results), results)

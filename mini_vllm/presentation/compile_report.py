@@ -12,7 +12,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from mini_vllm.compilation.measure import PHASES, RUNS
+from mini_vllm.compilation.measure import PHASES, RUNS, measure
+from mini_vllm.presentation import Shown
 
 
 def compile_demo(layers: int, hidden: int, compiler: str, cache_dir: str | Path | None, steps: int) -> str:
@@ -72,3 +73,14 @@ def format_measure_report(runs: dict[str, list[dict[str, Any]]], layers: int, hi
         f"piecewise graphs {first['compiled_pieces']} replays + {first['attention_ops']} attention",
     ]
     return "\n".join(lines)
+
+
+def show_compile(layers: int, hidden: int, compiler: str, cache_dir: str | None, steps: int) -> Shown:
+    """`mini-vllm compile`: one piecewise compile of the splittable decoder, described."""
+    return Shown(compile_demo(layers, hidden, compiler, cache_dir, steps), None)
+
+
+def show_startup(repeats: int, layers: int, hidden: int) -> Shown:
+    """`mini-vllm compile --measure`: cold vs warm process starts, phase by phase."""
+    runs = measure(repeats, layers, hidden)
+    return Shown(format_measure_report(runs, layers, hidden), runs)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mini_vllm.checks import check_int, check_int_sequence
-from mini_vllm.launch_cost import CrossoverRow, crossover, eager_launches, graph_launches
+from mini_vllm.launch_cost import (
+    CrossoverRow,
+    crossover,
+    crossover_table,
+    eager_launches,
+    graph_launches,
+)
+from mini_vllm.presentation import Shown
 
 
 def format_crossover_table(rows: Sequence[CrossoverRow]) -> str:
@@ -70,3 +77,15 @@ def plot_per_call_cost(
     fig.tight_layout()
     fig.savefig(out)
     plt.close(fig)
+
+
+def show_crossover(num_ops: Sequence[int], capture_multipliers: Sequence[int]) -> Shown:
+    """`mini-vllm crossover`: the crossover table, one row per (num_ops, multiplier)."""
+    rows = crossover_table(num_ops, capture_multipliers)
+    return Shown(format_crossover_table(rows), [row._asdict() for row in rows])
+
+
+def draw_crossover_chart(out: str, num_ops: Sequence[int], capture_multiplier: int, max_calls: int) -> Shown:
+    """`mini-vllm crossover-chart`: the "should we graph it?" PNG."""
+    plot_per_call_cost(out, num_ops, capture_multiplier, max_calls)
+    return Shown(f"wrote {out}", {"path": str(out)})

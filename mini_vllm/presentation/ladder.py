@@ -4,17 +4,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from mini_vllm.capture_sizes import (
+    capture_max,
+    capture_sizes_for,
     check_capture_sizes,
+    default_capture_cap,
     default_capture_sizes,
     expected_waste,
     nano_vllm_ladder,
-    padded_size,
     padding_waste,
     powers_of_two_ladder,
+    rung_for,
 )
+from mini_vllm.presentation import Shown
 
 
 def describe_ladder(sizes: Sequence[int]) -> str:
@@ -45,11 +50,11 @@ def describe_ladder(sizes: Sequence[int]) -> str:
     return ", ".join(parts)
 
 
-def format_ladder_report(
+def ladder_facts(
     sizes: Sequence[int], origin: str, batch: int | None = None, max_num_seqs: int | None = None
-) -> str:
-    """The answer to "why is my batch of N running at M?": the ladder, where it came from,
-    the rung the batch lands on, and what that costs in padded rows.
+) -> dict[str, Any]:
+    """The answer to "why is my batch of N running at M?", as data: the ladder, where it came
+    from, the rung the batch lands on, and what that costs in padded rows.
 
     With ``max_num_seqs``, it also predicts the two progress bars of the capture log under
     the default FULL_AND_PIECEWISE mode: the mixed pass captures every rung, the decode pass
@@ -57,31 +62,82 @@ def format_ladder_report(
     upstream: vllm/v1/worker/gpu_model_runner.py:6372 (capture_model, 0.22.1).
     """
     ladder = check_capture_sizes(sizes)
-    lines = [
-        f"capture ladder: {origin} -> {len(ladder)} rungs (one graph per rung in each capture pass)",
-        f"  {describe_ladder(ladder)}",
-        f"  batches 1..{ladder[-1]} replay a graph; batches above {ladder[-1]} run eagerly, unpadded",
-    ]
+    facts: dict[str, Any] = {"origin": origin, "sizes": ladder, "rungs": len(ladder),
+                             "rule": describe_ladder(ladder), "top": ladder[-1]}
     if max_num_seqs is not None:
-        decode = sum(size <= max_num_seqs for size in ladder)
-        lines.append(f"  capture log: mixed prefill-decode, PIECEWISE {len(ladder)}/{len(ladder)}; "
-                     f"decode, FULL {decode}/{decode} (rungs <= max_num_seqs={max_num_seqs})")
+        facts["capture_passes"] = {"mixed prefill-decode, PIECEWISE": len(ladder),
+                                   "decode, FULL": sum(size <= max_num_seqs for size in ladder)}
     if batch is not None:
-        rung = padded_size(batch, ladder)
-        if rung is None:
-            lines.append(f"batch {batch}: above the top rung {ladder[-1]}, so it runs eagerly "
-                         "(no graph, no padding)")
-        else:
-            below = [size for size in ladder if size < batch]
-            reason = ("an exact fit" if rung == batch
-                      else f"the rung below, {below[-1]}, cannot hold {batch} rows" if below
-                      else "the first rung")
-            waste = rung - batch
-            lines.append(f"batch {batch} -> replays the graph captured for {rung}: the smallest "
-                         f"rung >= {batch} ({reason})")
-            lines.append(f"  padding: {waste} of the {rung} computed rows ({waste / rung:.1%}) are "
-                         "thrown away" if waste else "  no padding: the batch fills its graph exactly")
+        rung = rung_for(batch, ladder)
+        below = [size for size in ladder if size < batch]
+        facts["batch"] = {"batch": batch, "rung": rung, "padding": None if rung is None else rung - batch,
+                          "rung_below": below[-1] if below else None}
+    return facts
+
+
+def format_ladder_report(facts: Mapping[str, Any], max_num_seqs: int | None = None) -> str:
+    """ladder_facts as the text `mini-vllm ladder` prints."""
+    top = facts["top"]
+    lines = [
+        f"capture ladder: {facts['origin']} -> {facts['rungs']} rungs (one graph per rung in each capture pass)",
+        f"  {facts['rule']}",
+        f"  batches 1..{top} replay a graph; batches above {top} run eagerly, unpadded",
+    ]
+    if "capture_passes" in facts:
+        mixed, decode = facts["capture_passes"].values()
+        lines.append(f"  capture log: mixed prefill-decode, PIECEWISE {mixed}/{mixed}; "
+                     f"decode, FULL {decode}/{decode} (rungs <= max_num_seqs={max_num_seqs})")
+    if "batch" in facts:
+        lines += _batch_lines(top, **facts["batch"])
     return "\n".join(lines)
+
+
+def _batch_lines(top: int, batch: int, rung: int | None, padding: int | None,
+                 rung_below: int | None) -> list[str]:
+    if rung is None:
+        return [f"batch {batch}: above the top rung {top}, so it runs eagerly (no graph, no padding)"]
+    reason = ("an exact fit" if rung == batch
+              else f"the rung below, {rung_below}, cannot hold {batch} rows" if rung_below
+              else "the first rung")
+    return [f"batch {batch} -> replays the graph captured for {rung}: the smallest rung >= {batch} ({reason})",
+            f"  padding: {padding} of the {rung} computed rows ({padding / rung:.1%}) are thrown away"
+            if padding else "  no padding: the batch fills its graph exactly"]
+
+
+def show_ladder(max_capture_size: int, batch: int | None, max_num_seqs: int | None,
+                max_num_batched_tokens: int, vllm_version: str = "0.22.1",
+                compute_capability: tuple[int, int] | None = None) -> Shown:
+    """`mini-vllm ladder`: the default ladder up to a max, or the one a deployment derives."""
+    if max_num_seqs is None:
+        sizes = default_capture_sizes(max_capture_size, vllm_version=vllm_version)
+        origin = f"default_capture_sizes({max_capture_size})"
+    else:
+        sizes = capture_sizes_for(max_num_seqs, max_num_batched_tokens, vllm_version=vllm_version,
+                                  compute_capability=compute_capability)
+        origin = deployment_origin(max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
+    facts = ladder_facts(sizes, origin, batch, max_num_seqs)
+    return Shown(format_ladder_report(facts, max_num_seqs), facts)
+
+
+def deployment_origin(max_num_seqs: int, max_num_batched_tokens: int, vllm_version: str,
+                      compute_capability: tuple[int, int] | None) -> str:
+    """Where a deployment's ladder comes from, in one line: the max and how it was clipped."""
+    cap = default_capture_cap(vllm_version, compute_capability)
+    top = capture_max(max_num_seqs, max_num_batched_tokens, vllm_version=vllm_version,
+                      compute_capability=compute_capability)
+    origin = (f"capture_sizes_for(max_num_seqs={max_num_seqs}, max_num_batched_tokens={max_num_batched_tokens}): "
+              f"max = min(2 x {max_num_seqs}, {cap}, {max_num_batched_tokens}) = {top}")
+    if vllm_version == "0.33.0" and max_num_seqs <= top:
+        origin += f", plus max_num_seqs={max_num_seqs} as a rung (0.33.0)"
+    return origin
+
+
+def draw_ladder_chart(out: str, max_capture_size: int) -> Shown:
+    """`mini-vllm ladder-chart`: the padding-waste PNG, and each ladder's padding share."""
+    shares = plot_padding_waste(out, max_capture_size)
+    lines = [f"{name:<34} {share:6.2%} of computed rows are padding (uniform traffic 1..{max_capture_size})"
+             for name, share in shares.items()]
+    return Shown("\n".join([*lines, f"wrote {out}"]), {"padding_share": shares, "path": str(out)})
 
 
 def plot_padding_waste(path: str, max_capture_size: int = 512) -> dict[str, float]:

@@ -1,13 +1,16 @@
-"""The mode machinery made visible: the routing table of `mini-vllm modes` and one dispatch,
-explained, for `mini-vllm dispatch`.
+"""The mode machinery made visible: the routing table of `mini-vllm modes`, one dispatch
+explained for `mini-vllm dispatch`, and the start-up passes of `mini-vllm capture-log`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
-from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher
-from mini_vllm.cudagraph_mode import CUDAGraphMode, routing_table
+from mini_vllm.capture_sizes import capture_sizes_for
+from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher, capture_log
+from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode, routing_table
+from mini_vllm.presentation import Shown
 
 
 def format_routing_table() -> str:
@@ -46,3 +49,49 @@ def format_dispatch(
         lines.append(f"replays the graph for {desc.num_tokens} tokens ({key}); "
                      f"{pad} of {desc.num_tokens} rows are padding")
     return "\n".join(lines)
+
+
+def show_modes() -> Shown:
+    """`mini-vllm modes`: the routing table, one row per CUDAGraphMode."""
+    rows = [{"mode": r.mode.name, "value": r.mode.value, "decode": r.decode.name, "mixed": r.mixed.name,
+             "why": r.why} for r in routing_table()]
+    return Shown(format_routing_table(), rows)
+
+
+def deployment(mode: str, max_num_seqs: int, max_num_batched_tokens: int, vllm_version: str = "0.22.1",
+               compute_capability: tuple[int, int] | None = None) -> tuple[list[int], str]:
+    """A deployment's capture sizes and the line that says where they came from."""
+    sizes = capture_sizes_for(max_num_seqs, max_num_batched_tokens, vllm_version=vllm_version,
+                              compute_capability=compute_capability)
+    return sizes, (f"{mode}, max_num_seqs={max_num_seqs}: {len(sizes)} capture sizes "
+                   f"{sizes[0]}..{sizes[-1]} (capture_sizes_for)")
+
+
+def show_dispatch(mode: str, tokens: int, uniform: bool, invalid: Iterable[str], max_num_seqs: int,
+                  max_num_batched_tokens: int, vllm_version: str = "0.22.1",
+                  compute_capability: tuple[int, int] | None = None) -> Shown:
+    """`mini-vllm dispatch`: one batch's runtime mode and padded key under a deployment."""
+    sizes, origin = deployment(mode, max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
+    dispatcher = CudagraphDispatcher(mode, sizes, max_num_seqs)
+    invalid_modes = {parse_cudagraph_mode(m) for m in invalid}
+    runtime, desc = dispatcher.dispatch(tokens, uniform, invalid_modes=invalid_modes)
+    text = format_dispatch(dispatcher, tokens, uniform, invalid_modes)
+    data = {"deployment": origin, "num_tokens": tokens, "uniform": uniform, "mode": runtime.name,
+            "descriptor": dataclasses.asdict(desc), "padding": desc.num_tokens - tokens}
+    return Shown(f"{origin}\n{text}", data)
+
+
+def show_capture_log(mode: str, max_num_seqs: int, max_num_batched_tokens: int, runner: str = "v1",
+                     vllm_version: str = "0.22.1", compute_capability: tuple[int, int] | None = None) -> Shown:
+    """`mini-vllm capture-log`: the capture passes vLLM prints at start-up, counted from the keys."""
+    sizes, origin = deployment(mode, max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
+    passes = CudagraphDispatcher(mode, sizes, max_num_seqs).capture_descs()
+    lines = capture_log(mode, sizes, max_num_seqs, runner=runner)
+    graphs = sum(len(descs) for _, descs in passes)
+    text = [f"{origin}: {len(passes)} capture passes, {graphs} graphs", *lines]
+    if not lines:
+        text.append("nothing is captured; vLLM logs 'Skipping CUDA graph capture' instead")
+    data = {"deployment": origin, "graphs": graphs, "log": lines,
+            "passes": [{"mode": m.name, "uniform_decode": descs[0].uniform, "graphs": len(descs)}
+                       for m, descs in passes]}
+    return Shown("\n".join(text), data)
