@@ -40,3 +40,11 @@ def test_bad_choices_exit_2_naming_what_is_allowed(argv, named, capsys):
         main(argv)
     assert exit_.value.code == 2
     assert named in capsys.readouterr().err
+
+
+def test_the_fullest_decode_step_gets_a_full_graph_only_at_0_33_0(capsys):
+    argv = ["dispatch", "--tokens", "100", "--uniform", "--max-num-seqs", "100"]
+    assert main(argv) == 0
+    assert "-> PIECEWISE BatchDescriptor(num_tokens=104, num_reqs=None" in capsys.readouterr().out
+    assert main([*argv, "--vllm-version", "0.33.0"]) == 0
+    assert "-> FULL BatchDescriptor(num_tokens=100, num_reqs=100, uniform=True" in capsys.readouterr().out
