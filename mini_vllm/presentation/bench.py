@@ -86,13 +86,14 @@ def format_report(results: Mapping[str, Any]) -> str:
 
 def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
     """Speedup over eager vs batch (log x), one line per arm with min-max bars, plus the
-    prediction when the results carry constants, and the brief's L4 numbers when they quote them."""
-    import matplotlib
+    prediction when the results carry constants, and the reported L4 numbers when they quote them.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    matplotlib's object API (a Figure, no pyplot): nothing global changes behind a notebook's back.
+    """
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
     for arm in arms_in(results):
         if arm == "eager":
             continue
@@ -100,14 +101,14 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
         x = [r.batch for r in rows]
         y = [r.speedup for r in rows]
         err = [[r.speedup - r.low for r in rows], [r.high - r.speedup for r in rows]]
-        ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{arm} (measured)")
+        ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{arm} (measured: median, bars span min-max)")
     if "per_batch" in results and "graphs" in arms_in(results):
         pred = prediction_error(results)
         ax.plot([p.batch for p in pred], [p.predicted for p in pred], "k--", marker="x",
                 label="graphs, lab-02 prediction")
     if reported := results.get("reported_l4_tokens_per_s"):
         ax.plot([int(b) for b in reported], [v["compile+graphs"] / v["eager"] for v in reported.values()],
-                ":", marker="s", color="gray", label="brief's L4, compile+graphs (reported)")
+                ":", marker="s", color="gray", label="vLLM on an L4, compile+graphs (reported, not measured here)")
     ax.axhline(1.0, color="red", lw=0.8)
     ax.set_xscale("log", base=2)
     batches = sorted({run["batch"] for run in results["runs"]})
@@ -120,7 +121,6 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
     fig.tight_layout()
     out = Path(path)
     fig.savefig(out, dpi=120)
-    plt.close(fig)
     return out
 
 

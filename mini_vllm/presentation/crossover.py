@@ -43,19 +43,19 @@ def plot_per_call_cost(
 ) -> None:
     """Draw average launches per call vs k, eager against graph, crossovers marked; save a PNG.
 
-    Needs matplotlib (the `plot` extra), imported here only so the CPU path stays light.
+    Needs matplotlib (the `plot` extra), imported here only so the CPU path stays light; the
+    object API (a Figure, no pyplot) leaves the caller's backend and figures alone.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib import rcParams
+    from matplotlib.figure import Figure
 
     sizes = check_int_sequence(num_ops_values, "num_ops_values")
     multiplier = check_int(capture_multiplier, "capture_multiplier", 1)
     max_calls = check_int(max_calls, "max_calls", 2)
     ks = list(range(1, max_calls + 1))
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
-    for n, color in zip(sizes, plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+    fig = Figure(figsize=(8, 5), dpi=110)
+    ax = fig.subplots()
+    for n, color in zip(sizes, rcParams["axes.prop_cycle"].by_key()["color"]):
         capture = multiplier * n
         ax.plot(ks, [eager_launches(n, k) / k for k in ks], "--", color=color,
                 label=f"eager, n={n}")
@@ -76,7 +76,6 @@ def plot_per_call_cost(
     ax.legend(fontsize=8, ncol=2)
     fig.tight_layout()
     fig.savefig(out)
-    plt.close(fig)
 
 
 def show_crossover(num_ops: Sequence[int], capture_multipliers: Sequence[int]) -> Shown:

@@ -144,12 +144,10 @@ def plot_padding_waste(path: str, max_capture_size: int = 512) -> dict[str, floa
     """Plot the padding share of each batch 1..max on three ladders and save a PNG to ``path``.
 
     Returns each ladder's padding share under uniform traffic over 1..max (the legend's
-    figure). matplotlib is imported here only: the rest of the package needs numpy alone.
+    figure). matplotlib is imported here only: the rest of the package needs numpy alone. The
+    object API (a Figure, no pyplot) leaves the caller's backend and figures alone.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     batches = list(range(1, max_capture_size + 1))
     ladders = {
@@ -158,7 +156,8 @@ def plot_padding_waste(path: str, max_capture_size: int = 512) -> dict[str, floa
         "powers of two": powers_of_two_ladder(max_capture_size),
     }
     shares: dict[str, float] = {}
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig = Figure(figsize=(9, 5))
+    ax = fig.subplots()
     colors = ("tab:blue", "tab:orange", "tab:red")
     # Draw the sparse ladders first so the default stays on top where the curves coincide.
     for (name, ladder), color in reversed(list(zip(ladders.items(), colors))):
@@ -181,5 +180,4 @@ def plot_padding_waste(path: str, max_capture_size: int = 512) -> dict[str, floa
               fontsize=8.5, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return shares
