@@ -163,7 +163,7 @@ def eager_issue_us(
 
 def replay_us(runner: CudaGraphRunner, batch: int, replays: int = 50) -> float:
     """GPU time of one step with the launches out of the way: back-to-back replays, CUDA events."""
-    return _replay_us(runner.graphs[batch], replays)
+    return _replay_us(runner.entries[batch].graph, replays)
 
 
 # --- the decode loop ------------------------------------------------------------------------

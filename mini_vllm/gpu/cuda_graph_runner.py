@@ -21,23 +21,25 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mini_vllm.capture_sizes import check_capture_sizes, rung_for
 from mini_vllm.checks import check_int
+from mini_vllm.progress import progress
 
 
-def _progress(sizes: list[int], desc: str, enabled: bool) -> Iterable[int]:
-    """vLLM's capture bar through tqdm when it is installed; a one-line fallback otherwise."""
-    if not enabled:
-        return sizes
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        print(f"{desc}: {len(sizes)} graphs", file=sys.stderr)
-        return sizes
-    return tqdm(sizes, desc=desc)
+@dataclass
+class CUDAGraphEntry:
+    """One captured rung: its graph and the output buffer every replay of it writes.
+
+    upstream: CUDAGraphEntry, vllm/compilation/cuda_graph.py:128 (0.22.1), which also keys the
+    entry by its BatchDescriptor and can keep input addresses for debugging.
+    """
+
+    graph: Any  # torch.cuda.CUDAGraph
+    output: Any  # torch.Tensor, `size` rows, allocated in the graph pool
 
 
 class CudaGraphRunner:
@@ -50,9 +52,9 @@ class CudaGraphRunner:
     per graph otherwise. A call copies its inputs into the static buffers, replays the graph of
     the smallest rung >= batch and returns the first `batch` rows of that graph's static output:
     a view that the next replay of any graph in the pool may overwrite, so copy what you keep.
-    Above the top rung the step runs eagerly. State to print: `graphs` (size -> CUDAGraph),
-    `static_inputs`, `static_outputs`, `captures`, `replays`, `eager_calls`, `capture_seconds`,
-    `capture_bytes`.
+    Above the top rung the step runs eagerly. State to print: `entries` (size -> CUDAGraphEntry)
+    and its views `graphs`, `static_outputs`, `captures`; `static_inputs`, `replays`,
+    `eager_calls`, `capture_seconds`, `capture_bytes`.
     """
 
     def __init__(
@@ -66,83 +68,119 @@ class CudaGraphRunner:
     ) -> None:
         if not callable(step):
             raise TypeError(f"step must be callable (*tensors) -> tensor, got {step!r}")
-        # At least one: capturing without an eager run first records lazy one-time work
-        # (vLLM warms up once, vllm/config/vllm.py:1240).
-        num_warmups = check_int(num_warmups, "num_warmups")
         self.step = step
         self.capture_sizes = check_capture_sizes(capture_sizes, "capture_sizes")
-        self.num_warmups = num_warmups
+        # At least one: capturing without an eager run first records lazy one-time work
+        # (vLLM warms up once, vllm/config/vllm.py:1240).
+        self.num_warmups = check_int(num_warmups, "num_warmups")
         self.shared_pool = shared_pool
         self.progress = progress
-        self.graphs: dict[int, Any] = {}
+        self.entries: dict[int, CUDAGraphEntry] = {}
         self.static_inputs: tuple[Any, ...] = ()
-        self.static_outputs: dict[int, Any] = {}
         self.pool: Any = None
-        self.captures = 0
         self.replays = 0
         self.eager_calls = 0
         self.capture_seconds = 0.0
         self.capture_bytes = 0
 
+    @property
+    def graphs(self) -> dict[int, Any]:
+        """size -> torch.cuda.CUDAGraph: one graph per captured rung."""
+        return {size: entry.graph for size, entry in self.entries.items()}
+
+    @property
+    def static_outputs(self) -> dict[int, Any]:
+        """size -> the output tensor that rung's replays write."""
+        return {size: entry.output for size, entry in self.entries.items()}
+
+    @property
+    def captures(self) -> int:
+        """Graphs captured so far: one per rung."""
+        return len(self.entries)
+
     def capture(self, *example_inputs: Any) -> None:
         """Record one graph per capture size, largest first; examples give dtype, device, row shape."""
+        # The shape of nano-vllm's capture_cudagraph (nanovllm/engine/model_runner.py:223,
+        # bb823b3): static buffers sized for the top rung, then for each rung from the largest
+        # down a warm-up and a capture into the shared pool, so smaller graphs reuse its blocks.
         import torch
 
-        if not example_inputs:
-            raise ValueError("capture needs at least one example input tensor")
-        for i, x in enumerate(example_inputs):
-            if not isinstance(x, torch.Tensor) or not x.is_cuda or x.dim() == 0 or x.shape[0] == 0:
-                raise ValueError(f"example_inputs[{i}] must be a CUDA tensor with a batch on dim 0")
-        top = self.capture_sizes[-1]
-        # The static buffers: one per input, top-rung rows, filled with a valid example row.
-        self.static_inputs = tuple(x[:1].expand(top, *x.shape[1:]).clone() for x in example_inputs)
+        self.static_inputs = _static_buffers(example_inputs, self.capture_sizes[-1])
         self.pool = torch.cuda.graph_pool_handle() if self.shared_pool else None
-
-        torch.cuda.synchronize()
-        torch.cuda.empty_cache()
-        free_before = torch.cuda.mem_get_info()[0]
-        start = time.perf_counter()
+        free_before, start = _settle(), time.perf_counter()
         side = torch.cuda.Stream()
-        sizes = sorted(self.capture_sizes, reverse=True)
-        for size in _progress(sizes, "Capturing CUDA graphs (decode, FULL)", self.progress):
-            inputs = [buf[:size] for buf in self.static_inputs]
-            side.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(side):
-                for _ in range(self.num_warmups):
-                    self.step(*inputs)
-            torch.cuda.current_stream().wait_stream(side)
-            graph = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(graph, pool=self.pool):
-                output = self.step(*inputs)
-            self.graphs[size] = graph
-            self.static_outputs[size] = output
-            self.captures += 1
-        torch.cuda.synchronize()
-        torch.cuda.empty_cache()
+        for size in progress(self.capture_sizes[::-1], "Capturing CUDA graphs (decode, FULL)",
+                             enabled=self.progress):
+            self.entries[size] = self._record(size, side)
+        self.capture_bytes = free_before - _settle()
         self.capture_seconds = time.perf_counter() - start
-        self.capture_bytes = free_before - torch.cuda.mem_get_info()[0]
         if self.progress:
             print(f"Graph capturing finished in {self.capture_seconds:.0f} secs, "
                   f"took {self.capture_bytes / (1 << 30):.2f} GiB", file=sys.stderr)
 
+    def _record(self, size: int, side: Any) -> CUDAGraphEntry:
+        """Warm the step up on a side stream, then record it on `size` rows into the pool."""
+        import torch
+
+        inputs = [buf[:size] for buf in self.static_inputs]
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(self.num_warmups):
+                self.step(*inputs)
+        torch.cuda.current_stream().wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph, pool=self.pool):
+            output = self.step(*inputs)
+        return CUDAGraphEntry(graph, output)
+
     def __call__(self, *inputs: Any) -> Any:
         """Copy the inputs in, replay the padded size's graph, return its first `batch` rows."""
-        if not self.graphs:
-            raise RuntimeError("no graphs yet: call capture(*example_inputs) before serving batches")
-        if len(inputs) != len(self.static_inputs):
-            raise TypeError(f"expected {len(self.static_inputs)} input tensors, got {len(inputs)}")
-        batch = inputs[0].shape[0]
+        # nano-vllm's run_model (nanovllm/engine/model_runner.py:196, bb823b3) in four steps:
+        # pick the rung, copy the batch into the static buffers, replay, slice the output.
+        batch = self._check_inputs(inputs)
         size = rung_for(batch, self.capture_sizes)
         if size is None:  # above the top rung: no graph can hold it, so it runs eagerly
             self.eager_calls += 1
             return self.step(*inputs)
+        for buf, x in zip(self.static_inputs, inputs):
+            buf[:batch].copy_(x)  # into the captured address; padding rows keep valid old rows
+        entry = self.entries[size]
+        entry.graph.replay()
+        self.replays += 1
+        return entry.output[:batch]
+
+    def _check_inputs(self, inputs: Sequence[Any]) -> int:
+        """The batch size, once the inputs match what was captured (count, row shape, dtype)."""
+        if not self.entries:
+            raise RuntimeError("no graphs yet: call capture(*example_inputs) before serving batches")
+        if len(inputs) != len(self.static_inputs):
+            raise TypeError(f"expected {len(self.static_inputs)} input tensors, got {len(inputs)}")
+        batch = inputs[0].shape[0]
         for i, (buf, x) in enumerate(zip(self.static_inputs, inputs)):
             if x.shape[0] != batch or x.shape[1:] != buf.shape[1:] or x.dtype != buf.dtype:
                 raise TypeError(
                     f"inputs[{i}] has shape {tuple(x.shape)} and dtype {x.dtype}; the graphs were "
                     f"captured for [batch, *{tuple(buf.shape[1:])}] of {buf.dtype} with one batch for all"
                 )
-            buf[:batch].copy_(x)  # into the captured address; padding rows keep valid old rows
-        self.graphs[size].replay()
-        self.replays += 1
-        return self.static_outputs[size][:batch]
+        return batch
+
+
+def _static_buffers(example_inputs: Sequence[Any], rows: int) -> tuple[Any, ...]:
+    """One buffer per input with `rows` rows, each filled with a valid example row."""
+    import torch
+
+    if not example_inputs:
+        raise ValueError("capture needs at least one example input tensor")
+    for i, x in enumerate(example_inputs):
+        if not isinstance(x, torch.Tensor) or not x.is_cuda or x.dim() == 0 or x.shape[0] == 0:
+            raise ValueError(f"example_inputs[{i}] must be a CUDA tensor with a batch on dim 0")
+    return tuple(x[:1].expand(rows, *x.shape[1:]).clone() for x in example_inputs)
+
+
+def _settle() -> int:
+    """Wait for the GPU and return the allocator's cache; the free device memory, in bytes."""
+    import torch
+
+    torch.cuda.synchronize()
+    torch.cuda.empty_cache()
+    return torch.cuda.mem_get_info()[0]

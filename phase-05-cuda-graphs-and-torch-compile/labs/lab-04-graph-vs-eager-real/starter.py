@@ -101,9 +101,9 @@ class CudaGraphRunner:
     per graph otherwise. A call copies its inputs into the static buffers, replays the graph of
     the smallest rung >= batch and returns the first `batch` rows of that graph's static output:
     a view that the next replay of any graph in the pool may overwrite, so copy what you keep.
-    Above the top rung the step runs eagerly. State to print: `graphs` (size -> CUDAGraph),
-    `static_inputs`, `static_outputs`, `captures`, `replays`, `eager_calls`, `capture_seconds`,
-    `capture_bytes`.
+    Above the top rung the step runs eagerly. State to print: `entries` (size -> CUDAGraphEntry)
+    and its views `graphs`, `static_outputs`, `captures`; `static_inputs`, `replays`,
+    `eager_calls`, `capture_seconds`, `capture_bytes`.
     """
 
     def __init__(
@@ -115,8 +115,25 @@ class CudaGraphRunner:
         shared_pool: bool = True,
         progress: bool = True,
     ) -> None:
-        # Import torch inside methods only (the CPU labs must stay torch-free).
+        # Import torch inside methods only (the CPU labs must stay torch-free). One entry per
+        # rung: `self.entries = {}` maps size -> an object with .graph and .output (for example
+        # mini_vllm.gpu.cuda_graph_runner.CUDAGraphEntry); graphs, static_outputs, captures read it.
         raise NotImplementedError("lab-04: CudaGraphRunner.__init__ — see README §6")
+
+    @property
+    def graphs(self) -> dict[int, Any]:
+        """size -> torch.cuda.CUDAGraph: one graph per captured rung."""
+        return {size: entry.graph for size, entry in self.entries.items()}
+
+    @property
+    def static_outputs(self) -> dict[int, Any]:
+        """size -> the output tensor that rung's replays write."""
+        return {size: entry.output for size, entry in self.entries.items()}
+
+    @property
+    def captures(self) -> int:
+        """Graphs captured so far: one per rung."""
+        return len(self.entries)
 
     def capture(self, *example_inputs: Any) -> None:
         """Record one graph per capture size, largest first; examples give dtype, device, row shape."""
