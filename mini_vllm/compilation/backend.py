@@ -90,41 +90,49 @@ class PiecewiseBackend:
                 "torch.ops.minivllm.attention? Pass splitting_ops=() to compile it as one piece.")
         self.num_ops = count_ops(gm)
         split_gm, self.items = split_graph(gm, self.splitting_ops)
-        index: dict[str, dict[str, Any]] = {}
-        if self.cache_dir is not None:
-            config = {"splitting_ops": list(self.splitting_ops), "compiler": self.compiler}
-            self.cache_path = self.cache_dir / cache_key(gm, example_inputs, config)
-            index = read_index(self.cache_path)
-            self._write_readables(gm, example_inputs, config, split_gm)
-            if self.compiler == "inductor":
-                # Inductor's own cache (built C++/Triton kernels) lives in ours, as upstream's
-                # AOT-compile layout does: a CPU artifact without it must rebuild its C++.
-                os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(self.cache_path / "inductor_cache")
-
+        index = self._open_cache(gm, example_inputs, split_gm)
         inputs = piece_inputs(split_gm, example_inputs)
         for item in self.items:
-            if item.is_splitting_graph:
-                continue  # attention stays eager: the island between captured pieces
-            entry = index.get(str(item.graph_id))
-            if entry is not None and self._loadable(entry):
-                self.hits += 1
-                self.seconds_saved += entry["compile_seconds"]
-                start = time.perf_counter()
-                compiled = item.graph if entry["artifact"] is None else load_artifact(self.cache_path / entry["artifact"])
-                self.load_seconds += time.perf_counter() - start
-            else:
-                self.misses += 1
-                start = time.perf_counter()
-                compiled = (self.compiler(item.graph, inputs[item.submod_name]) if callable(self.compiler)
-                            else compile_piece(self.compiler, item.graph, inputs[item.submod_name]))
-                seconds = time.perf_counter() - start
-                self.compile_seconds += seconds
-                if self.cache_path is not None:
-                    index[str(item.graph_id)] = self._store(item, compiled, seconds)
-            install_piece(split_gm, item, compiled)
+            if not item.is_splitting_graph:  # attention stays eager: the island between captured pieces
+                install_piece(split_gm, item, self._compile_or_load(item, inputs[item.submod_name], index))
         if self.cache_path is not None:
             write_index(self.cache_path, index)
         return split_gm
+
+    def _open_cache(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any],
+                    split_gm: torch.fx.GraphModule) -> dict[str, dict[str, Any]]:
+        """The cache directory's index for this graph ({} without a cache_dir); sets cache_path."""
+        if self.cache_dir is None:
+            return {}
+        config = {"splitting_ops": list(self.splitting_ops), "compiler": self.compiler}
+        self.cache_path = self.cache_dir / cache_key(gm, example_inputs, config)
+        index = read_index(self.cache_path)
+        self._write_readables(gm, example_inputs, config, split_gm)
+        if self.compiler == "inductor":
+            # Inductor's own cache (built C++/Triton kernels) lives in ours, as upstream's
+            # AOT-compile layout does: a CPU artifact without it must rebuild its C++.
+            os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(self.cache_path / "inductor_cache")
+        return index
+
+    def _compile_or_load(self, item: SplitItem, example: Sequence[Any],
+                         index: dict[str, dict[str, Any]]) -> Callable[..., Any]:
+        """One piece: loaded from the cache on a hit, compiled (and stored) on a miss."""
+        entry = index.get(str(item.graph_id))
+        start = time.perf_counter()
+        if entry is not None and self._loadable(entry):
+            self.hits += 1
+            self.seconds_saved += entry["compile_seconds"]
+            compiled = item.graph if entry["artifact"] is None else load_artifact(self.cache_path / entry["artifact"])
+            self.load_seconds += time.perf_counter() - start
+            return compiled
+        self.misses += 1
+        compiled = (self.compiler(item.graph, example) if callable(self.compiler)
+                    else compile_piece(self.compiler, item.graph, example))
+        seconds = time.perf_counter() - start
+        self.compile_seconds += seconds
+        if self.cache_path is not None:
+            index[str(item.graph_id)] = self._store(item, compiled, seconds)
+        return compiled
 
     def _loadable(self, entry: dict[str, Any]) -> bool:
         return entry["artifact"] is None or (self.cache_path / entry["artifact"]).exists()

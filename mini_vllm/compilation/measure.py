@@ -38,7 +38,11 @@ PHASES = ("import torch", "build model", "dynamo trace", "compile / load pieces"
 
 
 def child(cache_dir: str, layers: int, hidden: int, count_kernels: bool) -> dict[str, Any]:
-    """One process start, timed phase by phase (runs inside the fresh process)."""
+    """One process start, timed phase by phase (runs inside the fresh process).
+
+    One function on purpose: its timestamps are taken in line, in the order the phases run,
+    from the first statement (before `import torch`) to the first forward's result.
+    """
     start = time.perf_counter()
     import torch
 

@@ -199,7 +199,12 @@ def _versions() -> dict[str, str]:
 
 
 def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Build the model and the arms, measure everything, return the JSON-ready result set."""
+    """Build the model and the arms, measure everything, return the JSON-ready result set.
+
+    Long on purpose: it is the measurement protocol, and the order is part of it (constants,
+    captures, warm-up, interleaved repeats with the launch constant sampled inside each, the
+    profiler last so nothing it leaves behind slows the timed loops), read top to bottom.
+    """
     if not torch.cuda.is_available():
         raise RuntimeError("the twin benchmark needs a CUDA GPU (torch.cuda.is_available() is False)")
     torch.manual_seed(config.seed)

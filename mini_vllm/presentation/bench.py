@@ -29,59 +29,76 @@ def format_report(results: Mapping[str, Any]) -> str:
     """The readable table: tokens/s per arm and batch, speedups over eager, the prediction."""
     arms = arms_in(results)
     batches = sorted({run["batch"] for run in results["runs"]})
-    tps = {(run["arm"], run["batch"]): spread(run["tokens_per_s"]) for run in results["runs"]}
+    others = [arm for arm in arms if arm != "eager"]
     lines = [f"{results['source']} benchmark on {results['device']}  "
              + "  ".join(f"{k} {v}" for k, v in results.get("versions", {}).items())]
-    lines.append("tokens/s: median [min-max] over repeats")
-    lines.append(f"{'batch':>5}  " + "  ".join(f"{arm:>26}" for arm in arms))
-    for batch in batches:
-        cells = []
-        for arm in arms:
-            s = tps.get((arm, batch))
-            cells.append(f"{s.median:>10.0f} [{s.low:.0f}-{s.high:.0f}]".rjust(26) if s else " " * 26)
-        lines.append(f"{batch:>5}  " + "  ".join(cells))
-    lines.append("")
-    lines.append("speedup over eager: ratio of medians [worst-best]")
-    others = [arm for arm in arms if arm != "eager"]
-    tables = {arm: {r.batch: r for r in speedup_table(results, arm)} for arm in others}
-    lines.append(f"{'batch':>5}  " + "  ".join(f"{arm:>22}" for arm in others))
-    for batch in batches:
-        cells = []
-        for arm in others:
-            r = tables[arm].get(batch)
-            cells.append(f"{r.speedup:6.2f}x [{r.low:.2f}-{r.high:.2f}]".rjust(22) if r else " " * 22)
-        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    lines += _throughput_table(results, arms, batches)
+    lines += ["", *_speedup_table(results, others, batches)]
     if "graphs" in arms and "per_batch" in results:
-        lines.append("")
-        lines.append("lab-02's prediction for eager + graphs vs eager "
-                     f"(launch_us = {results['constants']['launch_us']:.2f})")
-        lines.append(f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'predicted':>10} {'measured':>9} {'error':>7}")
-        for p in prediction_error(results):
-            k = results["per_batch"][str(p.batch)]
-            lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} "
-                         f"{p.predicted:>9.2f}x {p.measured:>8.2f}x {p.error:>+7.0%}")
-    constants, capture = results.get("constants", {}), results.get("capture", {})
-    if "hbm_floor_us" in constants and "compile+graphs" in arms:
-        best = spread(next(r["tokens_per_s"] for r in results["runs"]
-                           if r["arm"] == "compile+graphs" and r["batch"] == batches[0]))
-        step_us = batches[0] * 1e6 / best.median
-        lines.append(f"HBM floor: {constants['weight_bytes'] / 1e6:.0f} MB of weights at "
-                     f"{constants['d2d_gb_per_s']:.0f} GB/s = {constants['hbm_floor_us']:.0f} us; "
-                     f"compile+graphs at batch {batches[0]}: {step_us:.0f} us = "
-                     f"{step_us / constants['hbm_floor_us']:.1f}x the floor")
-    if "gib" in capture:
-        passes = capture.get("passes", {})
-        graphs = capture.get("graphs", sum(passes.values()))
-        lines.append(f"capture: {graphs} graphs"
-                     + (" (" + ", ".join(f"{name}: {n}" for name, n in passes.items()) + ")" if passes else "")
-                     + f" in {capture['seconds']:.2f} s, {capture['gib']:.2f} GiB"
-                     + (f" (a pool per graph: {capture['separate_pools_gib']:.2f} GiB)"
-                        if "separate_pools_gib" in capture else ""))
+        lines += ["", *_prediction_table(results)]
+    lines += _hbm_floor_line(results, arms, batches) + _capture_line(results.get("capture", {}))
     for arm in others:
         v = claims_verdict(speedup_table(results, arm))
         lines.append(f"claims for {arm}: biggest at smallest batch {v.biggest_at_smallest_batch}, "
                      f"fades {v.fades}, never inverts {v.never_inverts}")
     return "\n".join(lines)
+
+
+def _throughput_table(results: Mapping[str, Any], arms: list[str], batches: list[int]) -> list[str]:
+    tps = {(run["arm"], run["batch"]): spread(run["tokens_per_s"]) for run in results["runs"]}
+    lines = ["tokens/s: median [min-max] over repeats",
+             f"{'batch':>5}  " + "  ".join(f"{arm:>26}" for arm in arms)]
+    for batch in batches:
+        cells = [f"{s.median:>10.0f} [{s.low:.0f}-{s.high:.0f}]".rjust(26) if (s := tps.get((arm, batch)))
+                 else " " * 26 for arm in arms]
+        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    return lines
+
+
+def _speedup_table(results: Mapping[str, Any], others: list[str], batches: list[int]) -> list[str]:
+    tables = {arm: {r.batch: r for r in speedup_table(results, arm)} for arm in others}
+    lines = ["speedup over eager: ratio of medians [worst-best]",
+             f"{'batch':>5}  " + "  ".join(f"{arm:>22}" for arm in others)]
+    for batch in batches:
+        cells = [f"{r.speedup:6.2f}x [{r.low:.2f}-{r.high:.2f}]".rjust(22) if (r := tables[arm].get(batch))
+                 else " " * 22 for arm in others]
+        lines.append(f"{batch:>5}  " + "  ".join(cells))
+    return lines
+
+
+def _prediction_table(results: Mapping[str, Any]) -> list[str]:
+    lines = [f"lab-02's prediction for eager + graphs vs eager (launch_us = {results['constants']['launch_us']:.2f})",
+             f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'predicted':>10} {'measured':>9} {'error':>7}"]
+    for p in prediction_error(results):
+        k = results["per_batch"][str(p.batch)]
+        lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} "
+                     f"{p.predicted:>9.2f}x {p.measured:>8.2f}x {p.error:>+7.0%}")
+    return lines
+
+
+def _hbm_floor_line(results: Mapping[str, Any], arms: list[str], batches: list[int]) -> list[str]:
+    constants = results.get("constants", {})
+    if "hbm_floor_us" not in constants or "compile+graphs" not in arms:
+        return []
+    best = spread(next(r["tokens_per_s"] for r in results["runs"]
+                       if r["arm"] == "compile+graphs" and r["batch"] == batches[0]))
+    step_us = batches[0] * 1e6 / best.median
+    return [f"HBM floor: {constants['weight_bytes'] / 1e6:.0f} MB of weights at "
+            f"{constants['d2d_gb_per_s']:.0f} GB/s = {constants['hbm_floor_us']:.0f} us; "
+            f"compile+graphs at batch {batches[0]}: {step_us:.0f} us = "
+            f"{step_us / constants['hbm_floor_us']:.1f}x the floor"]
+
+
+def _capture_line(capture: Mapping[str, Any]) -> list[str]:
+    if "gib" not in capture:
+        return []
+    passes = capture.get("passes", {})
+    graphs = capture.get("graphs", sum(passes.values()))
+    return [f"capture: {graphs} graphs"
+            + (" (" + ", ".join(f"{name}: {n}" for name, n in passes.items()) + ")" if passes else "")
+            + f" in {capture['seconds']:.2f} s, {capture['gib']:.2f} GiB"
+            + (f" (a pool per graph: {capture['separate_pools_gib']:.2f} GiB)"
+               if "separate_pools_gib" in capture else "")]
 
 
 def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
