@@ -1,7 +1,8 @@
 """The command's habits: bad input is one line on stderr and exit status 2, never a traceback.
 
-Each case runs `python -m mini_vllm` in a fresh process, as a user would, so what is checked is
-what a terminal shows. Also: --version, --json, a closed pipe, refused flag combinations.
+Each case runs `main` as the console script does and reads what stderr shows; the closed pipe
+and --version run `python -m mini_vllm` in a fresh process. Also: --json, refused flag
+combinations, defaults and choices in --help.
 """
 
 from __future__ import annotations
@@ -39,23 +40,26 @@ BAD_INPUT = {
 }
 
 
+def _fails_in_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2, f"`mini-vllm {' '.join(argv)}` exited {exit_.value.code}, want 2:\n{err}"
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, f"want one line, got:\n{err}"
+    return err.strip()
+
+
 @pytest.mark.parametrize("argv, names", BAD_INPUT.values(), ids=BAD_INPUT.keys())
-def test_bad_input_is_one_line_and_exit_2(argv, names):
-    proc = _run(*argv)
-    lines = proc.stderr.strip().splitlines()
-    assert proc.returncode == 2, f"`mini-vllm {' '.join(argv)}` exited {proc.returncode}, want 2:\n{proc.stderr}"
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, f"want one line, got:\n{proc.stderr}"
-    assert lines[0].startswith(f"mini-vllm {argv[0]}: error: ") and names in lines[0], lines[0]
+def test_bad_input_is_one_line_and_exit_2(argv, names, capsys):
+    line = _fails_in_one_line(argv, capsys)
+    assert line.startswith(f"mini-vllm {argv[0]}: error: ") and names in line, line
 
 
-def test_a_missing_extra_names_the_install_command(tmp_path):
-    # A matplotlib that cannot be imported, first on the path: the chart must say how to get it.
-    (tmp_path / "matplotlib").mkdir()
-    (tmp_path / "matplotlib" / "__init__.py").write_text("raise ModuleNotFoundError(name='matplotlib')\n")
-    env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"}
-    proc = _run("ladder-chart", "--out", str(tmp_path / "x.png"), env=env)
-    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert "pip install -e '.[plot]'" in proc.stderr
+def test_a_missing_extra_names_the_install_command(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails, as if absent
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    line = _fails_in_one_line(["ladder-chart", "--out", str(tmp_path / "x.png")], capsys)
+    assert "pip install -e '.[plot]'" in line, line
 
 
 def test_a_closed_pipe_ends_quietly():
