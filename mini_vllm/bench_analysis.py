@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from statistics import median
 from typing import Any, NamedTuple
 
 from mini_vllm.checks import check_int
-from mini_vllm.launch_cost import predicted_step_speedup
+from mini_vllm.launch_cost import overlapped_step_speedup, predicted_step_speedup
 
 SCHEMA = "mini-vllm/lab04-bench/1"
 TWIN_ARMS = ("eager", "graphs", "compile", "compile+graphs")  # the twin's four arms, in order
@@ -154,6 +154,28 @@ def prediction_error(
     error = predicted / measured - 1, so +0.30 means the model promised 30% more than the GPU
     delivered.
     """
+    return _prediction_rows(results, predicted_step_speedup, arm, baseline)
+
+
+def overlapped_prediction(
+    results: Mapping[str, Any], arm: str = "graphs", baseline: str = "eager"
+) -> list[PredictionRow]:
+    """prediction_error with lab-02's overlap-aware model (eager = max(n * launch, gpu)), same inputs."""
+    return _prediction_rows(results, overlapped_step_speedup, arm, baseline)
+
+
+PREDICTIONS = {"additive": prediction_error, "overlapped": overlapped_prediction}
+
+
+def prediction_records(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Both models' rows for the JSON: {"model", "batch", "predicted", "measured", "error"}."""
+    return [{"model": name, **row._asdict()} for name, rows_of in PREDICTIONS.items()
+            for row in rows_of(results)]
+
+
+def _prediction_rows(
+    results: Mapping[str, Any], model: Callable[[int, float, float], float], arm: str, baseline: str
+) -> list[PredictionRow]:
     constants = results.get("constants") if isinstance(results, Mapping) else None
     per_batch = results.get("per_batch") if isinstance(results, Mapping) else None
     if not isinstance(constants, Mapping) or "launch_us" not in constants or not isinstance(per_batch, Mapping):
@@ -164,9 +186,7 @@ def prediction_error(
         entry = per_batch.get(str(row.batch))
         if not isinstance(entry, Mapping) or not {"kernels_per_step", "gpu_us"} <= entry.keys():
             raise ValueError(f"per_batch[{str(row.batch)!r}] needs 'kernels_per_step' and 'gpu_us'")
-        predicted = predicted_step_speedup(
-            entry["kernels_per_step"], float(constants["launch_us"]), float(entry["gpu_us"])
-        )
+        predicted = model(entry["kernels_per_step"], float(constants["launch_us"]), float(entry["gpu_us"]))
         rows.append(PredictionRow(row.batch, predicted, row.speedup, predicted / row.speedup - 1))
     return rows
 

@@ -135,12 +135,30 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
 
     launch_us must be > 0, gpu_us >= 0 (microseconds, or any one unit for both).
     """
-    num_ops = check_int(num_ops, "num_ops", 1)
-    launch_us = _check_positive(launch_us, "launch_us")
-    gpu_us = _check_non_negative(gpu_us, "gpu_us")
+    num_ops, launch_us, gpu_us = _check_step_inputs(num_ops, launch_us, gpu_us)
     eager_us = num_ops * launch_us + gpu_us
     graph_us = launch_us + gpu_us
     return eager_us / graph_us
+
+
+def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
+    """Predicted eager/graph time ratio of one decode step when CPU issue and GPU work overlap.
+
+    eager step = max(num_ops * launch_us, gpu_us): back-to-back steps form a two-stage pipeline
+    (the CPU issues, the GPU executes what is queued), and the slower stage sets the pace.
+    graph step = launch_us + gpu_us: one replay launch, then the replayed graph, whose GPU time
+    (measured by replaying it, so its per-node replay cost is in it) cannot start before it.
+    Same inputs as predicted_step_speedup; it never predicts more than that one does.
+    """
+    num_ops, launch_us, gpu_us = _check_step_inputs(num_ops, launch_us, gpu_us)
+    return max(num_ops * launch_us, gpu_us) / (launch_us + gpu_us)
+
+
+def _check_step_inputs(num_ops: int, launch_us: float, gpu_us: float) -> tuple[int, float, float]:
+    num_ops = check_int(num_ops, "num_ops", 1)
+    launch_us = _check_positive(launch_us, "launch_us")
+    gpu_us = _check_non_negative(gpu_us, "gpu_us")
+    return num_ops, launch_us, gpu_us
 
 
 def graphs_stop_paying(

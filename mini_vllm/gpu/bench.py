@@ -27,7 +27,7 @@ from typing import Any
 
 import torch
 
-from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_error, summarize_runs
+from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_records, summarize_runs
 from mini_vllm.capture_sizes import default_capture_sizes, padded_size
 from mini_vllm.checks import check_int, check_int_sequence
 from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
@@ -161,6 +161,19 @@ def eager_issue_us(
     return median(samples)
 
 
+def one_step_issue_us(call: Callable[..., Any], inputs: Sequence[torch.Tensor], repeats: int = 10) -> float:
+    """CPU time to issue one step from an idle GPU (synchronize, then time the call alone): the
+    CPU stage of the pipeline with nothing queued ahead of it, at this batch."""
+    samples = []
+    for _ in range(repeats):
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        call(*inputs)
+        samples.append((time.perf_counter() - start) * 1e6)
+    torch.cuda.synchronize()
+    return median(samples)
+
+
 def replay_us(runner: CudaGraphRunner, batch: int, replays: int = 50) -> float:
     """GPU time of one step with the launches out of the way: back-to-back replays, CUDA events."""
     return _replay_us(runner.entries[batch].graph, replays)
@@ -288,7 +301,11 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
                   torch.zeros(batch, dtype=torch.long, device="cuda"))
         kernels, kernel_us, costliest = kernels_per_step(model.step, inputs)
         entry = {"kernels_per_step": kernels, "kernel_us": kernel_us, "top_kernels": costliest,
-                 "gpu_us": replay_us(runner, padded_size(batch, ladder))}
+                 "gpu_us": replay_us(runner, padded_size(batch, ladder)),
+                 # Diagnostics, not model inputs: is the CPU bill flat in batch, and how long
+                 # does serving one graph step (copies in, one replay) keep the CPU busy?
+                 "eager_step_issue_us": one_step_issue_us(model.step, inputs),
+                 "graph_step_issue_us": one_step_issue_us(runner, inputs)}
         if "compile" in calls:
             (entry["compiled_kernels_per_step"], entry["compiled_kernel_us"],
              entry["compiled_top_kernels"]) = kernels_per_step(compiled, inputs)
@@ -313,5 +330,5 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     }
     results["summary"] = summarize_runs(runs)
     if "graphs" in arms:
-        results["prediction"] = [p._asdict() for p in prediction_error(results)]
+        results["prediction"] = prediction_records(results)
     return results

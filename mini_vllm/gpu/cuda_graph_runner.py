@@ -147,7 +147,7 @@ class CudaGraphRunner:
         entry = self.entries[size]
         entry.graph.replay()
         self.replays += 1
-        return entry.output[:batch]
+        return _first_rows(entry.output, batch)
 
     def _check_inputs(self, inputs: Sequence[Any]) -> int:
         """The batch size, once the inputs match what was captured (count, row shape, dtype)."""
@@ -172,8 +172,8 @@ def _static_buffers(example_inputs: Sequence[Any], rows: int) -> tuple[Any, ...]
     if not example_inputs:
         raise ValueError("capture needs at least one example input tensor")
     for i, x in enumerate(example_inputs):
-        if not isinstance(x, torch.Tensor) or not x.is_cuda or x.dim() == 0 or x.shape[0] == 0:
-            raise ValueError(f"example_inputs[{i}] must be a CUDA tensor with a batch on dim 0")
+        if not isinstance(x, torch.Tensor) or x.dim() == 0 or x.shape[0] == 0:
+            raise ValueError(f"example_inputs[{i}] must be a tensor with a batch on dim 0")
     return tuple(x[:1].expand(rows, *x.shape[1:]).clone() for x in example_inputs)
 
 
@@ -184,3 +184,10 @@ def _settle() -> int:
     torch.cuda.synchronize()
     torch.cuda.empty_cache()
     return torch.cuda.mem_get_info()[0]
+
+
+def _first_rows(output: Any, batch: int) -> Any:
+    """The first `batch` rows of a step's output: a tensor, or each tensor of a tuple or list."""
+    if isinstance(output, (tuple, list)):
+        return type(output)(o[:batch] for o in output)
+    return output[:batch]

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from mini_vllm.bench_analysis import (
+    PREDICTIONS,
     claims_verdict,
     load_results,
+    overlapped_prediction,
     prediction_error,
     speedup_table,
     spread,
@@ -67,12 +69,15 @@ def _speedup_table(results: Mapping[str, Any], others: list[str], batches: list[
 
 
 def _prediction_table(results: Mapping[str, Any]) -> list[str]:
-    lines = [f"lab-02's prediction for eager + graphs vs eager (launch_us = {results['constants']['launch_us']:.2f})",
-             f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'predicted':>10} {'measured':>9} {'error':>7}"]
+    lines = [f"lab-02's prediction for eager + graphs vs eager (launch_us = {results['constants']['launch_us']:.2f}):"
+             " additive, then overlapped",
+             f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'measured':>9} {'additive':>9} {'error':>7}"
+             f" {'overlapped':>10} {'error':>7}"]
+    overlapped = {p.batch: p for p in overlapped_prediction(results)}
     for p in prediction_error(results):
-        k = results["per_batch"][str(p.batch)]
-        lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} "
-                     f"{p.predicted:>9.2f}x {p.measured:>8.2f}x {p.error:>+7.0%}")
+        k, o = results["per_batch"][str(p.batch)], overlapped[p.batch]
+        lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} {p.measured:>8.2f}x "
+                     f"{p.predicted:>8.2f}x {p.error:>+7.0%} {o.predicted:>9.2f}x {o.error:>+7.0%}")
     return lines
 
 
@@ -120,9 +125,10 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
         err = [[r.speedup - r.low for r in rows], [r.high - r.speedup for r in rows]]
         ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{arm} (measured: median, bars span min-max)")
     if "per_batch" in results and "graphs" in arms_in(results):
-        pred = prediction_error(results)
-        ax.plot([p.batch for p in pred], [p.predicted for p in pred], "k--", marker="x",
-                label="graphs, lab-02 prediction")
+        for (name, rows_of), style in zip(PREDICTIONS.items(), ("k--", "k:")):
+            pred = rows_of(results)
+            ax.plot([p.batch for p in pred], [p.predicted for p in pred], style, marker="x",
+                    label=f"graphs, lab-02 {name} model")
     if reported := results.get("reported_l4_tokens_per_s"):
         ax.plot([int(b) for b in reported], [v["compile+graphs"] / v["eager"] for v in reported.values()],
                 ":", marker="s", color="gray", label="vLLM on an L4, compile+graphs (reported, not measured here)")

@@ -9,6 +9,10 @@ medians and min-max, start-up time, the capture log lines), a plot and a log exc
     python run.py --offline                     # no network: the local OPT-125m config, dummy weights
     python run.py --model facebook/opt-125m     # the brief's setup, weights from the Hub
     python run.py --offline --batch-sizes 1 8 --tokens 16 --repeats 1 --out /tmp/ab   # a smoke test
+    python run.py --offline --tensor-parallel-size 2   # the same A/B on 2 GPUs (issue 15)
+
+Output goes to --out, by default DEFAULT_OUT (a folder under the system temp directory, never the
+committed results/): pass `--out results` only to replace the committed run.
 
 It runs unchanged on vLLM 0.33.0 (every call below has the same signature there); the README's
 §4 says what that run prints differently. The non-eager arm is named "compile+graphs" because
@@ -25,12 +29,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 LAB = Path(__file__).resolve().parent
 ROOT = LAB.parents[2]
 OFFLINE_MODEL = LAB / "offline-opt-125m"
+DEFAULT_OUT = Path(tempfile.gettempdir()) / "mini-vllm-lab04"
 ARMS = {"eager": True, "compile+graphs": False}  # arm -> enforce_eager
 # Six token ids (a BOS and five others), about the length of the brief's text prompt.
 PROMPT_IDS = [2, 100, 1000, 2000, 3000, 4000]
@@ -57,11 +63,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=5, help="timed generate() calls per arm and batch")
     p.add_argument("--max-model-len", type=int, default=512)
     p.add_argument("--gpu-memory-utilization", type=float, default=0.5)
-    p.add_argument("--out", type=Path, default=LAB / "results", help="folder for vllm.json, vllm.png, logs")
+    p.add_argument("--tensor-parallel-size", type=int, default=1,
+                   help="GPUs per engine (tensor_parallel_size); each rank logs its own capture")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                   help=f"folder for vllm.json, vllm.png and the logs (default {DEFAULT_OUT})")
     p.add_argument("--worker-arm", choices=list(ARMS), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if min(args.batch_sizes) < 1 or args.tokens < 1 or args.repeats < 1:
-        p.error("--batch-sizes, --tokens and --repeats must be >= 1")
+    if min(args.batch_sizes) < 1 or args.tokens < 1 or args.repeats < 1 or args.tensor_parallel_size < 1:
+        p.error("--batch-sizes, --tokens, --repeats and --tensor-parallel-size must be >= 1")
     return args
 
 
@@ -75,7 +84,8 @@ def worker(args: argparse.Namespace) -> dict:
     from vllm import LLM, SamplingParams
 
     kwargs: dict = {"enforce_eager": ARMS[args.worker_arm], "gpu_memory_utilization": args.gpu_memory_utilization,
-                    "max_model_len": args.max_model_len, "seed": 0}
+                    "max_model_len": args.max_model_len, "seed": 0,
+                    "tensor_parallel_size": args.tensor_parallel_size}
     if args.offline:
         kwargs |= {"model": str(OFFLINE_MODEL), "load_format": "dummy", "skip_tokenizer_init": True,
                    "dtype": "float16"}
@@ -109,25 +119,34 @@ def worker(args: argparse.Namespace) -> dict:
 # --- the parent: run both arms, collect, write ----------------------------------------------
 
 
+def rank_of(line: str) -> int:
+    """The tensor-parallel rank a log line came from: vLLM prefixes worker lines "(Worker_TP1 ...)"."""
+    found = re.search(r"TP(\d+)", line)
+    return int(found.group(1)) if found else 0
+
+
 def log_excerpt(text: str) -> list[str]:
-    """The lines that tell the capture story; a tqdm bar keeps only its last state."""
+    """The lines that tell the capture story; a tqdm bar keeps only its last state, per rank."""
     pieces = [ANSI.sub("", p).strip() for p in re.split(r"[\r\n]+", text)]
     keep: dict[str, str] = {}
     for piece in pieces:
         if any(pattern in piece for pattern in LOG_PATTERNS):
             bar = re.search(r"Capturing CUDA graphs \(([^)]*)\)", piece)
-            keep[f"bar:{bar.group(1)}" if bar else piece] = piece
+            keep[f"bar:{rank_of(piece)}:{bar.group(1)}" if bar else piece] = piece
     return list(keep.values())
 
 
 def capture_facts(lines: list[str]) -> dict:
-    """Graphs per capture pass and the final 'Graph capturing finished' numbers, from the log."""
-    facts: dict = {"passes": {}}
+    """Graphs per capture pass and the 'Graph capturing finished' numbers, from the log: rank 0's
+    at the top level (as on one GPU) and every rank's under "ranks" (the graph pool is per GPU)."""
+    facts: dict = {"passes": {}, "ranks": {}}
     for line in lines:
         if bar := re.search(r"Capturing CUDA graphs \(([^)]*)\).*?(\d+)/(\d+)", line):
             facts["passes"][bar.group(1)] = int(bar.group(3))
         if done := re.search(r"Graph capturing finished in (\d+) secs, took ([\d.]+) GiB", line):
-            facts["seconds"], facts["gib"] = int(done.group(1)), float(done.group(2))
+            facts["ranks"][str(rank_of(line))] = {"seconds": int(done.group(1)), "gib": float(done.group(2))}
+    if first := facts["ranks"].get("0") or next(iter(facts["ranks"].values()), None):
+        facts["seconds"], facts["gib"] = first["seconds"], first["gib"]
     return facts
 
 
@@ -136,7 +155,8 @@ def run_arm(arm: str, args: argparse.Namespace) -> tuple[dict, list[str]]:
     log_path = args.out / f"vllm-{arm.replace('+', '-')}.log"
     argv = ["--model", args.model, "--batch-sizes", *map(str, args.batch_sizes), "--tokens", str(args.tokens),
             "--repeats", str(args.repeats), "--max-model-len", str(args.max_model_len),
-            "--gpu-memory-utilization", str(args.gpu_memory_utilization), "--worker-arm", arm]
+            "--gpu-memory-utilization", str(args.gpu_memory_utilization), "--worker-arm", arm,
+            "--tensor-parallel-size", str(args.tensor_parallel_size)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
     if args.offline:
         argv.append("--offline")
@@ -172,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                    "offline": args.offline, "batch_sizes": args.batch_sizes, "tokens": args.tokens,
                    "repeats": args.repeats, "prompt_len": len(PROMPT_IDS) if args.offline else None,
                    "max_model_len": args.max_model_len, "gpu_memory_utilization": args.gpu_memory_utilization,
+                   "tensor_parallel_size": args.tensor_parallel_size,
                    "arms": {arm: f"enforce_eager={eager}" for arm, eager in ARMS.items()}},
         "startup_s": {arm: r["startup_s"] for arm, (r, _) in arms.items()},
         "capture": capture_facts(arms["compile+graphs"][1]),
