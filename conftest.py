@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -188,3 +189,22 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     for lab_name, (passed, total, skipped) in sorted(scores.items()):
         note = f"   ({skipped} skipped)" if skipped else ""
         terminalreporter.write_line(f"{lab_name:<36} {passed:>3} / {total:<3} passed{note}")
+        if where := _graph_backends(lab_name, results):
+            terminalreporter.write_line(f"{'':<36} {where}")
+
+
+def _graph_backends(lab_name: str, results: dict) -> str:
+    """Where a lab's runner tests ran: ids '[cuda...' ran on a GPU, '[standin...' on the CPU stand-in."""
+    ran = {"cuda": 0, "standin": 0}
+    skipped = 0
+    for nodeid, entry in results.items():
+        backend = re.search(r"\[(cuda|standin)\b", nodeid)
+        if backend and _lab_of(nodeid) == lab_name:
+            if entry["outcome"] == "skipped":
+                skipped += backend.group(1) == "cuda"
+            else:
+                ran[backend.group(1)] += 1
+    if not any(ran.values()) and not skipped:
+        return ""
+    note = f"; {skipped} CUDA runs skipped (no GPU)" if skipped else ""
+    return f"runner tests: {ran['cuda']} ran on real CUDA, {ran['standin']} on the CPU stand-in{note}"

@@ -17,12 +17,12 @@ def step():
     import torch
 
     from mini_vllm.compilation.backend import PiecewiseBackend
-    from mini_vllm.compilation.decoder import tiny_decoder
-    from mini_vllm.gpu.graph_runner import CudaGraphRunner
+    from mini_vllm.compilation.splittable_decoder import splittable_decoder
+    from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
     from mini_vllm.gpu.piecewise import graphing_backend
 
     torch._dynamo.reset()
-    model = tiny_decoder(3, 64, 4).to("cuda")
+    model = splittable_decoder(3, 64, 4).to("cuda")
     x = torch.randn(8, 64, device="cuda")
     backend = PiecewiseBackend(compiler="eager")
     piecewise = torch.compile(model, backend=graphing_backend(backend, [8], model), fullgraph=True, dynamic=False)

@@ -30,9 +30,9 @@ from typing import Any
 import torch
 
 from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
-from mini_vllm.compilation.decoder import tiny_decoder
+from mini_vllm.compilation.splittable_decoder import splittable_decoder
 from mini_vllm.compilation.partition import count_ops
-from mini_vllm.gpu.graph_runner import CudaGraphRunner
+from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 
 LAUNCH_CALLS = ("LaunchKernel", "GraphLaunch", "Memcpy", "Memset")  # CUDA runtime/driver calls
 ARMS = ("eager", "compiled", "piecewise", "full")
@@ -119,7 +119,7 @@ def measure(compiler: str, tokens: int, layers: int, hidden: int, heads: int, re
             log: Callable[[str], None] = print) -> dict[str, Any]:
     """All arms of one (compiler, tokens) configuration: launches, GPU activities, step times."""
     torch._dynamo.reset()
-    model = tiny_decoder(layers, hidden, heads).to("cuda", torch.float16)
+    model = splittable_decoder(layers, hidden, heads).to("cuda", torch.float16)
     x = torch.randn(tokens, hidden, device="cuda", dtype=torch.float16)
     split = PiecewiseBackend(compiler=compiler)
     piecewise = torch.compile(model, backend=graphing_backend(split, [tokens], model),

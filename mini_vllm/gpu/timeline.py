@@ -30,10 +30,10 @@ def record(out: Path, batch: int = 1, warmups: int = 5) -> dict[str, Any]:
     import torch
     from torch.profiler import ProfilerActivity, profile, record_function
 
-    from mini_vllm.gpu.graph_runner import CudaGraphRunner
-    from mini_vllm.gpu.model import OptShapedDecoder
+    from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
+    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
 
-    model = OptShapedDecoder(max_batch=batch, max_seq_len=64, seed=0)
+    model = CapturableOptDecoder(max_batch=batch, max_seq_len=64, seed=0)
     tokens = torch.full((batch,), 2, dtype=torch.long, device="cuda")
     positions = torch.zeros(batch, dtype=torch.long, device="cuda")
     runner = CudaGraphRunner(model.step, [batch], progress=False)

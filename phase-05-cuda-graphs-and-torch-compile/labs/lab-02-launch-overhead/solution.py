@@ -12,6 +12,7 @@ from mini_vllm.launch_cost import (
     eager_launches,
     graph_launches,
     graphs_stop_paying,
+    overlapped_step_speedup,
     per_call_ratio,
     predicted_step_speedup,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "eager_launches",
     "graph_launches",
     "graphs_stop_paying",
+    "overlapped_step_speedup",
     "per_call_ratio",
     "predicted_step_speedup",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "eager_launches",
     "graph_launches",
     "graphs_stop_paying",
+    "overlapped_step_speedup",
     "per_call_ratio",
     "predicted_step_speedup",
 ]
@@ -102,6 +103,18 @@ def graphs_stop_paying(
     cut-off in closed form: the batch from which an operator gains little from graphs.
     """
     raise NotImplementedError("lab-02: graphs_stop_paying — see README §6")
+
+
+def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
+    """Predicted eager/graph time ratio of one decode step when CPU issue and GPU work overlap.
+
+    eager step = max(num_ops * launch_us, gpu_us): back-to-back steps form a two-stage pipeline
+    (the CPU issues, the GPU executes what is queued), and the slower stage sets the pace.
+    graph step = launch_us + gpu_us: one replay launch, then the replayed graph, whose GPU time
+    (measured by replaying it, so its per-node replay cost is in it) cannot start before it.
+    Same inputs as predicted_step_speedup; it never predicts more than that one does.
+    """
+    raise NotImplementedError("lab-02: overlapped_step_speedup — see README §4b")
 
 
 class CrossoverRow(NamedTuple):

@@ -310,6 +310,62 @@ def test_a_300_op_step_with_1ms_of_gpu_work_is_about_2_5x(lab):
     )
 
 
+# --- §4b the overlap-aware model: CPU issue and GPU work as a two-stage pipeline --------------
+
+
+def overlapped(n: int, launch_us: float, gpu_us: float) -> float:
+    """The oracle, written out: eager = max(n * launch, gpu), graph = launch + gpu."""
+    return max(n * launch_us, gpu_us) / (launch_us + gpu_us)
+
+
+@pytest.mark.parametrize(
+    ("n", "launch_us", "gpu_us"),
+    [(168, 18.61, 578.0), (157, 18.61, 1425.9), (300, 5.0, 1000.0), (300, 5.0, 1.0),
+     (32, 4.0, 50.0), (12, 7.5, 300.0), (1, 5.0, 80.0), (100, 3, 0.5), (10, 10.0, 100.0)],
+)
+def test_overlapped_step_speedup_formula(lab, n, launch_us, gpu_us):
+    want = overlapped(n, launch_us, gpu_us)
+    got = lab.overlapped_step_speedup(n, launch_us, gpu_us)
+    assert got == pytest.approx(want, rel=1e-12), (
+        f"overlapped_step_speedup({n}, {launch_us}, {gpu_us}): eager max({n}*{launch_us}, {gpu_us}) "
+        f"over graph {launch_us}+{gpu_us} = {want:.6g}; got {got}"
+    )
+
+
+def test_a_cpu_bound_eager_step_costs_its_launches_alone(lab):
+    # 300 launches of 5 us = 1500 us of CPU issue hide the 1000 us of GPU work under them.
+    got = lab.overlapped_step_speedup(300, 5.0, 1000.0)
+    assert got == pytest.approx(1500 / 1005, rel=1e-12), (
+        f"300 x 5 us of issue over 1 ms of GPU work: eager = max(1500, 1000) = 1500 us, graph = "
+        f"1005 us, so {1500 / 1005:.4f}x (the additive model says 2.49x); got {got}"
+    )
+
+
+def test_a_gpu_bound_eager_step_costs_its_gpu_time_alone(lab):
+    # 12 launches of 5 us = 60 us of issue hide under 300 us of GPU work; the replay's launch
+    # does not hide (the graph cannot start before it is issued), so graphs lose that launch.
+    got = lab.overlapped_step_speedup(12, 5.0, 300.0)
+    assert got == pytest.approx(300 / 305, rel=1e-12), (
+        f"60 us of issue under 300 us of GPU work: eager = 300 us, graph = 305 us, {300 / 305:.4f}x; got {got}"
+    )
+
+
+@pytest.mark.parametrize("n", [1, 12, 300])
+def test_overlapped_launch_bound_step_still_approaches_num_ops(lab, n):
+    got = lab.overlapped_step_speedup(n, 5.0, 0.0)
+    assert got == pytest.approx(n), f"with no GPU work both models give the full {n}x; got {got}"
+
+
+@pytest.mark.parametrize("n", [2, 30, 168, 1000])
+@pytest.mark.parametrize("gpu_us", [0.0, 10.0, 150.0, 600.0, 5000.0])
+def test_overlap_never_promises_more_than_the_additive_model(lab, n, gpu_us):
+    got, additive = lab.overlapped_step_speedup(n, 5.0, gpu_us), (n * 5.0 + gpu_us) / (5.0 + gpu_us)
+    assert got <= additive * (1 + 1e-12), (
+        f"n={n}, gpu_us={gpu_us}: max(n*L, G) <= n*L + G, so the overlapped prediction {got:.4f} "
+        f"cannot exceed the additive {additive:.4f}"
+    )
+
+
 # --- §5 the EXERCISES table ------------------------------------------------------------------
 
 
@@ -487,6 +543,10 @@ OUT_OF_RANGE = [
     ("graphs_stop_paying", (4, 5.0, 0.0, -1.0, 0.05), "gpu_us_per_seq"),
     ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.0), "threshold"),
     ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, -0.1), "threshold"),
+    ("overlapped_step_speedup", (0, 5.0, 100.0), "num_ops"),
+    ("overlapped_step_speedup", (4, 0.0, 100.0), "launch_us"),
+    ("overlapped_step_speedup", (4, 5.0, -1.0), "gpu_us"),
+    ("overlapped_step_speedup", (4, math.inf, 100.0), "launch_us"),
     ("crossover_table", ([], [1]), "num_ops_values"),
     ("crossover_table", ([4], []), "capture_multipliers"),
     ("crossover_table", ([4, 0], [1]), "num_ops_values"),
@@ -505,6 +565,7 @@ NOT_AN_INTEGER = [
     ("asymptotic_speedup", (2.5,), "num_ops"),
     ("predicted_step_speedup", (4.5, 5.0, 100.0), "num_ops"),
     ("graphs_stop_paying", (4.0, 5.0, 0.0, 1.0, 0.05), "num_ops"),
+    ("overlapped_step_speedup", (4.5, 5.0, 100.0), "num_ops"),
     ("crossover_table", ([4, 2.5], [1]), "num_ops_values"),
     ("crossover_table", ([4], [1.5]), "capture_multipliers"),
 ]

@@ -2,8 +2,10 @@
 
 The analysis tests run anywhere, on small hand-made result sets and on the committed Hopper
 results; every oracle is computed here (medians by sorting, lab-02's formula written out). The
-runner tests are marked `gpu`: they compare graph replay with eager runs of the same decoder,
-bit for bit, and measure memory and time with torch's own counters, never the runner's.
+runner tests run twice: on a CUDA GPU (marked `gpu`) and on CPU torch against a stand-in for
+torch.cuda's graph API that keeps its contract (marked `torch`; mini_vllm/gpu/cuda_graph_standin.py).
+They compare graph replay with eager runs of the same decoder, bit for bit, and count graphs,
+pools and launches with torch's own counters or the stand-in's, never the runner's.
 The implementation under test arrives through the `lab` fixture (conftest.py).
 """
 
@@ -390,34 +392,50 @@ def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, 
     assert names in str(info.value), f"extrapolate(..., {kwargs}) must name {names!r}; said {info.value}"
 
 
-# --- the real runner (CUDA GPU) -------------------------------------------------------------
+# --- the runner: on a CUDA GPU, and on CPU torch against the stand-in -------------------------
 
 LADDER = [1, 2, 4, 8, 16]
+BACKENDS = [pytest.param("standin", marks=pytest.mark.torch), pytest.param("cuda", marks=pytest.mark.gpu)]
+
+
+@pytest.fixture(params=BACKENDS)
+def device(request, monkeypatch) -> str:
+    """'cuda', or 'cpu' with the stand-in graph API swapped into torch.cuda for this test.
+
+    The score line counts the runner tests by these ids: how many ran on CUDA, how many on the stand-in.
+    """
+    if request.param == "standin":
+        from mini_vllm.gpu import cuda_graph_standin
+
+        cuda_graph_standin.install(monkeypatch)
+        return "cpu"
+    return "cuda"
 
 
 @pytest.fixture(scope="module")
-def small_model():
+def models() -> dict:
+    return {}
+
+
+def small_model(models: dict, device: str):
+    """A 2-layer decoder, one per device, shared by the tests of this module."""
+    if device not in models:
+        import torch
+
+        from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
+
+        config = DecoderConfig(num_layers=2, hidden=64, heads=4, ffn=128, vocab=1000, max_positions=64)
+        dtype = torch.float16 if device == "cuda" else torch.float32
+        models[device] = CapturableOptDecoder(config, max_batch=24, max_seq_len=32, seed=1,
+                                              device=device, dtype=dtype)
+    return models[device]
+
+
+def example(batch: int, device: str = "cuda"):
     import torch
 
-    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
-
-    torch.manual_seed(0)
-    config = DecoderConfig(num_layers=2, hidden=128, heads=4, ffn=256, vocab=1000, max_positions=64)
-    return CapturableOptDecoder(config, max_batch=24, max_seq_len=32, seed=1)
-
-
-@pytest.fixture(scope="module")
-def opt_model():
-    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
-
-    return CapturableOptDecoder(max_batch=256, max_seq_len=64, seed=0)
-
-
-def example(batch: int):
-    import torch
-
-    return (torch.full((batch,), 2, dtype=torch.long, device="cuda"),
-            torch.zeros(batch, dtype=torch.long, device="cuda"))
+    return (torch.full((batch,), 2, dtype=torch.long, device=device),
+            torch.zeros(batch, dtype=torch.long, device=device))
 
 
 def cache_rows(model, batch: int):
@@ -446,19 +464,18 @@ def eager_oracle(model, tokens, positions, rows: int):
     return want
 
 
-@pytest.mark.gpu
 @pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")
-def test_replay_gives_the_eager_tokens_and_cache(lab, small_model, batch):
+def test_replay_gives_the_eager_tokens_and_cache(lab, models, device, batch):
     import torch
 
-    model = small_model
+    model = small_model(models, device)
     runner = lab.CudaGraphRunner(model.step, LADDER, progress=False)
-    runner.capture(*example(1))
+    runner.capture(*example(1, device))
     rows = next((s for s in LADDER if s >= batch), batch)
-    gen = torch.Generator(device="cuda").manual_seed(batch)
+    gen = torch.Generator(device=device).manual_seed(batch)
     for call in range(4):  # new inputs every call: a replay must read what was just copied in
-        tokens = torch.randint(0, model.config.vocab, (batch,), device="cuda", generator=gen)
-        positions = torch.randint(0, model.max_seq_len, (batch,), device="cuda", generator=gen)
+        tokens = torch.randint(0, model.config.vocab, (batch,), device=device, generator=gen)
+        positions = torch.randint(0, model.max_seq_len, (batch,), device=device, generator=gen)
         want_tokens, want_cache = eager_oracle(model, tokens, positions, rows)
         got = runner(tokens, positions)
         assert got.shape == (batch,), f"call {call}: want {batch} tokens back, got shape {tuple(got.shape)}"
@@ -471,22 +488,37 @@ def test_replay_gives_the_eager_tokens_and_cache(lab, small_model, batch):
         )
 
 
-@pytest.mark.gpu
-def test_one_graph_per_rung(lab, small_model):
-    runner = lab.CudaGraphRunner(small_model.step, LADDER, progress=False)
-    runner.capture(*example(1))
+def test_one_graph_per_rung(lab, models, device):
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    runner.capture(*example(1, device))
     assert sorted(runner.graphs) == LADDER, f"one graph per capture size {LADDER}, got keys {sorted(runner.graphs)}"
 
 
-@pytest.mark.gpu
 @pytest.mark.parametrize("batch", [3, 16], ids=lambda b: f"batch{b}")
-def test_a_call_on_the_ladder_is_one_graph_launch(lab, small_model, batch):
+def test_a_call_on_the_ladder_is_one_graph_launch(lab, models, device, batch):
+    import torch
+
+    model = small_model(models, device)
+    step_runs = []
+
+    def step(*inputs):
+        step_runs.append(1)
+        return model.step(*inputs)
+
+    runner = lab.CudaGraphRunner(step, LADDER, progress=False)
+    runner.capture(*example(1, device))
+    inputs = example(batch, device)
+    runner(*inputs)
+    if device == "cpu":  # the stand-in counts its replays; a step run eagerly is seen directly
+        replays, runs = torch.cuda.CUDAGraph.replays, len(step_runs)
+        runner(*inputs)
+        got = (torch.cuda.CUDAGraph.replays - replays, len(step_runs) - runs)
+        assert got == (1, 0), (
+            f"a batch of {batch} should be served by one replay and no run of the step; got "
+            f"(replays, step runs) = {got}. Eager under the hood?")
+        return
     from torch.profiler import ProfilerActivity, profile
 
-    runner = lab.CudaGraphRunner(small_model.step, LADDER, progress=False)
-    runner.capture(*example(1))
-    inputs = example(batch)
-    runner(*inputs)
     with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
         runner(*inputs)
     names = [e.name for e in prof.events()]
@@ -510,12 +542,29 @@ def reserved_by_capture(runner, *examples) -> int:
     return torch.cuda.memory_reserved() - before
 
 
-@pytest.mark.gpu
-def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, opt_model):
+def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, models, device):
+    ladder = [1, 2, 4, 8, 16, 24]  # default_capture_sizes(24)
+    if device == "cpu":  # the stand-in counts the pools the captures used
+        import torch
+
+        step = small_model(models, device).step
+        lab.CudaGraphRunner(step, ladder, shared_pool=True, progress=False).capture(*example(1, device))
+        shared = len(set(torch.cuda.CUDAGraph.pools_used))
+        torch.cuda.CUDAGraph.pools_used.clear()
+        lab.CudaGraphRunner(step, ladder, shared_pool=False, progress=False).capture(*example(1, device))
+        separate = len(set(torch.cuda.CUDAGraph.pools_used))
+        assert (shared, separate) == (1, len(ladder)), (
+            f"{len(ladder)} graphs used {shared} pool(s) with shared_pool=True and {separate} with "
+            f"shared_pool=False; want 1 (one graph_pool_handle() for all) and {len(ladder)} (pool=None each)"
+        )
+        return
+    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
+
+    model = models.setdefault("opt", CapturableOptDecoder(max_batch=64, max_seq_len=64, seed=0))
     ladder = [1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64]  # default_capture_sizes(64)
-    shared = lab.CudaGraphRunner(opt_model.step, ladder, shared_pool=True, progress=False)
+    shared = lab.CudaGraphRunner(model.step, ladder, shared_pool=True, progress=False)
     shared_bytes = reserved_by_capture(shared, *example(1))
-    separate = lab.CudaGraphRunner(opt_model.step, ladder, shared_pool=False, progress=False)
+    separate = lab.CudaGraphRunner(model.step, ladder, shared_pool=False, progress=False)
     separate_bytes = reserved_by_capture(separate, *example(1))
     mib = 1 << 20
     assert 3 * shared_bytes < separate_bytes, (
@@ -526,8 +575,12 @@ def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, opt_model):
 
 
 @pytest.mark.gpu
-def test_graphs_win_most_at_batch_1_and_never_lose(lab, opt_model):
+def test_graphs_win_at_batch_1_and_never_lose(lab, models):
     import torch
+
+    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
+
+    model = models.setdefault("opt256", CapturableOptDecoder(max_batch=256, max_seq_len=64, seed=0))
 
     def per_step_ms(call, batch: int, steps: int = 32) -> float:
         tokens, positions = example(batch)
@@ -543,15 +596,18 @@ def test_graphs_win_most_at_batch_1_and_never_lose(lab, opt_model):
         return start.elapsed_time(end) / steps
 
     batches = [1, 8, 64, 256]
-    runner = lab.CudaGraphRunner(opt_model.step, batches, progress=False)
+    runner = lab.CudaGraphRunner(model.step, batches, progress=False)
     runner.capture(*example(1))
     ratio = {}
     for b in batches:
         eager, graph = [], []
         for _ in range(4):  # interleaved repeats; the first of each is warm-up
-            eager.append(per_step_ms(opt_model.step, b))
+            eager.append(per_step_ms(model.step, b))
             graph.append(per_step_ms(runner, b))
         ratio[b] = middle(eager[1:]) / middle(graph[1:])
     shown = {b: round(r, 2) for b, r in ratio.items()}
+    # Only what no GPU-CPU pair can flip: a replay is one launch, so at batch 1, where launches
+    # dominate, graphs win, and nowhere do they lose. How much, and how it fades, is the bench's
+    # job (an H200 ran 6.5x at 1 and 6.6x at 256 here, with a 64-slot cache: no fading to test).
+    assert ratio[1] > 1.0, f"graphs must win at batch 1, where launches dominate; speedups {shown}"
     assert all(r >= 0.95 for r in ratio.values()), f"graphs must never lose to eager; speedups {shown}"
-    assert ratio[1] > ratio[256], f"the win must be largest at batch 1 and fade by 256; speedups {shown}"
