@@ -30,8 +30,8 @@ from typing import Any
 import torch
 
 from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
-from mini_vllm.compilation.splittable_decoder import splittable_decoder
 from mini_vllm.compilation.partition import count_ops
+from mini_vllm.compilation.splittable_decoder import splittable_decoder
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 
 LAUNCH_CALLS = ("LaunchKernel", "GraphLaunch", "Memcpy", "Memset")  # CUDA runtime/driver calls
@@ -103,6 +103,29 @@ def launches_per_step(call: Callable[[], Any], steps: int = 3) -> dict[str, floa
     return counts
 
 
+def kernels_of(call: Callable[[], Any]) -> list[str]:
+    """Names of the GPU activities one call launches, from torch.profiler (after a warm-up call)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    call()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        call()
+        torch.cuda.synchronize()
+    return [e.name[:120] for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA]
+
+
+def fx_op_kinds(items: Sequence[Any]) -> dict[str, int]:
+    """How many FX ops of each target the split graph holds: which launch a kernel, which are views."""
+    kinds: dict[str, int] = {}
+    for item in items:
+        for node in item.graph.graph.nodes:
+            if node.op in ("call_function", "call_method"):
+                name = str(getattr(node.target, "__name__", node.target))
+                kinds[name] = kinds.get(name, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
 def step_us(call: Callable[[], Any], steps: int = 100) -> float:
     """Microseconds per step over `steps` back-to-back steps (CUDA events, no sync in between)."""
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
@@ -146,6 +169,8 @@ def measure(compiler: str, tokens: int, layers: int, hidden: int, heads: int, re
             for arm in arms[rep % len(arms):] + arms[:rep % len(arms)]:
                 times[arm].append(step_us(calls[arm]))
         launches = {arm: launches_per_step(calls[arm]) for arm in arms}
+        q, k, v = torch.randn(tokens, 3 * hidden, device="cuda", dtype=torch.float16).chunk(3, dim=-1)
+        island = kernels_of(lambda: torch.ops.minivllm.attention(q, k, v, heads))
     per_step = launch_accounting(split.items, 2)["piecewise"] - launch_accounting(split.items, 1)["piecewise"]
     pieces = sum(not item.is_splitting_graph for item in split.items)
     attention_ops = sum(count_ops(item.graph) for item in split.items if item.is_splitting_graph)
@@ -153,6 +178,8 @@ def measure(compiler: str, tokens: int, layers: int, hidden: int, heads: int, re
         "compiler": compiler, "tokens": tokens, "fx_ops": split.num_ops, "pieces": pieces,
         "attention_ops": attention_ops,
         "lab01_prediction": {"eager": split.num_ops, "piecewise": per_step, "full": 1},
+        "fx_op_kinds": fx_op_kinds(split.items),
+        "attention_op_kernels": island,
         "launches": launches,
         "step_us": {arm: {"median": median(t), "low": min(t), "high": max(t), "samples": t}
                     for arm, t in times.items()},
