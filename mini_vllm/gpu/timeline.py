@@ -58,11 +58,22 @@ def record(out: Path, batch: int = 1, warmups: int = 5) -> dict[str, Any]:
     kept = [trim(e) for e in trace["traceEvents"]
             if e.get("ph") == "X" and e.get("cat") in KEEP
             and (e.get("cat") != "user_annotation" or e.get("name") in (*RANGES, WARM_UP))]
-    slim = {"traceEvents": kept, "displayTimeUnit": "ms",
+    slim = {"traceEvents": drawn_steps(kept), "displayTimeUnit": "ms",
             "otherData": {"device": torch.cuda.get_device_name(), "torch": torch.__version__,
                           "model": "OPT-125m-shaped twin, fp16", "batch": batch}}
     out.write_text(json.dumps(slim, separators=(",", ":")))
     return slim
+
+
+def drawn_steps(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only the events from the start of a drawn step's range to the start of the next range."""
+    ranges = sorted((e for e in events if e["cat"] == "user_annotation"), key=lambda e: e["ts"])
+    kept = []
+    for i, step in enumerate(ranges):
+        if step["name"] in RANGES:
+            stop = ranges[i + 1]["ts"] if i + 1 < len(ranges) else float("inf")
+            kept += [e for e in events if step["ts"] <= e["ts"] < stop]
+    return kept
 
 
 def trim(event: dict[str, Any]) -> dict[str, Any]:
