@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # How the committed results were made on an offline Hopper GPU machine (torch 2.11, Python 3.12).
-# Run from the repository root; each step writes into OUT (default: this lab's results/).
+# Run from the repository root; each step writes into OUT (default: this lab's results/; the
+# H200 run used OUT=$lab/results/h200).
 #   bash reproduce.sh env            # the machine: GPU, driver, torch, tqdm, matplotlib
 #   bash reproduce.sh twin           # mini-vllm bench: four arms, constants, JSON + PNG (15 repeats)
 #   bash reproduce.sh tests          # the gpu-marked tests (LAB_REQUIRE_GPU=1: no skipping)
+#   bash reproduce.sh timeline       # one eager and one replayed step under torch.profiler: JSON + PNG
+#   bash reproduce.sh latency        # after `vllm`: upstream's latency benchmark on the same A/B
+#   bash reproduce.sh piecewise      # lab-06's pieces as CUDA graphs: launches and step times
 #   bash reproduce.sh vllm PARTS     # install the offline vLLM bundle from PARTS, then run.py --offline
 #                                    # (PARTS: bash tools/offline_vllm_bundle.sh build PARTS, with network)
 set -euo pipefail
@@ -12,7 +16,7 @@ out=${OUT:-$lab/results}
 mkdir -p "$out"
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 
-case ${1:?usage: reproduce.sh env|twin|tests|vllm PARTS} in
+case ${1:?usage: reproduce.sh env|twin|tests|timeline|vllm PARTS|latency|piecewise} in
   env)
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
     python3 -c 'import sys, torch; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name())'
@@ -31,7 +35,21 @@ case ${1:?usage: reproduce.sh env|twin|tests|vllm PARTS} in
     bash tools/offline_vllm_bundle.sh install "$parts"
     # shellcheck disable=SC1091
     source /tmp/vl/env.sh
-    python3 "$lab/run.py" --offline --out "$out" "${@:3}"
+    python3 "$lab/run.py" --offline --tensor-parallel-size 1 --out "$out" "${@:3}"
     ;;
-  *) echo "unknown step $1 (env, twin, tests, vllm)" >&2; exit 2 ;;
+  timeline)
+    python3 -m mini_vllm.gpu.timeline record --out "$out/timeline.json"
+    python3 -m mini_vllm.gpu.timeline render "$out/timeline.json" --out "$out/timeline.png"
+    ;;
+  latency)
+    # shellcheck disable=SC1091
+    source /tmp/vl/env.sh
+    python3 "$lab/latency_check.py" --out "$out/latency" "${@:2}" && cp "$out/latency/latency.json" "$out/"
+    ;;
+  piecewise)
+    six=phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piecewise-compile/results
+    mkdir -p "$six"
+    python3 -m mini_vllm.gpu.piecewise --out "$six/piecewise.json" --plot "$six/piecewise.png" "${@:2}"
+    ;;
+  *) echo "unknown step $1 (env, twin, tests, timeline, vllm, latency, piecewise)" >&2; exit 2 ;;
 esac
