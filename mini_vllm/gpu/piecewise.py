@@ -9,7 +9,7 @@ between the replays. Three ways to run the same step, whose launches torch.profi
   piece's static inputs (vLLM's pieces read the previous piece's buffers in place instead);
 - FULL: the whole compiled step captured as one graph (attention inside it).
 Lab-01 predicts launches per step of n (eager), pieces + attention ops (PIECEWISE) and 1
-(FULL); `launch_accounting` (lab-06) gives the first two from the split graph.
+(FULL); lab-06's `launches_per_step` gives all three from the split graph.
 upstream: piecewise capture of each compiled submodule is vllm/compilation/cuda_graph.py:233
 (CUDAGraphWrapper.__call__) wrapped around the pieces at vllm/compilation/backends.py:1194-1198
 (0.22.1).
@@ -29,7 +29,7 @@ from typing import Any
 
 import torch
 
-from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
+from mini_vllm.compilation.backend import PiecewiseBackend, launches_per_step
 from mini_vllm.compilation.partition import count_ops
 from mini_vllm.compilation.splittable_decoder import splittable_decoder
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
@@ -85,7 +85,7 @@ def graphing_backend(backend: PiecewiseBackend, capture_sizes: Sequence[int],
     return compile_and_graph
 
 
-def launches_per_step(call: Callable[[], Any], steps: int = 3) -> dict[str, float]:
+def profiled_launches(call: Callable[[], Any], steps: int = 3) -> dict[str, float]:
     """Per step: CUDA launch calls the CPU made (kernels, graphs, copies, memsets) and GPU activities."""
     from torch.profiler import ProfilerActivity, profile
 
@@ -168,16 +168,16 @@ def measure(compiler: str, tokens: int, layers: int, hidden: int, heads: int, re
         for rep in range(repeats):
             for arm in arms[rep % len(arms):] + arms[:rep % len(arms)]:
                 times[arm].append(step_us(calls[arm]))
-        launches = {arm: launches_per_step(calls[arm]) for arm in arms}
+        launches = {arm: profiled_launches(calls[arm]) for arm in arms}
         q, k, v = torch.randn(tokens, 3 * hidden, device="cuda", dtype=torch.float16).chunk(3, dim=-1)
         island = kernels_of(lambda: torch.ops.minivllm.attention(q, k, v, heads))
-    per_step = launch_accounting(split.items, 2)["piecewise"] - launch_accounting(split.items, 1)["piecewise"]
     pieces = sum(not item.is_splitting_graph for item in split.items)
     attention_ops = sum(count_ops(item.graph) for item in split.items if item.is_splitting_graph)
     entry = {
         "compiler": compiler, "tokens": tokens, "fx_ops": split.num_ops, "pieces": pieces,
         "attention_ops": attention_ops,
-        "lab01_prediction": {"eager": split.num_ops, "piecewise": per_step, "full": 1},
+        "lab01_prediction": {arm: launches_per_step(split.items, mode)
+                             for arm, mode in (("eager", "NONE"), ("piecewise", "PIECEWISE"), ("full", "FULL"))},
         "fx_op_kinds": fx_op_kinds(split.items),
         "attention_op_kernels": island,
         "launches": launches,
