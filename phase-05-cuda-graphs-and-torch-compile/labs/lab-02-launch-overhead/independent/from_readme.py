@@ -18,6 +18,7 @@ __all__ = [
     "eager_launches",
     "graph_launches",
     "graphs_stop_paying",
+    "overlapped_step_speedup",
     "per_call_ratio",
     "predicted_step_speedup",
 ]
@@ -113,6 +114,13 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
     """Eager step time over graph step time."""
     n, launch, gpu = _step_inputs(num_ops, launch_us, gpu_us)
     return (n * launch + gpu) / (launch + gpu)
+
+
+def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
+    """§4b: the eager step paced by its slower stage; the replay's launch, then the graph."""
+    n, launch, gpu = _step_inputs(num_ops, launch_us, gpu_us)
+    eager = n * launch if n * launch > gpu else gpu
+    return eager / (launch + gpu)
 
 
 def graphs_stop_paying(
