@@ -1,6 +1,6 @@
 """The GPU twin of the phase: a real decoder, a real CUDA-graph runner, a real benchmark.
 
-Everything here needs torch and (to run) a CUDA GPU, so nothing in this package is imported by
+Everything here needs torch (most of it a CUDA GPU too), so nothing in this package is imported by
 `mini_vllm` or `mini_vllm.cli` at import time: the CPU labs stay torch-free. Import the modules
 directly (`from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder`).
 
@@ -8,5 +8,11 @@ directly (`from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder`).
   KV cache, positions as a device tensor), so it can be captured.
 - `cuda_graph_runner.py`: `CudaGraphRunner`, lab-01's GraphRunner on `torch.cuda.CUDAGraph`.
 - `bench.py`: the four-arm benchmark (eager, eager + graphs, compile, compile + graphs), the
-  microbenchmarks behind lab-02's prediction, and the JSON it writes.
+  microbenchmarks behind lab-02's two predictions, and the JSON it writes.
+- `cuda_graph_standin.py`: torch.cuda's graph API on CPU torch (record the ops, replay them on
+  the same tensors, count pools), so the runner's tests run without a GPU.
+- `timeline.py`: one eager and one replayed step under torch.profiler, and its picture (the
+  drawing needs only matplotlib).
+- `piecewise.py`: lab-06's compiled pieces captured with the runner, attention live between them;
+  launches per step for eager, PIECEWISE and FULL.
 """
