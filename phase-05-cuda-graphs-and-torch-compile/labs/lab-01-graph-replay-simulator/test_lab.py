@@ -396,3 +396,57 @@ def test_piecewise_launches_with_no_calls_is_zero(lab):
 def test_piecewise_launches_rejects_bad_input(lab, args, error):
     with pytest.raises(error):
         lab.piecewise_launches(*args)
+
+
+# --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
+
+
+def test_padded_graph_refuses_a_dtype_change(lab):
+    runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
+    runner(batch(3, 0, np.float64))  # captures the size-4 graph with a float64 buffer
+    with pytest.raises(TypeError):
+        runner(batch(3, 1, np.float32))  # pads into that same buffer: a silent cast is a bug
+    assert runner.captures == 1 and list(runner.graphs) == [(4, WIDTH)], (
+        "a refused dtype must not capture a second graph"
+    )
+
+
+@pytest.mark.parametrize("ladder", [[8, 1, 2, 4], [1, 2, 2, 4], [4, 2]])
+@pytest.mark.parametrize("runner_kind", ["GraphRunner", "PiecewiseGraphRunner"])
+def test_a_ladder_that_is_not_strictly_increasing_is_a_value_error(lab, ladder, runner_kind):
+    def build():
+        if runner_kind == "GraphRunner":
+            return lab.GraphRunner(OPS, capture_sizes=ladder)
+        return lab.PiecewiseGraphRunner(model_from("CCACC"), is_attention, capture_sizes=ladder)
+
+    with pytest.raises(ValueError, match=r"\bcapture_sizes\b"):
+        build()(batch(1))  # refused when built or, at the latest, on the first call
+
+
+def test_piecewise_counts_captures_and_replays_per_run(lab):
+    runner = lab.PiecewiseGraphRunner(model_from("CCAACACC"), is_attention)  # 3 captured runs
+    runner(batch(2, 0))
+    assert (runner.captures, runner.replays) == (3, 0), (
+        f"the first call captures each of the 3 runs once; got captures={runner.captures}, "
+        f"replays={runner.replays}"
+    )
+    for seed in range(1, 4):
+        runner(batch(2, seed))
+    assert (runner.captures, runner.replays) == (3, 9), (
+        f"3 more calls replay each of the 3 runs: captures=3, replays=9; got "
+        f"captures={runner.captures}, replays={runner.replays}"
+    )
+    runner(batch(5, 9))  # a new shape: every run captures again
+    assert (runner.captures, runner.replays) == (6, 9)
+
+
+def test_launches_add_up_across_captures(lab):
+    runner = lab.GraphRunner(OPS)
+    runner(batch(2, 0))
+    runner(batch(3, 1))
+    assert runner.launches == 2 * len(OPS), (
+        f"two captures run the ops twice: {2 * len(OPS)} launches expected, got {runner.launches}"
+    )
+    runner(batch(2, 2))
+    runner(batch(3, 3))
+    assert runner.launches == 2 * len(OPS) + 2, "then each replay adds one launch"

@@ -598,3 +598,43 @@ def test_non_integer_count_is_refused_naming_the_argument(lab, case):
         f"{name}{args!r}: {arg} counts launches or calls, so it must be an int; the error must "
         f"name {arg!r}, said {info.value}"
     )
+
+
+# --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
+
+
+@pytest.mark.parametrize(("n", "c"), [(1001, 10**18), (2, 10**18 + 3), (3, 10**18 + 3)])
+def test_crossover_is_exact_where_a_float_quotient_rounds(lab, n, c):
+    want = (c - 1) // (n - 1) + 1  # integer arithmetic: exact at any size
+    got = lab.crossover(n, c)
+    assert got == want, (
+        f"crossover({n}, {c}) must be {want}, got {got!r}: a float quotient has 53 bits and rounds "
+        "at this size; integer floor division (//) stays exact (README §2)"
+    )
+
+
+@pytest.mark.parametrize(("launch_us", "gpu_us", "want"), [
+    (5.0, 0.0, 4.0),       # gpu_us = 0 is allowed: a pure launch-bound step, the ceiling n
+    (1e-9, 0.0, 4.0),      # any launch_us > 0, however small
+    (1.0, 3.0, 7 / 4),     # (4*1 + 3) / (1 + 3)
+])
+def test_predicted_step_speedup_accepts_the_edges_of_its_ranges(lab, launch_us, gpu_us, want):
+    got = lab.predicted_step_speedup(4, launch_us, gpu_us)
+    assert got == pytest.approx(want, rel=1e-12), (
+        f"predicted_step_speedup(4, {launch_us}, {gpu_us}) = {want}; got {got!r}. launch_us > 0 and "
+        "gpu_us >= 0 are the allowed ranges"
+    )
+
+
+@pytest.mark.parametrize(("launch_us", "gpu_us", "arg"), [
+    (-1.0, 10.0, "launch_us"),
+    (math.inf, 10.0, "launch_us"),
+    (math.nan, 10.0, "launch_us"),
+    (5.0, -0.5, "gpu_us"),
+    (5.0, math.inf, "gpu_us"),
+    (5.0, math.nan, "gpu_us"),
+])
+def test_predicted_step_speedup_refuses_out_of_range_times(lab, launch_us, gpu_us, arg):
+    with pytest.raises((TypeError, ValueError)) as info:
+        lab.predicted_step_speedup(4, launch_us, gpu_us)
+    assert names(arg, info.value), f"the error must name {arg!r}; said {info.value}"

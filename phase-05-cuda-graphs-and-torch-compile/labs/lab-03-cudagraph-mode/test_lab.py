@@ -692,3 +692,39 @@ def test_minimum_attention_support_accepts_names_and_ints(lab):
 def test_minimum_attention_support_rejects_bad_arguments(lab, args, error):
     with pytest.raises(error):
         lab.minimum_attention_support(*args)
+
+
+# --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
+
+
+@pytest.mark.parametrize("support", ["UNIFORM_BATCH", "UNIFORM_SINGLE_TOKEN_DECODE"])
+def test_attention_is_a_splitting_op_by_default(lab, support):
+    got = lab.resolve_cudagraph_mode(lab.CUDAGraphMode.FULL, lab.CompilationMode.VLLM_COMPILE,
+                                     attention_support=lab.AttentionCGSupport[support])
+    assert got is lab.CUDAGraphMode.FULL_AND_PIECEWISE, (
+        f"FULL under VLLM_COMPILE with {support} support and attention_in_splitting_ops left at its "
+        f"default (True) becomes FULL_AND_PIECEWISE; got {got!r}"
+    )
+
+
+@pytest.mark.parametrize("mode", ["FULL", "FULL_DECODE_ONLY", "FULL_AND_PIECEWISE", "PIECEWISE"])
+@pytest.mark.parametrize("uniform", [False, True])
+def test_a_lora_batch_finds_no_graph_and_runs_eagerly(lab, mode, uniform):
+    dispatcher = lab.CudagraphDispatcher(lab.CUDAGraphMode[mode], SMALL, 32)
+    runtime, desc = dispatcher.dispatch(3, uniform_decode=uniform, has_lora=True)
+    assert runtime is lab.CUDAGraphMode.NONE and desc.num_tokens == 3, (
+        f"{mode}: no LoRA graph was captured, so a has_lora batch of 3 tokens must run eagerly, "
+        f"unpadded; got {runtime!r} with {desc!r}"
+    )
+
+
+@pytest.mark.parametrize("mode", ["FULL", "FULL_AND_PIECEWISE", "PIECEWISE"])
+@pytest.mark.parametrize("invalid", [["FULL"], ["PIECEWISE"], ["FULL", "PIECEWISE"]])
+def test_invalid_modes_may_be_any_iterable(lab, mode, invalid):
+    dispatcher = lab.CudagraphDispatcher(lab.CUDAGraphMode[mode], SMALL, 32)
+    as_set = dispatcher.dispatch(3, True, invalid_modes={lab.CUDAGraphMode[m] for m in invalid})
+    once = dispatcher.dispatch(3, True, invalid_modes=(lab.CUDAGraphMode[m] for m in invalid))
+    assert once == as_set, (
+        f"{mode}, invalid_modes={invalid}: a generator (read once) must give what a set gives, "
+        f"{as_set}; got {once}. Read invalid_modes once, into a set of your own"
+    )

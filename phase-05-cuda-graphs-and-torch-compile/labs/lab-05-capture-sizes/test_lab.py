@@ -524,3 +524,26 @@ def test_fastest_ladder_is_a_valid_ladder_ending_at_max_batch(lab):
 def test_fastest_ladder_rejects_bad_input(lab, args, error):
     with pytest.raises(error):
         lab.fastest_ladder(*args)
+
+
+# --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
+
+
+@pytest.mark.parametrize("max_size", range(15, 248, 8))
+def test_default_ladder_for_maxima_7_mod_8(lab, max_size):
+    want = rule_ladder(max_size)  # 15 ends at 8, 23 at 16, ..., 247 at 240: never past the max
+    got = lab.default_capture_sizes(max_size)
+    assert list(got) == want, (
+        f"default_capture_sizes({max_size}): {first_difference(want, got)}. Every rung is <= the "
+        "max: rounding the max up to the stride adds a rung nothing can fill"
+    )
+
+
+@pytest.mark.parametrize("budget", [8, 16, 64, 256, 272, 512])
+def test_an_on_stride_token_budget_is_not_appended_twice(lab, budget):
+    got = list(lab.capture_sizes_for(budget, budget))
+    assert got == sorted(set(got)), (
+        f"capture_sizes_for({budget}, {budget}) must be strictly increasing, got a ladder ending "
+        f"at {got[-3:]}: {budget} is already on the stride, so it is not appended again"
+    )
+    assert got == rule_deployment(budget, budget)

@@ -340,7 +340,7 @@ class CudagraphDispatcher:
                 raise ValueError(f"invalid_modes holds runtime modes only, got {m!r}")
         eager = (CUDAGraphMode.NONE, BatchDescriptor(num_tokens))
         rung = next((s for s in self.sizes if s >= num_tokens), None)
-        if self.mode is CUDAGraphMode.NONE or rung is None:
+        if self.mode is CUDAGraphMode.NONE or rung is None or has_lora:
             return eager
         uniform = uniform_decode and self.mode.separate_routine()
         if CUDAGraphMode.FULL not in banned:

@@ -1,0 +1,95 @@
+"""Mutation score of each lab's tests over its lab-API functions (instructor tooling, not CI).
+
+A lab's API is what its solution.py imports from mini_vllm. mutmut (configured in
+pyproject.toml, [tool.mutmut]) mutates those functions and methods one change at a time and
+runs the labs' tests against each mutant; a test suite that lets a mutant live would let the
+same bug in a student's file pass. Equivalent mutants (no test could tell them apart from the
+reference) are listed in EQUIVALENT with the reason, and left out of the score.
+Usage: pip install -e ".[dev,mutation]"; python tools/mutation_score.py [lab-dir ...]
+(default: labs 01, 02, 03, 05 and lab-04's analysis; minutes, not seconds).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
+# lab-06 compiles with torch (tens of seconds per test run): out of reach of this tool.
+DEFAULT_LABS = ["lab-01", "lab-02", "lab-03", "lab-04", "lab-05"]
+KILLED, SURVIVED = {1, 3, 36, -24, 24, 152}, {0, 5, 33}  # 33: no test reached it; 24/152: timeout
+
+# mutant name -> why no test can kill it (the behaviour is the reference's, written differently)
+EQUIVALENT: dict[str, str] = {}
+
+
+def lab_api(lab: Path) -> dict[str, list[str]]:
+    """{module: [names]} that the lab's solution.py imports from mini_vllm, CPU modules only."""
+    api: dict[str, list[str]] = {}
+    for node in ast.parse((lab / "solution.py").read_text()).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mini_vllm.") \
+                and not node.module.startswith("mini_vllm.gpu"):
+            api.setdefault(node.module, []).extend(a.name for a in node.names)
+    return api
+
+
+def globs(api: dict[str, list[str]]) -> list[str]:
+    """mutmut's mutant names: module.x_function__mutmut_N and module.xǁClassǁmethod__mutmut_N."""
+    return [f"{m}.{prefix}{name}{suffix}" for m, names in api.items() for name in names
+            for prefix, suffix in (("x_", "__mutmut_*"), ("xǁ", "ǁ*"))]
+
+
+def results() -> dict[str, int]:
+    codes: dict[str, int] = {}
+    for meta in (ROOT / "mutants").rglob("*.meta"):
+        codes.update(json.loads(meta.read_text())["exit_code_by_key"])
+    return codes
+
+
+def belongs(mutant: str, module: str, names: list[str]) -> bool:
+    rest = mutant.removeprefix(module + ".")
+    return rest != mutant and any(rest.startswith((f"x_{n}__mutmut_", f"xǁ{n}ǁ")) for n in names)
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or DEFAULT_LABS
+    labs = [p for p in sorted(LABS.glob("lab-*")) if any(p.name.startswith(w) or p == Path(w).resolve()
+                                                         for w in wanted)]
+    apis = {lab: lab_api(lab) for lab in labs}
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # stale mutants would be scored as new
+    log = ROOT / "mutants.log"
+    with log.open("w") as out:
+        run = subprocess.run([sys.executable, "-m", "mutmut", "run",
+                              *[g for api in apis.values() for g in globs(api)]],
+                             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    if run.returncode:
+        print(f"mutmut run failed (exit {run.returncode}); see {log}")
+        return 1
+    codes = results()
+    print("| lab | module | mutants | equivalent | killed | survived | score |")
+    print("|---|---|---|---|---|---|---|")
+    worst = 100.0
+    for lab, api in apis.items():
+        for module, names in api.items():
+            mine = {k: v for k, v in codes.items() if belongs(k, module, names)}
+            equivalent = [k for k in mine if k in EQUIVALENT]
+            counted = Counter("killed" if v in KILLED else "survived" for k, v in mine.items()
+                              if k not in EQUIVALENT)
+            total = counted["killed"] + counted["survived"]
+            score = 100.0 * counted["killed"] / total if total else 100.0
+            worst = min(worst, score)
+            print(f"| {lab.name[:6]} | `{module.split('.', 1)[1]}.py` | {len(mine)} | {len(equivalent)} "
+                  f"| {counted['killed']} | {counted['survived']} | {score:.1f}% |")
+            for k in sorted(k for k in mine if k not in EQUIVALENT and mine[k] not in KILLED):
+                print(f"      survived: {k}   (mutmut show {k})", file=sys.stderr)
+    return 0 if worst >= 95.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
