@@ -16,6 +16,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def main(argv: list[str]) -> int:
                                                          for w in wanted)]
     apis = {lab: lab_api(lab) for lab in labs}
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # stale mutants would be scored as new
-    log = ROOT / "mutants.log"
+    log = Path(tempfile.gettempdir()) / "mutmut-run.log"  # its progress bar, for when it fails
     with log.open("w") as out:
         run = subprocess.run([sys.executable, "-m", "mutmut", "run",
                               *[g for api in apis.values() for g in globs(api)]],

@@ -606,7 +606,10 @@ def test_non_integer_count_is_refused_naming_the_argument(lab, case):
 @pytest.mark.parametrize(("n", "c"), [(1001, 10**18), (2, 10**18 + 3), (3, 10**18 + 3)])
 def test_crossover_is_exact_where_a_float_quotient_rounds(lab, n, c):
     want = (c - 1) // (n - 1) + 1  # integer arithmetic: exact at any size
-    got = lab.crossover(n, c)
+    try:
+        got = call_within_line_budget(lambda: lab.crossover(n, c))
+    except LineBudgetExceeded:
+        pytest.fail(f"crossover({n}, {c}) ran past 5,000 Python lines: that is a search over k")
     assert got == want, (
         f"crossover({n}, {c}) must be {want}, got {got!r}: a float quotient has 53 bits and rounds "
         "at this size; integer floor division (//) stays exact (README §2)"
