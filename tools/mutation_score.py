@@ -27,7 +27,17 @@ DEFAULT_LABS = ["lab-01", "lab-02", "lab-03", "lab-04", "lab-05"]
 KILLED, SURVIVED = {1, 3, 36, -24, 24, 152}, {0, 5, 33}  # 33: no test reached it; 24/152: timeout
 
 # mutant name -> why no test can kill it (the behaviour is the reference's, written differently)
-EQUIVALENT: dict[str, str] = {}
+_MIN_1 = "drops check_int's explicit minimum 1, which is its default"
+EQUIVALENT: dict[str, str] = {
+    "mini_vllm.launch_cost.x_asymptotic_speedup__mutmut_7": _MIN_1,
+    "mini_vllm.launch_cost.x_crossover__mutmut_7": _MIN_1,
+    "mini_vllm.launch_cost.x_eager_launches__mutmut_7": _MIN_1,
+    "mini_vllm.launch_cost.x_graph_launches__mutmut_7": _MIN_1,
+    "mini_vllm.launch_cost.x_graphs_stop_paying__mutmut_7": _MIN_1,
+    "mini_vllm.launch_cost.x_per_call_ratio__mutmut_17": _MIN_1,
+    "mini_vllm.launch_cost.x_per_call_ratio__mutmut_7": _MIN_1,
+    "mini_vllm.launch_cost.x_predicted_step_speedup__mutmut_7": _MIN_1,
+}
 
 
 def lab_api(lab: Path) -> dict[str, list[str]]:
