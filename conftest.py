@@ -13,7 +13,6 @@ import importlib.util
 import json
 import os
 import re
-import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -21,42 +20,18 @@ from types import ModuleType
 
 import pytest
 
-CHOICES = "unset or 'solution' (the reference), 'starter' (your work), or a path to a .py file"
+from mini_vllm.grading import loader
 
 _choice_key = pytest.StashKey[object]()
 _results_key = pytest.StashKey[dict]()
 
 
 def lab_impl_choice(raw: str | None) -> str | Path:
-    """Turn a LAB_IMPL value into 'solution', 'starter' or a file path; refuse anything else."""
-    raw = (raw or "").strip()
-    if raw in ("", "solution", "starter"):
-        return raw or "solution"
-    if raw.endswith(".py"):
-        path = Path(raw).expanduser().resolve()
-        if not path.is_file():
-            raise pytest.UsageError(f"LAB_IMPL={raw!r}: no such file (allowed: {CHOICES})")
-        return path
-    raise pytest.UsageError(f"LAB_IMPL={raw!r} is not a choice; allowed: {CHOICES}")
-
-
-def load_lab_module(lab_dir: Path, choice: str | Path) -> ModuleType:
-    """Import a lab's starter, solution, or any file by path, under a name unique to the lab."""
-    path = choice if isinstance(choice, Path) else lab_dir / f"{choice}.py"
-    tag = "file_" + path.stem if isinstance(choice, Path) else choice
-    name = f"_lab_{lab_dir.name.replace('-', '_')}__{tag}"
-    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and enums look their module up here
+    """LAB_IMPL's value as 'solution', 'starter' or a path; anything else is a usage error."""
     try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
+        return loader.lab_impl_choice(raw)
+    except ValueError as err:
+        raise pytest.UsageError(str(err)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,13 +49,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="module")
 def lab(request: pytest.FixtureRequest) -> ModuleType:
     """The implementation under test for the lab whose test_lab.py asks for it."""
-    return load_lab_module(Path(request.path).parent, request.config.stash[_choice_key])
+    return loader.load_lab_module(Path(request.path).parent, request.config.stash[_choice_key])
 
 
 @pytest.fixture(scope="session")
 def lab_loader() -> Callable[[Path, str | Path], ModuleType]:
-    """load_lab_module itself, for tests that compare a lab's files (starter vs solution)."""
-    return load_lab_module
+    """The harness's loader itself, for tests that compare a lab's files (starter vs solution)."""
+    return loader.load_lab_module
 
 
 # --- gating: GPU, vLLM and torch tests skip with a reason, or fail when required -------------

@@ -1,10 +1,15 @@
-"""The instructor check: proof that every lab's tests can fail, and do fail on known bugs.
+"""The instructor check: proof that every lab's tests can fail, do fail on known bugs, and pass correct code.
 
-Three claims, each checked by running the lab's tests in a fresh pytest process:
+Four claims, each checked by running the lab's tests in a fresh pytest process:
 1. On the untouched starters, collection is clean and every graded test fails with
    NotImplementedError in the test body (not an import, fixture or assertion error).
 2. On the solutions, every test passes (tests skipped for want of a GPU or torch are listed).
 3. Every known-bug variant in a lab's chaffs/ folder is caught by each test it names.
+4. Every independent correct file in a lab's independent/ folder passes every test.
+
+An independent file is a correct implementation written from the lab's README and starter.py
+alone, never from the reference (it keeps the starter's header and style). A test that fails it
+rejects correct student code, a bug the reference alone can never reveal.
 
 A chaff is a .py file with the lab's API and one plausible bug. Its docstring's first line says
 what the bug is; `CAUGHT_BY = ["test_name", ...]` names the tests that must fail on it.
@@ -25,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
+# Every pytest run here is bounded: a hung lab is a failure with a reason, never a hung check.
+RUN_TIMEOUT_S = 600
 # On a GPU runner (or CI's torch step) a skipped test proves nothing, so a skip is a problem.
 SKIPS_FORBIDDEN = "1" in (os.environ.get("LAB_REQUIRE_GPU"), os.environ.get("LAB_REQUIRE_TORCH"))
 
@@ -47,10 +54,13 @@ def run_lab(lab: Path, impl: str, *extra: str) -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.json"
         env = {**os.environ, "LAB_IMPL": impl, "LAB_RESULTS_JSON": str(out)}
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", str(lab), "-q", "--tb=no", "-p", "no:randomly", *extra],
-            cwd=ROOT, env=env, capture_output=True, text=True,
-        )
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", str(lab), "-q", "--tb=no", "-p", "no:randomly", *extra],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"pytest on {lab.name} with LAB_IMPL={impl} ran over {RUN_TIMEOUT_S} s") from None
         if not out.exists():
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
             raise RuntimeError(f"pytest on {lab.name} with LAB_IMPL={impl} produced no results:\n{tail}")
@@ -80,6 +90,7 @@ def check_starter(lab: Path, report: Report) -> None:
     collect = subprocess.run(
         [sys.executable, "-m", "pytest", str(lab), "--collect-only", "-q"],
         cwd=ROOT, env={**os.environ, "LAB_IMPL": "starter"}, capture_output=True, text=True,
+        timeout=RUN_TIMEOUT_S,
     )
     if collect.returncode != 0:
         report.problems.append(f"{lab.name}: LAB_IMPL=starter collection failed:\n{collect.stdout[-2000:]}")
@@ -112,6 +123,19 @@ def check_solution(lab: Path, report: Report) -> dict[str, dict]:
     return results
 
 
+def check_independent(lab: Path, path: Path, report: Report) -> None:
+    results = run_lab(lab, str(path))
+    failed = [n for n, e in results.items() if e["outcome"] not in ("passed", "skipped")]
+    skipped = [n for n, e in results.items() if e["outcome"] == "skipped"]
+    where = f"{lab.name}/independent/{path.name}"
+    if failed:
+        report.problems.append(f"{where} is a correct file, yet fails {failed}: these tests reject correct code")
+    if skipped and SKIPS_FORBIDDEN:
+        report.problems.append(f"{where}: {len(skipped)} tests skipped although LAB_REQUIRE_GPU/LAB_REQUIRE_TORCH forbids it")
+    report.notes.append(f"{where}: passes {len(results) - len(failed) - len(skipped)} tests "
+                        f"({len(skipped)} skipped here)")
+
+
 def check_chaff(lab: Path, chaff: Chaff, solution_results: dict[str, dict], report: Report) -> None:
     known = {test_function(n) for n in solution_results}
     unknown = [t for t in chaff.caught_by if t not in known]
@@ -141,10 +165,12 @@ def check_lab(lab: Path) -> Report:
         chaffs = [read_chaff(p) for p in sorted((lab / "chaffs").glob("*.py"))]
         if not chaffs:
             report.problems.append(f"{lab.name}: no known-bug variants in chaffs/")
+        independents = sorted((lab / "independent").glob("*.py"))
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             list(pool.map(lambda c: check_chaff(lab, c, solution_results, report), chaffs))
+            list(pool.map(lambda p: check_independent(lab, p, report), independents))
         report.notes.append(f"{lab.name}: {len(chaffs)} known-bug variants checked")
-    except (RuntimeError, ValueError, SyntaxError) as err:
+    except (RuntimeError, ValueError, SyntaxError, subprocess.TimeoutExpired) as err:
         report.problems.append(str(err))
     return report
 

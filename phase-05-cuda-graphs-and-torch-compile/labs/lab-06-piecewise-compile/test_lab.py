@@ -16,12 +16,14 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.torch
 
 ATTENTION = "minivllm::attention"
+LAB_DIR = Path(__file__).resolve().parent
 HIDDEN, TOKENS, HEADS = 32, 6, 4
 
 
@@ -382,17 +384,16 @@ def test_cache_key_changes_with_each_factor(lab, factor):
 
 
 FRESH_PROCESS = """
-import importlib.util, json, sys
+import importlib.util, json, os, sys
+from pathlib import Path
 import torch
-spec = importlib.util.spec_from_file_location("impl_under_test", sys.argv[1])
-lab = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lab)
-import os
+from mini_vllm.grading.loader import load_lab_module
+lab = load_lab_module(Path(sys.argv[1]), Path(sys.argv[2]))  # the harness's loader, as in pytest
 tests_spec = importlib.util.spec_from_file_location("lab06_tests", os.environ["LAB06_TESTS"])
 tests = importlib.util.module_from_spec(tests_spec)
 tests_spec.loader.exec_module(tests)  # the same pattern graph as the parent's, no Dynamo trace
 import mini_vllm.compilation.splittable_decoder  # registers minivllm::attention
-backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[2])
+backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[3])
 with torch.no_grad():
     backend(tests.pattern_graph("CACAC"), [tests.small_input()])
 print(json.dumps(dict(hits=backend.hits, misses=backend.misses, seconds_saved=backend.seconds_saved)))
@@ -408,7 +409,7 @@ def test_cache_hits_in_a_fresh_process(lab, tmp_path):
         f"an empty cache: 3 compiled pieces, all misses; got hits={first.hits}, misses={first.misses}"
     )
     env = {**os.environ, "PYTHONHASHSEED": "random", "LAB06_TESTS": __file__}
-    proc = subprocess.run([sys.executable, "-c", FRESH_PROCESS, lab.__file__, str(tmp_path)],
+    proc = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(LAB_DIR), lab.__file__, str(tmp_path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, f"the fresh process failed:\n{proc.stderr[-3000:]}"
     second = json.loads(proc.stdout.strip().splitlines()[-1])
