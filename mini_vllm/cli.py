@@ -286,9 +286,64 @@ def _run_compile(args: argparse.Namespace) -> Shown:
     return show_compile(args.layers, args.hidden, args.compiler, args.cache_dir, args.steps)
 
 
+# --- grade: score submitted files against a lab's tests (instructors; see INSTRUCTORS.md) -------
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _add_grade(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("grade", help="grade submitted files against a lab's tests (json, csv, gradescope, classroom)",
+                       description="Grade each SUBMISSION in its own pytest process and score it from the "
+                                   "results the harness recorded, never from an exit code (INSTRUCTORS.md).")
+    p.add_argument("lab", metavar="LAB", help="a lab number (01-06) or folder name")
+    p.add_argument("submissions", metavar="SUBMISSION", nargs="+", help="a .py file (one student) or a folder of them")
+    p.add_argument("--out", help="write the result here; standard output then gets one line per submission")
+    p.add_argument("--format", choices=("json", "csv", "gradescope", "classroom"), default="json",
+                   help="json: everything; csv: a gradebook row per submission; gradescope / classroom: "
+                        "what those platforms read, for one submission")
+    p.add_argument("--jobs", type=_positive_int, default=1, help="submissions graded at once")
+    p.add_argument("--timeout", type=_positive_float, default=300.0,
+                   help="wall-clock limit (s) for one submission's whole grading")
+    p.add_argument("--test-timeout", type=_positive_float,
+                   help="one per-test limit (s) for every test (default: pyproject's, by marker)")
+    p.add_argument("--max-points", type=_positive_float, help="the lab's maximum (default: lab_points, else 100)")
+    p.add_argument("--zero-reference-imports", action="store_true",
+                   help="score 0 a submission that imports the reference (it is always flagged)")
+    p.set_defaults(run=_run_grade)
+
+
+def _run_grade(args: argparse.Namespace) -> Shown:
+    from mini_vllm.grading import formats, grader  # pytest is imported only when grading
+
+    lab_dir = grader.resolve_lab(args.lab)
+    submissions = grader.submissions_in(args.submissions)
+    if args.format in ("gradescope", "classroom") and len(submissions) != 1:
+        raise ValueError(f"--format {args.format} grades one submission, got {len(submissions)}")
+    manifest, graded = grader.grade(lab_dir, submissions, jobs=args.jobs, timeout=args.timeout,
+                                    max_points=args.max_points, test_timeout=args.test_timeout,
+                                    zero_reference_imports=args.zero_reference_imports)
+    text = formats.WRITERS[args.format](manifest, graded)
+    summary = "\n".join(f"{s.score:6.1f} / {s.max_score:g}  {s.status:<10} {' '.join(s.flags):<24} {s.path}"
+                        for s in graded)
+    if args.out:
+        with open(args.out, "w") as out:
+            out.write(text)
+        return Shown(summary, None)
+    print(summary, file=sys.stderr)
+    return Shown(text, None)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
-    _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile,
+    _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade,
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import sys
+import traceback
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +21,7 @@ CHOICES = "unset or 'solution' (the reference), 'starter' (your work), or a path
 
 
 class GradedFileError(Exception):
-    """The graded file cannot be imported as a lab module (it exits, or stops the run, on import)."""
+    """The graded file cannot be imported: it raises, or it tries to end the process, on import."""
 
 
 def lab_impl_choice(raw: str | None) -> str | Path:
@@ -45,8 +46,9 @@ def module_name(lab_dir: Path, choice: str | Path) -> str:
 def load_lab_module(lab_dir: Path, choice: str | Path) -> ModuleType:
     """Import a lab's starter, solution, or any file by path, under a name unique to the lab.
 
-    A file that stops the process while being imported (sys.exit, pytest.exit, a
-    KeyboardInterrupt) raises GradedFileError instead of ending the run that grades it.
+    A file that raises while being imported, or tries to stop the process (sys.exit,
+    pytest.exit, a KeyboardInterrupt), raises GradedFileError: one line that says why,
+    instead of a traceback per test or the end of the run that grades it.
     """
     lab_dir = Path(lab_dir)
     path = Path(choice) if isinstance(choice, Path) else lab_dir / f"{choice}.py"
@@ -62,11 +64,18 @@ def load_lab_module(lab_dir: Path, choice: str | Path) -> ModuleType:
     except BaseException as err:
         del sys.modules[name]
         if isinstance(err, Exception) and not _stops_pytest(err):
-            raise
+            raise GradedFileError(f"{path.name} cannot be imported: {type(err).__name__}: {err}"
+                                  f"{_line_in(err, path)}") from err
         raise GradedFileError(
             f"{path.name} stops the process while being imported "
             f"({type(err).__name__}: {err}); a lab file must only define its API") from None
     return module
+
+
+def _line_in(err: BaseException, path: Path) -> str:
+    """' (line N)' of the deepest frame of `err` inside the graded file, or ''."""
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == str(path)]
+    return f" (line {lines[-1]})" if lines and not isinstance(err, SyntaxError) else ""
 
 
 def _stops_pytest(err: BaseException) -> bool:

@@ -13,14 +13,52 @@ import numpy as np
 
 Op = Callable[[np.ndarray], np.ndarray]
 
-__all__ = ["GraphEntry", "GraphRunner", "PiecewiseGraphRunner", "eager"]
+__all__ = ["GraphEntry", "GraphRunner", "PiecewiseGraphRunner", "eager", "piecewise_launches"]
+
+
+def _check_input(x: np.ndarray) -> None:
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"x must be a numpy array, got {type(x).__name__}")
+    if x.ndim == 0 or x.shape[0] == 0:
+        raise ValueError(f"x needs a batch dimension with rows, got shape {x.shape}")
+
+
+def _check_ops(ops: Sequence[Op]) -> list[Op]:
+    ops = list(ops)
+    if not ops:
+        raise ValueError("ops must not be empty")
+    if not all(callable(op) for op in ops):
+        raise TypeError("every op must be callable")
+    return ops
+
+
+def _check_ladder(capture_sizes: Sequence[int] | None) -> list[int] | None:
+    if capture_sizes is None:
+        return None
+    sizes = list(capture_sizes)
+    if (not sizes or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes)
+            or any(a >= b for a, b in zip(sizes, sizes[1:]))):
+        raise ValueError(f"capture_sizes must be a non-empty, strictly increasing list of ints >= 1, got {sizes}")
+    return sizes
+
+
+def _rung(ladder: list[int] | None, rows: int) -> int | None:
+    """The padded batch for `rows`: itself without a ladder, None above the top rung."""
+    if ladder is None:
+        return rows
+    return next((size for size in ladder if size >= rows), None)
+
+
+def _apply(ops: Sequence[Op], x: np.ndarray) -> np.ndarray:
+    for op in ops:
+        x = op(x)
+    return x
 
 
 def eager(ops: Sequence[Op], x: np.ndarray) -> np.ndarray:
     """The reference: apply the ops in order, one launch each (len(ops) launches)."""
-    for op in ops:
-        x = op(x)
-    return x
+    _check_input(x)
+    return _apply(_check_ops(ops), x)
 
 
 @dataclass(eq=False)
@@ -35,10 +73,10 @@ class GraphEntry:
 def _record(ops: Sequence[Op], x: np.ndarray) -> GraphEntry:
     buffer = np.empty_like(x)
     np.copyto(buffer, x)
-    entry = GraphEntry(buffer, eager(ops, buffer).copy(), lambda: None)
+    entry = GraphEntry(buffer, _apply(ops, buffer).copy(), lambda: None)
 
     def replay() -> None:
-        np.copyto(entry.static_output, eager(ops, buffer))
+        np.copyto(entry.static_output, _apply(ops, buffer))
 
     entry.recording = replay
     return entry
@@ -48,25 +86,22 @@ class GraphRunner:
     """Capture once per (padded) input shape, then replay as a single launch."""
 
     def __init__(self, ops: Sequence[Op], capture_sizes: Sequence[int] | None = None) -> None:
-        self.ops = list(ops)
-        self.capture_sizes = sorted(capture_sizes) if capture_sizes is not None else None
+        self.ops = _check_ops(ops)
+        self.capture_sizes = _check_ladder(capture_sizes)
         self.graphs: dict[tuple[int, ...], GraphEntry] = {}
         self.launches = 0
         self.captures = 0
         self.replays = 0
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        if not isinstance(x, np.ndarray):
-            raise TypeError(f"x must be a numpy array, got {type(x).__name__}")
-        if x.ndim == 0:
-            raise ValueError("x needs a batch dimension (ndim >= 1)")
+        _check_input(x)
         rows = x.shape[0]
         if self.capture_sizes is not None:
-            rungs = [size for size in self.capture_sizes if size >= rows]
-            if not rungs:
+            rung = _rung(self.capture_sizes, rows)
+            if rung is None:
                 self.launches += len(self.ops)
-                return eager(self.ops, x)
-            padded = np.zeros((rungs[0], *x.shape[1:]), dtype=x.dtype)
+                return _apply(self.ops, x)
+            padded = np.zeros((rung, *x.shape[1:]), dtype=x.dtype)
             padded[:rows] = x
             x = padded
         entry = self.graphs.get(x.shape)
@@ -93,9 +128,11 @@ class PiecewiseGraphRunner:
         is_splitting_op: Callable[[Op], bool],
         capture_sizes: Sequence[int] | None = None,
     ) -> None:
+        if not callable(is_splitting_op):
+            raise TypeError("is_splitting_op must be callable")
         self.pieces: list[GraphRunner | Op] = []
         run: list[Op] = []
-        for op in ops:
+        for op in _check_ops(ops):
             if is_splitting_op(op):
                 if run:
                     self.pieces.append(GraphRunner(run, capture_sizes))
@@ -128,3 +165,30 @@ class PiecewiseGraphRunner:
                 x = piece(x)
                 self.eager_launches += 1
         return x
+
+
+def piecewise_launches(
+    pattern: str, batches: Sequence[int], capture_sizes: Sequence[int] | None = None
+) -> int:
+    """The launches a fresh PiecewiseGraphRunner reports after one call per batch, predicted."""
+    if not isinstance(pattern, str):
+        raise TypeError(f"pattern must be a str, got {type(pattern).__name__}")
+    if not pattern or set(pattern) - {"C", "A"}:
+        raise ValueError(f"pattern must be a non-empty string of 'C' and 'A', got {pattern!r}")
+    batches = list(batches)
+    if any(isinstance(b, bool) or not isinstance(b, int) or b < 1 for b in batches):
+        raise ValueError(f"batches must be ints >= 1, got {batches}")
+    ladder = _check_ladder(capture_sizes)
+    runs = sum(1 for i, c in enumerate(pattern) if c == "C" and (i == 0 or pattern[i - 1] == "A"))
+    steady = runs + pattern.count("A")
+    captured: set[int] = set()
+    total = 0
+    for rows in batches:
+        rung = _rung(ladder, rows)
+        if rung is not None and rung in captured:
+            total += steady
+        else:
+            total += len(pattern)
+            if rung is not None:
+                captured.add(rung)
+    return total

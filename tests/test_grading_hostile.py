@@ -1,0 +1,232 @@
+"""Hostile and broken submissions score what their behaviour earns, and none of them hangs grading.
+
+Each case is a lab-01 file built from the starter (does nothing), from an independent correct
+file (does everything), or from one of them plus one hostile act. All are graded at once by
+`mini_vllm.grading.grader`, the code behind `mini-vllm grade`, with a 2 s per-test limit so
+the hanging cases stay cheap. The pytest-level cases (xdist, --lf, the wrong-lab line) run
+pytest directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from mini_vllm.grading import grader
+
+ROOT = Path(__file__).resolve().parents[1]
+LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
+STARTER = (LAB / "starter.py").read_text()
+CORRECT = (LAB / "independent" / "from_the_readme.py").read_text()
+EAGER = 'def eager(ops: Sequence[Op], x: np.ndarray) -> np.ndarray:\n    """The reference: apply the ops in order, one launch each (len(ops) launches)."""\n'
+
+
+def in_eager(body: str) -> str:
+    """The correct file whose eager() first runs `body` (indented into the function)."""
+    assert EAGER in CORRECT
+    return CORRECT.replace(EAGER, EAGER + "".join(f"    {line}\n" for line in body.splitlines()))
+
+
+CASES = {
+    "correct": CORRECT,
+    "starter": STARTER,
+    "infinite_loop_in_one_function": in_eager("while True:\n    pass"),
+    "hang_that_ignores_the_alarm": in_eager("import signal, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                                            "time.sleep(3600)"),
+    "os_exit_at_import": STARTER + "\nimport os\nos._exit(0)\n",
+    "os_exit_in_a_function": in_eager("import os\nos._exit(0)"),
+    "sys_exit_at_import": STARTER + "\nimport sys\nsys.exit(0)\n",
+    "sys_exit_in_a_function": in_eager("import sys\nsys.exit(0)"),
+    "pytest_exit_at_import": STARTER + "\nimport pytest\npytest.exit('done', returncode=0)\n",
+    "pytest_exit_in_a_function": in_eager("import pytest\npytest.exit('done', returncode=0)"),
+    "patches_numpy_testing": STARTER + (
+        "\nimport numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "numpy.testing.assert_array_equal = lambda *a, **k: None\n"),
+    "patches_numpy_comparisons": STARTER + (
+        "\nimport numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n"
+        "numpy.shares_memory = lambda *a, **k: True\n"),
+    "patches_pytest_approx": STARTER + "\nimport pytest\npytest.approx = lambda expected, *a, **k: expected\n",
+    "patches_a_builtin": STARTER + "\nimport builtins\nbuiltins.abs = lambda x: 0\n",
+    "rewrites_the_test_modules_oracle": STARTER + (
+        "\nimport sys\nfor _m in list(sys.modules.values()):\n"
+        "    if getattr(_m, '__file__', '') and _m.__file__.endswith('lab-01-graph-replay-simulator/test_lab.py'):\n"
+        "        _m.reference = lambda ops, x: None\n"),
+    "patches_pytest_reports": STARTER + (
+        "\nimport _pytest.reports as _r\n_init = _r.TestReport.__init__\n"
+        "def _forced(self, *a, **k):\n    _init(self, *a, **k)\n    self.outcome, self.longrepr = 'passed', None\n"
+        "_r.TestReport.__init__ = _forced\n"),
+    "registers_a_hook": STARTER + (
+        "\nimport gc, pytest, _pytest.config\n"
+        "class _Pass:\n    @pytest.hookimpl(hookwrapper=True)\n"
+        "    def pytest_runtest_makereport(self, item, call):\n        outcome = yield\n"
+        "        outcome.get_result().outcome = 'passed'\n"
+        "_cfg = next(o for o in gc.get_objects() if isinstance(o, _pytest.config.Config))\n"
+        "_cfg.pluginmanager.register(_Pass())\n"),
+    "writes_the_results_file": STARTER + (
+        "\nimport json, os, re\n_env = open('/proc/self/environ', 'rb').read().decode()\n"
+        "_fd = int(re.search(r'LAB_GRADE_RESULTS_FD=(\\d+)', _env).group(1))\n"
+        "for _i in range(200):\n"
+        "    os.write(_fd, (('0' * 64) + ' ' + json.dumps({'seq': _i, 'event': 'result', 'outcome': 'passed'})"
+        " + '\\n').encode())\n"),
+    "skips_every_test": STARTER.replace('raise NotImplementedError(', '__import__("pytest").skip('),
+    "mutates_its_inputs": CORRECT.replace("    for op in ops:\n        x = op(x)\n    return x",
+                                          "    for op in ops:\n        x[...] = op(x)\n    return x"),
+    "prints_megabytes": in_eager("print('x' * 2_000_000)"),
+    "syntax_error": STARTER + "\ndef broken(:\n",
+    "half_the_api_missing": CORRECT.split("class PiecewiseGraphRunner")[0],
+    "imports_the_reference": "from mini_vllm.graph_simulator import *  # noqa\n",
+    "file_for_another_lab": (LAB.parent / "lab-03-cudagraph-mode" / "solution.py").read_text(),
+}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> grader.Manifest:
+    return grader.collect_manifest(LAB, test_timeout=2)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, manifest) -> dict[str, grader.Submission]:
+    folder = tmp_path_factory.mktemp("submissions")
+    for name, text in CASES.items():
+        (folder / f"{name}.py").write_text(text)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda f: grader.grade_file(manifest, f, timeout=120), grader.submissions_in([str(folder)]))
+        return {Path(s.path).stem: s for s in results}
+
+
+def test_a_correct_file_scores_full_marks_and_the_starter_none(graded):
+    assert (graded["correct"].score, graded["correct"].status, graded["correct"].flags) == (100, "graded", [])
+    assert (graded["starter"].score, graded["starter"].status) == (0, "graded")
+
+
+@pytest.mark.parametrize("case", ["infinite_loop_in_one_function", "hang_that_ignores_the_alarm"])
+def test_a_hang_costs_the_tests_that_hang_and_nothing_else(graded, case):
+    s = graded[case]
+    hung = [t for t in s.tests if t.outcome != "passed"]
+    assert s.status == "graded" and 0 < len(hung) < 5 and 90 < s.score < 100, (s.score, s.message, hung)
+    assert all("eager" in t.name or "Timeout" in (t.message or "") or t.outcome == "timeout" for t in hung), hung
+
+
+@pytest.mark.parametrize("case", ["os_exit_in_a_function", "sys_exit_in_a_function", "pytest_exit_in_a_function"])
+def test_ending_the_process_in_a_function_fails_only_the_tests_that_call_it(graded, case):
+    s = graded[case]
+    assert s.status == "graded" and 90 < s.score < 100, (s.score, s.message)
+
+
+@pytest.mark.parametrize("case", ["os_exit_at_import", "sys_exit_at_import", "pytest_exit_at_import",
+                                  "syntax_error", "starter", "skips_every_test"])
+def test_a_file_that_does_nothing_or_cannot_load_scores_zero(graded, case):
+    s = graded[case]
+    assert s.score == 0 and s.passed == 0 and s.status == "graded", (s.status, s.message)
+
+
+def test_skipped_tests_count_as_not_passed(graded):
+    s = graded["skips_every_test"]
+    assert s.total == graded["correct"].total and "skips" in s.flags
+    assert {t.outcome for t in s.tests} == {"skipped"}
+
+
+@pytest.mark.parametrize("case", ["patches_numpy_testing", "patches_numpy_comparisons", "patches_pytest_approx",
+                                  "patches_a_builtin", "rewrites_the_test_modules_oracle",
+                                  "patches_pytest_reports", "registers_a_hook"])
+def test_changing_what_the_tests_judge_with_scores_zero_and_is_flagged(graded, case):
+    s = graded[case]
+    assert s.score == 0 and "tampered" in s.flags, (s.score, s.flags, s.message)
+
+
+def test_a_file_that_writes_the_results_itself_scores_zero(graded):
+    s = graded["writes_the_results_file"]
+    assert s.score == 0 and "tampered" in s.flags and "not written by the harness" in s.message
+
+
+def test_mutating_the_callers_array_is_caught_by_the_tests(graded):
+    assert 0 < graded["mutates_its_inputs"].score < 100
+
+
+def test_printing_megabytes_is_capped_and_does_not_change_the_grade(graded):
+    s = graded["prints_megabytes"]
+    assert s.score == 100 and s.status == "graded"
+    assert all(len(t.message or "") < 2_000 for t in s.tests)
+
+
+def test_half_the_api_missing_earns_the_other_half_and_names_what_is_missing(graded):
+    s = graded["half_the_api_missing"]
+    assert 0 < s.score < 100 and "missing-api" in s.flags
+    assert "PiecewiseGraphRunner" in s.message and "piecewise_launches" in s.message
+
+
+def test_a_file_for_another_lab_says_which_names_it_lacks(graded):
+    s = graded["file_for_another_lab"]
+    assert s.score == 0 and "missing-api" in s.flags and "GraphRunner" in s.message
+
+
+def test_importing_the_reference_is_flagged(graded):
+    s = graded["imports_the_reference"]
+    assert "imports-reference" in s.flags and "mini_vllm.graph_simulator" in s.message
+
+
+def test_the_reference_import_policy_can_zero_it(graded, manifest):
+    zeroed = grader.grade_file(manifest, Path(graded["imports_the_reference"].path), zero_reference_imports=True)
+    assert (graded["imports_the_reference"].score, zeroed.score) == (100, 0) and "imports-reference" in zeroed.flags
+
+
+# --- pytest run directly: scores survive xdist, --lf reruns failures, wrong-lab files say so ------
+
+
+def run_pytest(*args: str, graded_file: Path | str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LAB_IMPL": str(graded_file)}
+    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_scores_survive_xdist(tmp_path, manifest):
+    pytest.importorskip("xdist")
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-m", "pytest", str(LAB), "-q", "-n", "2", "-p", "no:randomly"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "LAB_IMPL": str(LAB / "chaffs" / "pads_down.py"),
+                               "LAB_RESULTS_JSON": str(out)})
+    results = json.loads(out.read_text())
+    total = len(manifest.points)
+    assert len(results) == total and any(r["outcome"] == "failed" for r in results.values())
+    passed = sum(r["outcome"] == "passed" for r in results.values())
+    assert f"{passed:>3} / {total:<3} passed" in proc.stdout, proc.stdout[-2000:]
+
+
+def test_last_failed_reruns_only_the_failures(tmp_path):
+    chaff = LAB / "chaffs" / "pads_down.py"
+    cache = ["-o", f"cache_dir={tmp_path}", "-p", "no:randomly"]
+    first = run_pytest(str(LAB), "-q", *cache, graded_file=chaff).stdout.splitlines()[-1]
+    again = run_pytest(str(LAB), "-q", "--lf", *cache, graded_file=chaff).stdout.splitlines()[-1]
+    failed = re.search(r"(\d+) failed", first).group(1)
+    assert re.search(r"(\d+) failed", again).group(1) == failed and "passed" not in again, (first, again)
+
+
+def test_a_file_for_another_lab_says_so_in_the_score_table():
+    other = LAB.parent / "lab-03-cudagraph-mode" / "solution.py"
+    proc = run_pytest(str(LAB), "-q", graded_file=other)
+    line = next(ln for ln in proc.stdout.splitlines() if "lacks" in ln)
+    assert line.startswith("lab-01-graph-replay-simulator: the graded file lacks") and "another lab" in line
+
+
+def test_the_grade_command_exit_status_and_formats(tmp_path):
+    starter = LAB / "starter.py"
+    ok = subprocess.run([sys.executable, "-m", "mini_vllm.cli", "grade", "01", str(starter), "--format", "gradescope",
+                         "--out", str(tmp_path / "results.json")], capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    gradescope = json.loads((tmp_path / "results.json").read_text())
+    assert gradescope["score"] == 0 and {"name", "score", "max_score", "status", "output", "visibility"} <= set(
+        gradescope["tests"][0])
+    assert sum(t["max_score"] for t in gradescope["tests"]) == pytest.approx(100, rel=1e-6)
+    for argv in (["grade", "99", str(starter)], ["grade", "01", str(tmp_path / "none.py")],
+                 ["grade", "01", str(starter), str(starter), "--format", "gradescope"]):
+        usage = subprocess.run([sys.executable, "-m", "mini_vllm.cli", *argv], capture_output=True, text=True,
+                               timeout=300)
+        assert usage.returncode == 2 and "error" in usage.stderr, (argv, usage.stderr)
