@@ -56,7 +56,7 @@ def run_lab(lab: Path, impl: str, *extra: str) -> dict[str, dict]:
         env = {**os.environ, "LAB_IMPL": impl, "LAB_RESULTS_JSON": str(out)}
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "pytest", str(lab), "-q", "--tb=no", "-p", "no:randomly", *extra],
+                [sys.executable, "-m", "pytest", str(lab), "-q", "--tb=no", "-p", "no:randomly", "-p", "no:cacheprovider", *extra],
                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
@@ -88,7 +88,7 @@ def read_chaff(path: Path) -> Chaff:
 
 def check_starter(lab: Path, report: Report) -> None:
     collect = subprocess.run(
-        [sys.executable, "-m", "pytest", str(lab), "--collect-only", "-q"],
+        [sys.executable, "-m", "pytest", str(lab), "--collect-only", "-q", "-p", "no:cacheprovider"],
         cwd=ROOT, env={**os.environ, "LAB_IMPL": "starter"}, capture_output=True, text=True,
         timeout=RUN_TIMEOUT_S,
     )

@@ -1,4 +1,5 @@
-"""What `mini-vllm grade` writes: the full JSON, a gradebook CSV, or Gradescope's results.json."""
+"""What `mini-vllm grade` writes: the full JSON, a gradebook CSV, Gradescope's results.json, or
+the runner result GitHub Classroom's autograding reporter reads."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from mini_vllm.grading.grader import Manifest, Submission
 
-FORMATS = ("json", "csv", "gradescope")
+FORMATS = ("json", "csv", "gradescope", "classroom")
 
 
 def as_json(manifest: Manifest, graded: list[Submission]) -> str:
@@ -53,4 +54,15 @@ def as_gradescope(manifest: Manifest, graded: list[Submission]) -> str:
                        "stdout_visibility": "visible", "tests": tests}, indent=1)
 
 
-WRITERS = {"json": as_json, "csv": as_csv, "gradescope": as_gradescope}
+def as_classroom(manifest: Manifest, graded: list[Submission]) -> str:
+    """One runner result for classroom-resources/autograding-grading-reporter (base64 it into
+    the step's `result` output): the lab is one runner, each test one line of its report."""
+    (s,) = graded
+    zeroed = s.status != "graded" or s.score == 0
+    tests = [{"name": t.name, "status": "pass" if t.outcome == "passed" else "fail",
+              "score": 0.0 if zeroed else t.points, "message": t.message or t.outcome} for t in s.tests]
+    return json.dumps({"version": 1, "status": "pass" if s.passed == s.total and not zeroed else "fail",
+                       "max_score": s.max_score, "tests": tests})
+
+
+WRITERS = {"json": as_json, "csv": as_csv, "gradescope": as_gradescope, "classroom": as_classroom}

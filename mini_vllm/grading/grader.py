@@ -109,12 +109,15 @@ def submissions_in(paths: Sequence[str]) -> list[Path]:
 def _clean_environment() -> dict[str, str]:
     """The grader's environment without anything that would change what or how pytest grades."""
     keep = ("LAB_REQUIRE_GPU", "LAB_REQUIRE_TORCH")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "PYTEST_")) or k in keep}
-    return {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+    return {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "PYTEST_")) or k in keep}
 
 
 def collect_manifest(lab_dir: Path, max_points: float | None = None, test_timeout: float | None = None) -> Manifest:
-    """Collect the lab's tests with the reference selected and nothing graded loaded."""
+    """Collect the lab's tests with the reference selected and nothing graded loaded.
+
+    This run may write compiled files (pytest's rewritten test module among them), so the
+    graded runs, which write none (no __pycache__ next to a submission), start faster.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "manifest.json"
         proc = subprocess.run(
@@ -207,7 +210,7 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
         key_r, key_w = os.pipe()
         os.write(key_w, key)
         os.close(key_w)
-        env = {**_clean_environment(), "LAB_IMPL": str(submission),
+        env = {**_clean_environment(), "LAB_IMPL": str(submission), "PYTHONDONTWRITEBYTECODE": "1",
                "LAB_GRADE_RESULTS_FD": str(results_fd), "LAB_GRADE_KEY_FD": str(key_r)}
         command = [sys.executable, "-m", "pytest", *targets, "-q", "--tb=line", "-p", "no:cacheprovider",
                    "-p", "no:randomly", "-p", "no:xdist"]

@@ -106,21 +106,29 @@ class Snapshot:
         return {name: tuple(impl.function for impl in getattr(hook, name).get_hookimpls())
                 for name in HOOKS if hasattr(hook, name)}
 
-    def changes(self) -> list[str]:
-        """What differs from the snapshot, as short sentences ('numpy.allclose was replaced')."""
+    def changes(self, deep: bool = True) -> list[str]:
+        """What differs from the snapshot, as short sentences ('numpy.allclose was replaced').
+
+        Every call compares the identity of every watched value, `sys.modules` and the hooks;
+        `deep` also compares every watched function's code and defaults (the costly part).
+        """
         now = list(map(_ids, self.namespaces))
-        code = list(map(_CODE, (fn for _, fn in self.functions)))
+        code = list(map(_CODE, (fn for _, fn in self.functions))) if deep else self.code
         moved = [name for name, mod in self.modules.items() if sys.modules.get(name, mod) is not mod]
         hooks_same = self.pluginmanager is None or self._hook_impls() == self.hooks
         if now == self.ids and code == self.code and not moved and hooks_same:
             return []
         found = [f"sys.modules[{name!r}] was replaced" for name in moved]
-        for name, namespace, copy, ids, current in zip(self.names, self.namespaces, self.copies, self.ids, now):
-            if current != ids:
-                found += [f"{name}.{attr} was {'replaced' if attr in namespace else 'deleted'}"
-                          for attr, value in copy.items() if namespace.get(attr, _MISSING) is not value]
-                if name in self.closed:
-                    found += [f"{name}.{attr} was added" for attr in namespace if attr not in copy]
+        for i, (name, namespace, copy) in enumerate(zip(self.names, self.namespaces, self.copies)):
+            if now[i] == self.ids[i]:
+                continue
+            here = [f"{name}.{attr} was {'replaced' if attr in namespace else 'deleted'}"
+                    for attr, value in copy.items() if namespace.get(attr, _MISSING) is not value]
+            if name in self.closed:
+                here += [f"{name}.{attr} was added" for attr in namespace if attr not in copy]
+            if not here:  # only new names (numpy importing a submodule lazily): accept them
+                self.copies[i], self.ids[i] = dict(namespace), now[i]
+            found += here
         found += [f"{where} had its code or defaults rewritten"
                   for (where, _), then, current in zip(self.functions, self.code, code) if then != current]
         if not hooks_same:

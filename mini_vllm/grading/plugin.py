@@ -4,7 +4,7 @@ Loaded by the root conftest.py, so every pytest run has it. It records each test
 the process that reports it (the controller under `pytest -n N`), prints a per-lab score for
 any run that does not grade the reference, and, when `mini-vllm grade` starts the run, writes
 every result to a signed stream the grader reads instead of trusting an exit code.
-Environment variables it reads are listed in ENVIRONMENT; docs/instructors.md explains each.
+Environment variables it reads are listed in ENVIRONMENT; INSTRUCTORS.md explains each.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ ENVIRONMENT = {
 }
 OUTPUT_CAP = 8_000  # characters of captured output kept per test and stream
 MESSAGE_CAP = 600
+DEEP_CHECK_EVERY = 16  # tests between the costly part of the integrity check (and after the last)
 
 _harness_key = pytest.StashKey["Harness"]()
 _gated_key = pytest.StashKey[str]()
@@ -183,6 +184,8 @@ class Harness:
     missing_api: dict[str, list[str]] = field(default_factory=dict)
     tampered: list[str] = field(default_factory=list)
     snapshot: Snapshot | None = None
+    checked: int = 0
+    last_item: bool = False
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         what = f"the file {self.choice}" if isinstance(self.choice, Path) else f"each lab's {self.choice}.py"
@@ -238,6 +241,10 @@ class Harness:
                 item.stash[_gated_key] = reason
                 pytest.skip(reason)
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        self.last_item = nextitem is None
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
         """pytest.exit() (and, when grading, KeyboardInterrupt) from graded code fails the test, not the run."""
@@ -262,9 +269,12 @@ class Harness:
         if (lab := lab_of(item.nodeid)) and lab in self.missing_api:
             report.lab_missing_api = self.missing_api[lab]
         report.sections = [(title, _cap(text, OUTPUT_CAP)) for title, text in report.sections]
-        if call.when == "teardown" and self.snapshot is not None and (changes := self.snapshot.changes()):
-            report.lab_tampered = changes[:10]
-            self.snapshot = None  # reported once: the whole submission scores 0 from here
+        if call.when == "teardown" and self.snapshot is not None:
+            self.checked += 1
+            deep = self.last_item or self.checked % DEEP_CHECK_EVERY == 0
+            if changes := self.snapshot.changes(deep):
+                report.lab_tampered = changes[:10]
+                self.snapshot = None  # reported once: the whole submission scores 0 from here
         return report
 
     # recording, in the process that reports (the controller under xdist)
