@@ -202,10 +202,10 @@ class Harness:
         has_timeout = config.pluginmanager.hasplugin("timeout") and config.getoption("timeout") is None
         for item in items:
             if has_timeout and not item.get_closest_marker("timeout"):
-                kind = next((m for m in ("gpu", "torch") if item.get_closest_marker(m)), None)
-                kind = kind or (None if lab_of(item.nodeid) else "tests")
-                if kind:
-                    item.add_marker(pytest.mark.timeout(float(config.getini(f"lab_timeout_{kind}"))))
+                kinds = [m for m in ("gpu", "torch") if item.get_closest_marker(m)]
+                kinds += [] if lab_of(item.nodeid) else ["tests"]
+                if kinds:  # the longest limit that applies
+                    item.add_marker(pytest.mark.timeout(max(float(config.getini(f"lab_timeout_{k}")) for k in kinds)))
             weight = item.get_closest_marker("points")
             item.stash[_weight_key] = table.weight(lab_of(item.nodeid) or "", points.function_of(item.nodeid),
                                                    weight.args[0] if weight else None)
