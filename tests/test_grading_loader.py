@@ -7,6 +7,7 @@ own copy of the loader that skipped sys.modules: a correct student file (the sta
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,14 @@ def test_a_correct_starter_based_file_passes_the_fresh_process_cache_test():
         cwd=ROOT, env={**__import__("os").environ, "LAB_IMPL": str(graded)},
         capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout[-3000:]
+
+
+def test_every_environment_variable_the_harness_reads_is_documented():
+    harness = [*(ROOT / "mini_vllm" / "grading").glob("*.py"), ROOT / "conftest.py", ROOT / "tools" / "instructor_check.py"]
+    read = set()
+    for path in harness:
+        read |= set(re.findall(r"""environ(?:\.get|\.pop)?\(?\[?["'](LAB_\w+)["']""", path.read_text()))
+        read |= set(re.findall(r"""["'](LAB_(?:GRADE|REQUIRE)_\w+)["']""", path.read_text()))
+    guide = (ROOT / "INSTRUCTORS.md").read_text()
+    assert {"LAB_IMPL", "LAB_RESULTS_JSON", "LAB_GRADE_KEY_FD"} <= read
+    assert not [name for name in sorted(read) if f"`{name}`" not in guide], "undocumented in INSTRUCTORS.md"

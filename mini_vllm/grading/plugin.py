@@ -4,7 +4,7 @@ Loaded by the root conftest.py, so every pytest run has it. It records each test
 the process that reports it (the controller under `pytest -n N`), prints a per-lab score for
 any run that does not grade the reference, and, when `mini-vllm grade` starts the run, writes
 every result to a signed stream the grader reads instead of trusting an exit code.
-Environment variables it reads are listed in ENVIRONMENT; INSTRUCTORS.md explains each.
+INSTRUCTORS.md explains every environment variable it reads (a test keeps that list whole).
 """
 
 from __future__ import annotations
@@ -28,15 +28,6 @@ import pytest
 from mini_vllm.grading import loader, points
 from mini_vllm.grading.integrity import Snapshot
 
-ENVIRONMENT = {
-    "LAB_IMPL": "what is graded: unset/solution, starter, or a path to a .py file",
-    "LAB_REQUIRE_GPU": "1: gpu- and vllm-marked tests fail instead of skipping without CUDA/vllm",
-    "LAB_REQUIRE_TORCH": "1: torch-marked tests fail instead of skipping without torch",
-    "LAB_RESULTS_JSON": "a path: write this run's per-test results there (plain JSON, unsigned)",
-    "LAB_GRADE_RESULTS_FD": "set by mini-vllm grade: the file descriptor of the signed result stream",
-    "LAB_GRADE_KEY_FD": "set by mini-vllm grade: a pipe holding the stream's signing key",
-    "LAB_GRADE_MANIFEST": "set by mini-vllm grade: write the graded tests, weights and timeouts there",
-}
 OUTPUT_CAP = 8_000  # characters of captured output kept per test and stream
 MESSAGE_CAP = 600
 DEEP_CHECK_EVERY = 16  # tests between the costly part of the integrity check (and after the last)
