@@ -208,6 +208,7 @@ class Harness:
         if self.choice != "solution" and session.items:  # the reference is ours: no need to watch it
             if any(item.get_closest_marker("torch") and not gate(item) for item in session.items):
                 import torch  # noqa: F401  (snapshot torch's comparisons before graded code runs)
+                import torch._dynamo  # noqa: F401  (it rebinds torch.manual_seed when first imported)
             modules = {item.module for item in session.items if isinstance(item, pytest.Function)}
             self.snapshot = Snapshot.take([*modules, sys.modules[__name__], sys.modules[loader.__name__]],
                                           session.config.pluginmanager)

@@ -30,6 +30,7 @@ __all__ = [
     "cache_key",
     "count_ops",
     "launch_accounting",
+    "launches_per_step",
     "should_split",
     "split_graph",
 ]
@@ -231,3 +232,17 @@ def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
     pieces = sum(not item.is_splitting_graph for item in items)
     live = sum(count_ops(item.graph) for item in items if item.is_splitting_graph)
     return {"eager": steps * ops, "piecewise": ops + (steps - 1) * (pieces + live)}
+
+
+def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
+    """Launches of one steady-state step of a split graph run under `mode`, after any capture."""
+    if mode not in ("NONE", "PIECEWISE", "FULL"):
+        raise ValueError(f"mode must be 'NONE', 'PIECEWISE' or 'FULL', got {mode!r}")
+    items = list(items)
+    if not items:
+        raise ValueError("items must hold at least one piece")
+    if mode == "FULL":
+        return 1
+    if mode == "NONE":
+        return sum(count_ops(item.graph) for item in items)
+    return sum(count_ops(item.graph) if item.is_splitting_graph else 1 for item in items)
