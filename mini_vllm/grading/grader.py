@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,7 @@ GRACE_S = 5.0  # beyond a test's own timeout before the grader kills its process
 STARTUP_S = 120.0  # from process start to the first test (imports, collection)
 MAX_RESTARTS = 8  # processes that die mid-test before the rest is given up
 LOG_TAIL = 3_000
+_AST_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -343,12 +345,14 @@ def _score(manifest: Manifest, submission: Path, outcomes: dict[str, dict[str, A
 
 def reference_imports(submission: Path, lab_dir: Path) -> list[str]:
     """mini_vllm modules (or solution files) the submission imports that its starter does not provide."""
-    try:
-        tree = ast.parse(submission.read_text(errors="replace"))
-    except SyntaxError:
-        return []
-    starter = (lab_dir / "starter.py").read_text()
-    provided = {name for name in _imported(ast.parse(starter)) if name.startswith("mini_vllm")}
+    with _AST_LOCK:  # CPython 3.11's ast.parse is not safe in concurrent threads (SystemError)
+        try:
+            tree = ast.parse(submission.read_text(errors="replace"))
+        except SyntaxError:
+            return []
+        starter = (lab_dir / "starter.py").read_text()
+        starter_tree = ast.parse(starter)
+    provided = {name for name in _imported(starter_tree) if name.startswith("mini_vllm")}
     provided |= {word.strip("`.,:;()") for word in starter.split() if word.startswith("mini_vllm.")}
     found = []
     for name in _imported(tree):
