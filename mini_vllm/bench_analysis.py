@@ -15,14 +15,12 @@ upstream: the knob under test is enforce_eager, vllm/config/vllm.py:1032-1038 (0
 from __future__ import annotations
 
 import json
-import math
-import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
-from statistics import median
 from typing import Any, NamedTuple
 
-from mini_vllm.checks import check_int
+from mini_vllm.checks import check_int, check_real, check_sequence
 from mini_vllm.launch_cost import overlapped_step_speedup, predicted_step_speedup
 
 SCHEMA = "mini-vllm/lab04-bench/1"
@@ -71,47 +69,78 @@ class Verdict(NamedTuple):
     never_inverts: bool
 
 
-# --- checks ---------------------------------------------------------------------------------
+# --- checks: the benchmark JSON is a boundary too, so errors name the key it came from -------
 
 
 def _positive_samples(samples: object, name: str) -> list[float]:
-    if isinstance(samples, (str, bytes)) or not isinstance(samples, Sequence):
-        raise TypeError(f"{name} must be a sequence of numbers, got {type(samples).__name__}")
-    if not samples:
-        raise ValueError(f"{name} must hold at least one sample, got []")
-    out = []
-    for x in samples:
-        if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x <= 0:
-            raise ValueError(f"{name} must hold finite numbers > 0, got {x!r}")
-        out.append(float(x))
-    return out
+    values = check_sequence(samples, name, "finite numbers > 0")
+    return [_positive_real(x, f"{name}[{i}]") for i, x in enumerate(values)]
 
 
 def _positive_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number > 0, got {value!r} ({type(value).__name__})")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    value = check_real(value, name, "a finite number > 0")
+    if value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
     return float(value)
+
+
+def _check_runs(results: object, where: str = "") -> list[tuple[str, int, list[float]]]:
+    """(arm, batch, tokens_per_s samples) of every run; `where` prefixes errors (a file name)."""
+    if not isinstance(results, Mapping):
+        raise TypeError(f"{where}results must be a mapping with a 'runs' list (the benchmark JSON), "
+                        f"got {type(results).__name__}")
+    runs = results.get("runs")
+    if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence):
+        raise TypeError(f"{where}runs must be a list of runs, got {type(runs).__name__}")
+    checked = []
+    for i, run in enumerate(runs):
+        key = f"{where}runs[{i}]"
+        if not isinstance(run, Mapping):
+            raise TypeError(f"{key} must be an object with 'arm', 'batch' and 'tokens_per_s', "
+                            f"got {type(run).__name__}")
+        if not isinstance(run.get("arm"), str):
+            raise TypeError(f"{key}['arm'] must be a string, got {run.get('arm')!r}")
+        checked.append((run["arm"], check_int(run.get("batch"), f"{key}['batch']"),
+                        _positive_samples(run.get("tokens_per_s"), f"{key}['tokens_per_s']")))
+    return checked
 
 
 def _runs_by_arm(results: Mapping[str, Any], arm: str) -> dict[int, list[float]]:
     """{batch: tokens_per_s samples} for one arm; refuses duplicates and unknown arms."""
-    if not isinstance(results, Mapping) or not isinstance(results.get("runs"), Sequence):
-        raise TypeError("results must be a mapping with a 'runs' list (the benchmark JSON)")
-    arms = sorted({str(run.get("arm")) for run in results["runs"]})
+    runs = _check_runs(results)
+    arms = sorted({run_arm for run_arm, _, _ in runs})
     if arm not in arms:
         raise ValueError(f"arm {arm!r} is not in the results; arms present: {arms}")
     by_batch: dict[int, list[float]] = {}
-    for run in results["runs"]:
-        if run.get("arm") != arm:
+    for run_arm, batch, samples in runs:
+        if run_arm != arm:
             continue
-        batch = run.get("batch")
-        batch = check_int(batch, f"the batch of a run of arm {arm!r}")
         if batch in by_batch:
             raise ValueError(f"arm {arm!r} has two runs at batch {batch}; merge their samples")
-        by_batch[batch] = _positive_samples(run.get("tokens_per_s"), f"{arm} batch {batch} tokens_per_s")
+        by_batch[batch] = samples
     return by_batch
+
+
+def _prediction_inputs(results: object, batches: Sequence[int], where: str = "") -> tuple[float, dict[int, tuple[int, float]]]:
+    """launch_us and {batch: (kernels_per_step, gpu_us)}, each refused by its JSON key."""
+    constants = results.get("constants") if isinstance(results, Mapping) else None
+    per_batch = results.get("per_batch") if isinstance(results, Mapping) else None
+    if not isinstance(constants, Mapping) or "launch_us" not in constants or not isinstance(per_batch, Mapping):
+        raise ValueError(f"{where}results need 'constants' with 'launch_us' and a 'per_batch' table to "
+                         "predict (the twin's JSON has them; the vLLM A/B measures no constants)")
+    launch_us = _positive_real(constants["launch_us"], f"{where}constants['launch_us']")
+    inputs = {}
+    for batch in batches:
+        key = f"{where}per_batch[{str(batch)!r}]"
+        entry = per_batch.get(str(batch))
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"{key} is missing: each batch needs 'kernels_per_step' and 'gpu_us'")
+        kernels = check_int(entry.get("kernels_per_step"), f"{key}['kernels_per_step']")
+        gpu_us = check_real(entry.get("gpu_us"), f"{key}['gpu_us']", "a finite number >= 0")
+        if gpu_us < 0:
+            raise ValueError(f"{key}['gpu_us'] must be a finite number >= 0, got {gpu_us}")
+        inputs[batch] = (kernels, gpu_us)
+    return launch_us, inputs
 
 
 # --- the lab API ----------------------------------------------------------------------------
@@ -123,8 +152,10 @@ def spread(samples: Sequence[float]) -> Spread:
     The median, not the mean: one repeat disturbed by a background process should not move
     the headline number. The min-max range is the honest error bar for 5 repeats.
     """
-    values = _positive_samples(samples, "samples")
-    return Spread(median(values), min(values), max(values))
+    values = sorted(_positive_samples(samples, "samples"))
+    mid = len(values) // 2  # the middle two are averaged exactly: (1e308 + 1e308) / 2 is 1e308
+    middle = values[mid] if len(values) % 2 else float((Fraction(values[mid - 1]) + Fraction(values[mid])) / 2)
+    return Spread(middle, values[0], values[-1])
 
 
 def speedup_table(results: Mapping[str, Any], arm: str, baseline: str = "eager") -> list[SpeedupRow]:
@@ -176,17 +207,12 @@ def prediction_records(results: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _prediction_rows(
     results: Mapping[str, Any], model: Callable[[int, float, float], float], arm: str, baseline: str
 ) -> list[PredictionRow]:
-    constants = results.get("constants") if isinstance(results, Mapping) else None
-    per_batch = results.get("per_batch") if isinstance(results, Mapping) else None
-    if not isinstance(constants, Mapping) or "launch_us" not in constants or not isinstance(per_batch, Mapping):
-        raise ValueError("results need 'constants' with 'launch_us' and a 'per_batch' table to predict "
-                         "(the twin's JSON has them; the vLLM A/B measures no constants)")
+    table = speedup_table(results, arm, baseline)
+    launch_us, inputs = _prediction_inputs(results, [row.batch for row in table])
     rows = []
-    for row in speedup_table(results, arm, baseline):
-        entry = per_batch.get(str(row.batch))
-        if not isinstance(entry, Mapping) or not {"kernels_per_step", "gpu_us"} <= entry.keys():
-            raise ValueError(f"per_batch[{str(row.batch)!r}] needs 'kernels_per_step' and 'gpu_us'")
-        predicted = model(entry["kernels_per_step"], float(constants["launch_us"]), float(entry["gpu_us"]))
+    for row in table:
+        kernels, gpu_us = inputs[row.batch]
+        predicted = model(kernels, launch_us, gpu_us)
         rows.append(PredictionRow(row.batch, predicted, row.speedup, predicted / row.speedup - 1))
     return rows
 
@@ -220,7 +246,8 @@ def extrapolate(
     entry = per_batch.get(str(batch))
     if not isinstance(entry, Mapping) or "kernels_per_step" not in entry:
         raise ValueError(f"batch {batch} has no per_batch entry; batches measured: {sorted(per_batch, key=int)}")
-    kernels = round(entry["kernels_per_step"] * num_layers / reference_layers)
+    kernels_per_step = check_int(entry["kernels_per_step"], f"per_batch[{str(batch)!r}]['kernels_per_step']")
+    kernels = round(kernels_per_step * num_layers / reference_layers)
     gpu_us = weight_bytes / (bandwidth_gb_per_s * 1e3)  # 1 GB/s = 1e9 B/s = 1e3 B/us
     return Extrapolation(kernels, gpu_us, predicted_step_speedup(kernels, launch_us, gpu_us))
 
@@ -234,10 +261,17 @@ def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdi
     - fades: no step to the next larger batch rises by more than tolerance;
     - never_inverts: every speedup is >= 1 - tolerance.
     """
-    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance < 1:
-        raise ValueError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    tolerance = check_real(tolerance, "tolerance", "a number in [0, 1)")
+    if not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be a number in [0, 1), got {tolerance}")
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise TypeError(f"rows must be an iterable of SpeedupRow (speedup_table's rows), got {type(rows).__name__}")
+    rows = list(rows)
     if not rows:
         raise ValueError("rows must hold at least one SpeedupRow, got none")
+    for i, row in enumerate(rows):
+        if not isinstance(row, SpeedupRow):
+            raise TypeError(f"rows[{i}] must be a SpeedupRow (speedup_table's rows), got {type(row).__name__}")
     ordered = sorted(rows, key=lambda r: r.batch)
     first = ordered[0].speedup
     return Verdict(
@@ -251,16 +285,40 @@ def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdi
 
 
 def load_results(path: str | Path) -> dict[str, Any]:
-    """Read a benchmark JSON and check it is one of ours (schema, device, runs)."""
+    """Read a benchmark JSON and check every field the report reads: a file is a boundary, so
+    each error is one line naming the file and the key (a missing file is a ValueError too)."""
+    where = f"{path}: "
     try:
         data = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not a lab-04 result file (not JSON: {err})") from None
+    except OSError as error:
+        raise ValueError(f"{where}cannot read the result file ({error.strerror or error})") from None
+    except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
+        raise ValueError(f"{where}not a JSON file ({str(error).splitlines()[0]})") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ValueError(f"{path}: not a lab-04 result file (want schema {SCHEMA!r})")
-    for key in ("source", "device", "runs"):
-        if key not in data:
-            raise ValueError(f"{path}: missing {key!r}")
+        raise ValueError(f"{where}not a lab-04 result file: 'schema' must be {SCHEMA!r}")
+    for key in ("source", "device"):
+        if not isinstance(data.get(key), str):
+            raise TypeError(f"{where}{key!r} must be a string, got {data.get(key)!r}")
+    runs = _check_runs(data, where)
+    if not runs:
+        raise ValueError(f"{where}'runs' must hold at least one run, got []")
+    sections = {"versions": (), "constants": ("hbm_floor_us", "weight_bytes", "d2d_gb_per_s"),
+                "capture": ("gib", "seconds", "separate_pools_gib", "graphs")}
+    for section, numbers in sections.items():
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise TypeError(f"{where}{section!r} must be an object, got {type(table).__name__}")
+        for key in numbers:
+            if key in table and check_real(table[key], f"{where}{section}[{key!r}]", "a finite number >= 0") < 0:
+                raise ValueError(f"{where}{section}[{key!r}] must be a finite number >= 0, got {table[key]}")
+    for name, graphs in data.get("capture", {}).get("passes", {}).items():
+        check_int(graphs, f"{where}capture['passes'][{name!r}]", 0)
+    if "per_batch" in data:
+        _prediction_inputs(data, sorted({batch for _, batch, _ in runs}), where)
+    for batch, arms in data.get("reported_l4_tokens_per_s", {}).items():
+        for arm in ("eager", "compile+graphs"):
+            _positive_samples([arms.get(arm) if isinstance(arms, dict) else None],
+                              f"{where}reported_l4_tokens_per_s[{batch!r}][{arm!r}]")
     return data
 
 

@@ -15,11 +15,16 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 
 import numpy as np
 
-from mini_vllm.checks import check_int, check_int_sequence
+from mini_vllm.checks import check_int, check_int_sequence, check_real, check_sequence
 from mini_vllm.vllm_versions import check_vllm_version
+
+#: The largest capture max a ladder is built for. A step of a million tokens is already past any
+#: GPU; a larger max could only fill host memory with rungs before anything else refuses it.
+MAX_CAPTURE_SIZE = 1 << 20
 
 
 def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:
@@ -62,7 +67,7 @@ def default_capture_sizes(max_capture_size: int = 512, *, vllm_version: str = "0
     (a larger default max, a max_num_seqs rung) is capture_sizes_for's.
     upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
     """
-    max_capture_size = check_int(max_capture_size, "max_capture_size")
+    max_capture_size = check_int(max_capture_size, "max_capture_size", 1, MAX_CAPTURE_SIZE)
     check_vllm_version(vllm_version)
     sizes = [x for x in (1, 2, 4) if x <= max_capture_size]
     sizes += range(8, min(max_capture_size + 1, 256), 8)
@@ -122,7 +127,7 @@ def capture_max(
     if max_capture_size is None:
         top = min(2 * max_num_seqs, default_capture_cap(vllm_version, compute_capability))
     else:
-        top = check_int(max_capture_size, "max_capture_size")
+        top = check_int(max_capture_size, "max_capture_size", 1, MAX_CAPTURE_SIZE)
     return min(top, max_num_batched_tokens)
 
 
@@ -150,12 +155,17 @@ def _capability_major(compute_capability: tuple[int, int] | None) -> int | None:
 Traffic = Mapping[int, float] | Sequence[int]
 
 
-def _traffic_weights(traffic: Traffic) -> dict[int, float]:
-    """Normalise a traffic mix to {batch: weight}: a mapping, or a sequence of observed batches."""
+def _traffic_weights(traffic: Traffic) -> dict[int, int]:
+    """Normalise a traffic mix to {batch: integer weight} with the same ratios, exactly.
+
+    A float weight is an exact binary fraction, so scaling every weight by the common
+    denominator turns the mix into Python ints: sums of them never round and never overflow,
+    and two weights of 1e308 weigh what they say.
+    """
     if isinstance(traffic, Mapping):
         items = list(traffic.items())
-    elif isinstance(traffic, Sequence) and not isinstance(traffic, (str, bytes)):
-        items = [(batch, 1) for batch in traffic]
+    elif isinstance(traffic, Sequence | np.ndarray) and not isinstance(traffic, (str, bytes)):
+        items = [(batch, 1) for batch in check_sequence(traffic, "traffic", "batch sizes")]
     else:
         raise TypeError(
             "traffic must be a mapping {batch: weight} or a sequence of observed batch sizes, "
@@ -163,15 +173,21 @@ def _traffic_weights(traffic: Traffic) -> dict[int, float]:
         )
     if not items:
         raise ValueError("traffic must hold at least one batch, got an empty mix")
-    weights: dict[int, float] = {}
+    weights: dict[int, int | Fraction] = {}
     for batch, weight in items:
-        batch = check_int(batch, "each traffic batch size")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-            raise TypeError(f"traffic weights must be numbers, got {weight!r} for batch {batch}")
-        if not (0 < weight < math.inf):
-            raise ValueError(f"traffic weights must be finite and > 0, got {weight} for batch {batch}")
-        weights[batch] = weights.get(batch, 0) + weight
-    return weights
+        batch = check_int(batch, "traffic batch sizes")
+        weight = check_real(weight, f"traffic[{batch}]", "a finite number > 0")
+        if weight <= 0:
+            raise ValueError(f"traffic[{batch}] must be a finite number > 0, got {weight}")
+        weights[batch] = weights.get(batch, 0) + (weight if isinstance(weight, int) else Fraction(weight))
+    return dict(zip(weights, _as_integers(list(weights.values()))))
+
+
+def _as_integers(values: list[int | float | Fraction]) -> list[int]:
+    """Exact numbers scaled by their common denominator: ints with the same ratios."""
+    fractions = [Fraction(v) for v in values]
+    scale = math.lcm(*(f.denominator for f in fractions))
+    return [int(f * scale) for f in fractions]
 
 
 def padding_waste(batch: int, sizes: Sequence[int]) -> int:
@@ -180,6 +196,7 @@ def padding_waste(batch: int, sizes: Sequence[int]) -> int:
     Padding rows are real work (every kernel in the graph runs on them) whose results are
     thrown away; that is the price of replaying a recording made for a fixed shape.
     """
+    batch = check_int(batch, "batch")
     rung = padded_size(batch, sizes)
     return 0 if rung is None else rung - batch
 
@@ -192,7 +209,7 @@ def expected_waste(traffic: Traffic, sizes: Sequence[int]) -> float:
     (above the top rung: no graph, so no padding). 0.0 means every batch hit a rung exactly.
     """
     ladder = check_capture_sizes(sizes)
-    padding = computed = 0.0
+    padding = computed = 0  # exact integer sums (see _traffic_weights), divided once
     for batch, weight in _traffic_weights(traffic).items():
         rung = rung_for(batch, ladder)
         rows = batch if rung is None else rung
@@ -240,36 +257,75 @@ def _cheapest_ladder(
     batches use it and a non-decreasing cost does not rise. So rungs sit on traffic sizes
     (plus max_batch), and a ladder cuts the sorted sizes into consecutive groups, each served
     by its largest member: a partition, solved exactly by dynamic programming. best[p] after
-    r rounds is the least cost that serves the p smallest sizes with r rungs, the highest at
-    size p; with prefix sums of the weights a group's cost is O(1), and each round is one
-    numpy operation over every (q, p).
+    r rounds is the least cost that serves the p smallest sizes with at most r rungs, the
+    highest at size p; with prefix sums of the weights a group's cost is O(1). Weights and
+    costs are scaled to exact integers, so huge, tiny or fractional values and sizes past
+    2**53 get the true optimum; each round costs O(n log n) (see _add_rung).
     """
     num_rungs = check_int(num_rungs, "num_rungs")
     weights = _traffic_weights(traffic)
     max_batch = max(weights) if max_batch is None else check_int(max_batch, "max_batch")
 
     sizes = sorted(b for b in weights if b < max_batch) + [max_batch]
-    cost = np.array([rung_cost(s) for s in sizes], dtype=np.float64)
-    w = np.array([weights.get(b, 0.0) for b in sizes], dtype=np.float64)
-    cum_w = np.concatenate(([0.0], np.cumsum(w)))  # cum_w[p]: weight of the p smallest sizes
+    costs = _as_integers(_rung_costs(rung_cost, sizes))
+    cum_w = [0]  # cum_w[p]: weight of the p smallest sizes
+    for size in sizes:
+        cum_w.append(cum_w[-1] + weights.get(size, 0))
+
+    def serve(q: int, p: int) -> int:
+        """Cost when one rung at sizes[p-1] serves sizes q..p-1 (0-based)."""
+        return costs[p - 1] * (cum_w[p] - cum_w[q])
+
     n = len(sizes)
-    # serve(q, p): cost when one rung at sizes[p-1] serves sizes q..p-1 (0-based)
-    #            = cost[p-1] * (cum_w[p] - cum_w[q]).
-    best = np.concatenate(([np.inf], cost * cum_w[1:]))  # one rung serves everything below it
-    parents: list[np.ndarray] = []
-    q = np.arange(n + 1)[:, None]
-    p = np.arange(n + 1)[None, :]
-    top = np.concatenate(([0.0], cost))[None, :]
+    best = [serve(0, p) for p in range(n + 1)]  # one rung serves everything below it
+    parents = []
     for _ in range(min(num_rungs, n) - 1):
-        total = best[:, None] + top * (cum_w[None, :] - cum_w[:, None])
-        total = np.where(q < p, total, np.inf)
-        parent = np.argmin(total, axis=0)
-        best = total[parent, np.arange(n + 1)]
+        best, parent = _add_rung(best, serve, n)
         parents.append(parent)
     ladder = [n]
     for parent in reversed(parents):
-        ladder.append(int(parent[ladder[-1]]))
+        if parent[ladder[-1]] == 0:  # no rung below this one pays: fewer rungs suffice
+            break
+        ladder.append(parent[ladder[-1]])
     return [sizes[i - 1] for i in reversed(ladder)]
+
+
+def _rung_costs(rung_cost: Callable[[int], float], sizes: list[int]) -> list[int | float]:
+    """rung_cost at every candidate size: finite, >= 0 and never falling as rows grow."""
+    costs: list[int | float] = []
+    for size in sizes:
+        cost = check_real(rung_cost(size), f"step_time({size})", "a finite number >= 0")
+        if cost < 0 or (costs and cost < costs[-1]):
+            raise ValueError(f"step_time({size}) must be a finite number >= 0 that never falls as "
+                             f"rows grow, got {cost}" + (f" after {costs[-1]}" if costs else ""))
+        costs.append(cost)
+    return costs
+
+
+def _add_rung(best: list[int], serve: Callable[[int, int], int], n: int) -> tuple[list[int], list[int]]:
+    """One more rung: new[p] = min over q < p of best[q] + serve(q, p), and the arg-min q.
+
+    q = 0 means "no rung below p" (best[0] = 0). The arg-min never moves down as p grows
+    (serve is Monge when costs never fall: widening a group costs its top rung more the
+    higher that rung sits), so divide and conquer finds every arg-min in O(n log n), not O(n^2).
+    """
+    new, parent = [0] * (n + 1), [0] * (n + 1)
+
+    def solve(lo: int, hi: int, q_lo: int, q_hi: int) -> None:
+        if lo > hi:
+            return
+        p = (lo + hi) // 2
+        parent[p] = q_lo
+        new[p] = best[q_lo] + serve(q_lo, p)
+        for q in range(q_lo + 1, min(p - 1, q_hi) + 1):
+            cost = best[q] + serve(q, p)
+            if cost < new[p]:
+                new[p], parent[p] = cost, q
+        solve(lo, p - 1, q_lo, parent[p])
+        solve(p + 1, hi, parent[p], q_hi)
+
+    solve(1, n, 0, n - 1)
+    return new, parent
 
 
 # --- other rules, for comparison: the ladders the padding-waste plot sets against vLLM's ------

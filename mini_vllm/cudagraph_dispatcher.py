@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mini_vllm.capture_sizes import check_capture_sizes, rung_for
-from mini_vllm.checks import check_int
+from mini_vllm.checks import check_bool, check_int
 from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode
 
 
@@ -102,16 +102,14 @@ class CudagraphDispatcher:
         `uniform_decode` only matters for the composite modes (the others have one routine).
         upstream: vllm/v1/cudagraph_dispatcher.py:239-328 (0.22.1).
         """
-        check_int(num_tokens, "num_tokens")
-        allowed = set(CUDAGraphMode.valid_runtime_modes())
-        for mode in invalid_modes or ():
-            if not isinstance(mode, CUDAGraphMode) or not mode.is_valid_runtime_mode():
-                raise ValueError(f"invalid_modes must hold runtime modes (NONE, PIECEWISE, FULL), got {mode!r}")
-            allowed.discard(mode)
+        num_tokens = check_int(num_tokens, "num_tokens")
+        uniform_decode = check_bool(uniform_decode, "uniform_decode")
+        has_lora = check_bool(has_lora, "has_lora")
+        allowed = _allowed_modes(invalid_modes)
         eager = (CUDAGraphMode.NONE, BatchDescriptor(num_tokens))
         if (not self.cudagraph_mode or num_tokens > self.capture_sizes[-1]
                 or allowed <= {CUDAGraphMode.NONE}):
-            return eager
+            return _eager_if_allowed(eager, allowed)
         key = self._padded(num_tokens, uniform_decode and self.cudagraph_mode.separate_routine(),
                            has_lora)
         if CUDAGraphMode.FULL in allowed and key in self.keys[CUDAGraphMode.FULL]:
@@ -119,10 +117,7 @@ class CudagraphDispatcher:
         relaxed = _relaxed(key)
         if CUDAGraphMode.PIECEWISE in allowed and relaxed in self.keys[CUDAGraphMode.PIECEWISE]:
             return CUDAGraphMode.PIECEWISE, relaxed
-        if CUDAGraphMode.NONE not in allowed:
-            raise ValueError(f"no captured graph fits {key} in the allowed modes and NONE is "
-                             "in invalid_modes: this batch cannot run")
-        return eager
+        return _eager_if_allowed(eager, allowed)
 
     def capture_descs(self) -> list[tuple[CUDAGraphMode, list[BatchDescriptor]]]:
         """What start-up captures, in order: PIECEWISE keys then FULL keys, each largest first.
@@ -132,6 +127,40 @@ class CudagraphDispatcher:
         """
         return [(mode, sorted(self.keys[mode], key=lambda d: d.num_tokens, reverse=True))
                 for mode in (CUDAGraphMode.PIECEWISE, CUDAGraphMode.FULL) if self.keys[mode]]
+
+
+def _allowed_modes(invalid_modes: Iterable[CUDAGraphMode] | None) -> set[CUDAGraphMode]:
+    """The runtime modes left once invalid_modes is removed; none left is an error, as
+    0.22.1 asserts len(allowed_modes) >= 1 (vllm/v1/cudagraph_dispatcher.py:272-275)."""
+    if invalid_modes is None:
+        return set(CUDAGraphMode.valid_runtime_modes())
+    if isinstance(invalid_modes, (str, bytes)) or not isinstance(invalid_modes, Iterable):
+        raise TypeError(f"invalid_modes must be a set of runtime modes (NONE, PIECEWISE, FULL), "
+                        f"got {type(invalid_modes).__name__}")
+    invalid = set(invalid_modes)
+    for mode in invalid:
+        if not isinstance(mode, CUDAGraphMode) or not mode.is_valid_runtime_mode():
+            raise ValueError(f"invalid_modes must hold runtime modes (NONE, PIECEWISE, FULL), got {mode!r}")
+    allowed = set(CUDAGraphMode.valid_runtime_modes()) - invalid
+    if not allowed:
+        raise ValueError("invalid_modes lists every runtime mode (NONE, PIECEWISE, FULL): no batch "
+                         "can run; 0.22.1 asserts against it (vllm/v1/cudagraph_dispatcher.py:272-275)")
+    return allowed
+
+
+def _eager_if_allowed(
+    eager: tuple[CUDAGraphMode, BatchDescriptor], allowed: set[CUDAGraphMode]
+) -> tuple[CUDAGraphMode, BatchDescriptor]:
+    """The eager answer, unless NONE is in invalid_modes: then no mode can run this batch.
+
+    0.22.1 asserts NONE is allowed when no graph fits (vllm/v1/cudagraph_dispatcher.py:324-327),
+    but its early return for mode NONE or a batch above the top rung (:278-285) skips that
+    check; here both refuse, so dispatch never returns a mode it was told not to use.
+    """
+    if CUDAGraphMode.NONE not in allowed:
+        raise ValueError(f"no captured graph fits {eager[1].num_tokens} tokens in the allowed modes "
+                         f"{sorted(m.name for m in allowed)} and NONE is in invalid_modes: this batch cannot run")
+    return eager
 
 
 def _relaxed(key: BatchDescriptor) -> BatchDescriptor:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
-from mini_vllm.checks import check_int
+from mini_vllm.checks import check_bool, check_int
 from mini_vllm.vllm_versions import check_vllm_version
 
 
@@ -136,6 +136,8 @@ def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
     if not isinstance(value, str):
         raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {type(value).__name__}")
     try:
+        if not value.isascii():  # 'pıecewıse'.upper() is 'PIECEWISE': only ASCII names count
+            raise KeyError(value)
         return CUDAGraphMode[value.strip().upper()]
     except KeyError:
         names = ", ".join(m.name for m in CUDAGraphMode)
@@ -182,6 +184,8 @@ def resolve_cudagraph_mode(
     if not isinstance(attention_support, AttentionCGSupport):
         raise TypeError(f"attention_support must be an AttentionCGSupport, got {attention_support!r}")
     check_vllm_version(vllm_version)
+    enforce_eager = check_bool(enforce_eager, "enforce_eager")
+    attention_in_splitting_ops = check_bool(attention_in_splitting_ops, "attention_in_splitting_ops")
 
     if enforce_eager:
         return CUDAGraphMode.NONE

@@ -10,7 +10,7 @@ captured buffer, never rebound. upstream: vllm/compilation/cuda_graph.py:233
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,8 @@ Op = Callable[[np.ndarray], np.ndarray]
 
 
 def _check_ops(ops: Sequence[Op]) -> list[Op]:
+    if isinstance(ops, (str, bytes)) or not isinstance(ops, Iterable):
+        raise TypeError(f"ops must be a sequence of callables ndarray -> ndarray, got {type(ops).__name__}")
     ops = list(ops)
     if not ops:
         raise ValueError("ops must hold at least one op (an op is a callable ndarray -> ndarray)")
@@ -32,8 +34,9 @@ def _check_ops(ops: Sequence[Op]) -> list[Op]:
 
 
 def _check_input(x: object) -> np.ndarray:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"x must be a numpy.ndarray, got {type(x).__name__}")
+    if type(x) is not np.ndarray:  # a subclass (np.matrix: * is a matrix product) computes
+        # differently on the plain buffer a capture records into, so replay would disagree
+        raise TypeError(f"x must be a plain numpy.ndarray, got {type(x).__name__}")
     if x.ndim == 0 or x.shape[0] == 0:
         raise ValueError(f"x needs a batch dimension (axis 0) with at least one row, got shape {x.shape}")
     return x

@@ -12,33 +12,20 @@ then says how much of that ceiling survives once GPU time is counted too.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import NamedTuple
 
-from mini_vllm.checks import check_int, check_int_sequence
+from mini_vllm.checks import (
+    FLOAT_MAX_INT,
+    check_int,
+    check_int_sequence,
+    check_non_negative,
+    check_positive,
+    check_real,
+)
 
 # --- argument checks: every public function names the argument it refuses ------------------
-
-
-def _check_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    return float(value)
-
-
-def _check_positive(value: object, name: str) -> float:
-    if (real := _check_real(value, name)) <= 0.0:
-        raise ValueError(f"{name} must be > 0, got {real}")
-    return real
-
-
-def _check_non_negative(value: object, name: str) -> float:
-    if (real := _check_real(value, name)) < 0.0:
-        raise ValueError(f"{name} must be >= 0, got {real}")
-    return real
 
 
 def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
@@ -91,10 +78,10 @@ def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
     k = 0 is refused: after zero calls both bills are 0, and 0/0 is no speedup. The capture is
     paid once and then diluted over ever more replays, so the ratio climbs toward a ceiling.
     """
-    num_ops = check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops", 1, FLOAT_MAX_INT)  # the ratio is <= num_ops, a float
     k = check_int(k, "k", 1)
     capture = _capture_cost(num_ops, capture_cost_ops)
-    return (k * num_ops) / (capture + k - 1)
+    return (k * num_ops) / (capture + k - 1)  # int / int: exact, rounded once
 
 
 def asymptotic_speedup(num_ops: int) -> float:
@@ -102,7 +89,7 @@ def asymptotic_speedup(num_ops: int) -> float:
 
     The capture cost shifts the crossover; whether it also moves the ceiling is the question.
     """
-    return float(check_int(num_ops, "num_ops", 1))
+    return float(check_int(num_ops, "num_ops", 1, FLOAT_MAX_INT))
 
 
 # --- from launches to wall clock --------------------------------------------------------------
@@ -114,11 +101,12 @@ def amdahl_speedup(fraction: float, speedup: float) -> float:
     The untouched part of the time caps the result, however large `speedup` is: that is why a
     300x launch ceiling turns into a few x on a real step.
     """
-    fraction = _check_real(fraction, "fraction")
-    speedup = _check_positive(speedup, "speedup")
-    if not 0.0 <= fraction <= 1.0:
-        raise ValueError(f"fraction must lie in [0, 1], got {fraction}")
-    return 1.0 / ((1.0 - fraction) + fraction / speedup)
+    fraction = check_real(fraction, "fraction", "a number in [0, 1]")
+    speedup = check_positive(speedup, "speedup")
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction must be a number in [0, 1], got {fraction}")
+    f = Fraction(fraction)  # exact, rounded once: right even for 5e-324 or 1e308
+    return float(1 / ((1 - f) + f / Fraction(speedup)))
 
 
 def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
@@ -136,9 +124,8 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
     launch_us must be > 0, gpu_us >= 0 (microseconds, or any one unit for both).
     """
     num_ops, launch_us, gpu_us = _check_step_inputs(num_ops, launch_us, gpu_us)
-    eager_us = num_ops * launch_us + gpu_us
-    graph_us = launch_us + gpu_us
-    return eager_us / graph_us
+    launch, gpu = Fraction(launch_us), Fraction(gpu_us)  # exact: 35 * 1e308 must not overflow
+    return float((num_ops * launch + gpu) / (launch + gpu))
 
 
 def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
@@ -151,14 +138,13 @@ def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> fl
     Same inputs as predicted_step_speedup; it never predicts more than that one does.
     """
     num_ops, launch_us, gpu_us = _check_step_inputs(num_ops, launch_us, gpu_us)
-    return max(num_ops * launch_us, gpu_us) / (launch_us + gpu_us)
+    launch, gpu = Fraction(launch_us), Fraction(gpu_us)  # exact, as predicted_step_speedup
+    return float(max(num_ops * launch, gpu) / (launch + gpu))
 
 
 def _check_step_inputs(num_ops: int, launch_us: float, gpu_us: float) -> tuple[int, float, float]:
-    num_ops = check_int(num_ops, "num_ops", 1)
-    launch_us = _check_positive(launch_us, "launch_us")
-    gpu_us = _check_non_negative(gpu_us, "gpu_us")
-    return num_ops, launch_us, gpu_us
+    num_ops = check_int(num_ops, "num_ops", 1, FLOAT_MAX_INT)  # the ratio is <= num_ops, a float
+    return num_ops, check_positive(launch_us, "launch_us"), check_non_negative(gpu_us, "gpu_us")
 
 
 def graphs_stop_paying(
@@ -171,10 +157,10 @@ def graphs_stop_paying(
     cut-off in closed form: the batch from which an operator gains little from graphs.
     """
     num_ops = check_int(num_ops, "num_ops", 1)
-    launch_us = _check_positive(launch_us, "launch_us")
-    gpu_us_fixed = _check_non_negative(gpu_us_fixed, "gpu_us_fixed")
-    gpu_us_per_seq = _check_non_negative(gpu_us_per_seq, "gpu_us_per_seq")
-    threshold = _check_positive(threshold, "threshold")  # a fraction: 0.05 is 5%
+    launch_us = check_positive(launch_us, "launch_us")
+    gpu_us_fixed = check_non_negative(gpu_us_fixed, "gpu_us_fixed")
+    gpu_us_per_seq = check_non_negative(gpu_us_per_seq, "gpu_us_per_seq")
+    threshold = check_positive(threshold, "threshold")  # a fraction: 0.05 is 5%
     # (n*L + G) / (L + G) <= 1 + x  <=>  G >= (n - 1 - x) * L / x: the GPU time that dilutes it.
     gpu_us_needed = (num_ops - 1 - threshold) * launch_us / threshold
     if gpu_us_needed <= gpu_us_fixed + gpu_us_per_seq:

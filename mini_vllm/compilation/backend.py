@@ -168,6 +168,10 @@ def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
         raise ValueError(f"mode must be one of {STEP_MODES}, got {mode!r}")
     if not items:
         raise ValueError("items must hold at least one SplitItem (split_graph's second result)")
+    for i, item in enumerate(items):
+        if not isinstance(item, SplitItem):
+            raise TypeError(f"items[{i}] must be a SplitItem (split_graph's second result), "
+                            f"got {type(item).__name__}")
     if mode == "FULL":
         return 1
     return sum(count_ops(item.graph) if mode == "NONE" or item.is_splitting_graph else 1 for item in items)

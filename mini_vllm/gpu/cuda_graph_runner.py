@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mini_vllm.capture_sizes import check_capture_sizes, rung_for
-from mini_vllm.checks import check_int
+from mini_vllm.checks import check_bool, check_int
 from mini_vllm.progress import progress
 
 
@@ -73,8 +73,8 @@ class CudaGraphRunner:
         # At least one: capturing without an eager run first records lazy one-time work
         # (vLLM warms up once, vllm/config/vllm.py:1240).
         self.num_warmups = check_int(num_warmups, "num_warmups")
-        self.shared_pool = shared_pool
-        self.progress = progress
+        self.shared_pool = check_bool(shared_pool, "shared_pool")
+        self.progress = check_bool(progress, "progress")
         self.entries: dict[int, CUDAGraphEntry] = {}
         self.static_inputs: tuple[Any, ...] = ()
         self.pool: Any = None
