@@ -162,12 +162,14 @@ def graphs_stop_paying(
     gpu_us_per_seq = check_non_negative(gpu_us_per_seq, "gpu_us_per_seq")
     threshold = check_positive(threshold, "threshold")  # a fraction: 0.05 is 5%
     # (n*L + G) / (L + G) <= 1 + x  <=>  G >= (n - 1 - x) * L / x: the GPU time that dilutes it.
-    gpu_us_needed = (num_ops - 1 - threshold) * launch_us / threshold
-    if gpu_us_needed <= gpu_us_fixed + gpu_us_per_seq:
+    # In exact fractions, so a tie is a tie and no product overflows.
+    fixed, per_seq, x = Fraction(gpu_us_fixed), Fraction(gpu_us_per_seq), Fraction(threshold)
+    gpu_us_needed = (num_ops - 1 - x) * Fraction(launch_us) / x
+    if gpu_us_needed <= fixed + per_seq:
         return 1
-    if gpu_us_per_seq == 0.0:
+    if per_seq == 0:
         return None
-    return math.ceil((gpu_us_needed - gpu_us_fixed) / gpu_us_per_seq)
+    return math.ceil((gpu_us_needed - fixed) / per_seq)
 
 
 # --- the EXERCISES table ----------------------------------------------------------------------
