@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from mini_vllm.checks import check_int, check_real, check_sequence
+from mini_vllm.checks import check_int, check_positive, check_real, check_sequence
 from mini_vllm.launch_cost import overlapped_step_speedup, predicted_step_speedup
 
 SCHEMA = "mini-vllm/lab04-bench/1"
@@ -78,10 +78,7 @@ def _positive_samples(samples: object, name: str) -> list[float]:
 
 
 def _positive_real(value: object, name: str) -> float:
-    value = check_real(value, name, "a finite number > 0")
-    if value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return float(value)
+    return float(check_positive(value, name))
 
 
 def _check_runs(results: object, where: str = "") -> list[tuple[str, int, list[float]]]:
