@@ -28,6 +28,8 @@ KILLED, SURVIVED = {1, 3, 36, -24, 24, 152}, {0, 5, 33}  # 33: no test reached i
 
 # mutant name -> why no test can kill it (the behaviour is the reference's, written differently)
 _MIN_1 = "drops check_int's explicit minimum 1, which is its default"
+_ROWS_AS_TUPLES = ("sorts SpeedupRows as tuples, batch first: the same order unless two rows share a "
+                   "batch, which speedup_table never makes and the README leaves unordered")
 EQUIVALENT: dict[str, str] = {
     "mini_vllm.launch_cost.x_asymptotic_speedup__mutmut_7": _MIN_1,
     "mini_vllm.launch_cost.x_crossover__mutmut_7": _MIN_1,
@@ -37,6 +39,11 @@ EQUIVALENT: dict[str, str] = {
     "mini_vllm.launch_cost.x_per_call_ratio__mutmut_17": _MIN_1,
     "mini_vllm.launch_cost.x_per_call_ratio__mutmut_7": _MIN_1,
     "mini_vllm.launch_cost.x_predicted_step_speedup__mutmut_7": _MIN_1,
+    "mini_vllm.bench_analysis.x_extrapolate__mutmut_8": _MIN_1,
+    "mini_vllm.bench_analysis.x_extrapolate__mutmut_18": _MIN_1,
+    "mini_vllm.bench_analysis.x_extrapolate__mutmut_28": _MIN_1,
+    "mini_vllm.bench_analysis.x_claims_verdict__mutmut_36": _ROWS_AS_TUPLES,
+    "mini_vllm.bench_analysis.x_claims_verdict__mutmut_38": _ROWS_AS_TUPLES,
 }
 
 

@@ -12,6 +12,7 @@ The implementation under test arrives through the `lab` fixture (conftest.py).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,12 @@ def rows_of(table) -> list[tuple[int, float, float, float]]:
     return [(r.batch, r.speedup, r.low, r.high) for r in table]
 
 
+def naming(*words: str) -> str:
+    """A regex for an error message that names every word, each standing alone ("XXbatchXX" does
+    not name batch): the README promises names and ranges, never the wording around them."""
+    return "".join(rf"(?=[\s\S]*(?<!\w){re.escape(w)}(?!\w))" for w in words)
+
+
 # --- spread: the median and the range of the repeats -----------------------------------------
 
 
@@ -62,7 +69,7 @@ def test_spread_is_median_min_max(lab, samples, want):
 
 @pytest.mark.parametrize("bad", [[], [1.0, 0.0], [2.0, -1.0]], ids=["empty", "zero", "negative"])
 def test_spread_refuses_non_samples(lab, bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=naming("samples")):
         lab.spread(bad)
 
 
@@ -123,7 +130,7 @@ def test_baseline_is_selectable(lab):
 
 
 def test_unknown_arm_is_refused(lab):
-    with pytest.raises(ValueError, match="graphs"):
+    with pytest.raises(ValueError, match=naming("graphs", "eager")):
         lab.speedup_table({"runs": [run("eager", 1, [1.0])]}, "graphs")
 
 
@@ -275,6 +282,29 @@ def test_never_inverts_judges_the_median(lab):
     )
 
 
+def test_verdict_ties_are_not_evidence(lab):
+    got = tuple(lab.claims_verdict(verdict_rows(lab, {1: 2.0, 8: 2.0, 64: 1.0}), tolerance=0.0))
+    assert got == (True, True, True), (
+        f"speed-ups 2.0, 2.0, 1.0 at tolerance 0: a tie beats nothing and rises above nothing, and "
+        f"1.0 is not below 1 - 0; want (True, True, True), got {got}"
+    )
+
+
+@pytest.mark.parametrize("tolerance", [1, 1.5, -0.01, float("nan"), "0.02"],
+                         ids=["one", "above-one", "negative", "nan", "a-string"])
+def test_verdict_refuses_a_tolerance_outside_0_1(lab, tolerance):
+    rows = verdict_rows(lab, {1: 2.0, 8: 1.5})
+    with pytest.raises((TypeError, ValueError), match=naming("tolerance", "[0, 1)")):
+        lab.claims_verdict(rows, tolerance=tolerance)
+
+
+@pytest.mark.parametrize("rows, error", [([], ValueError), (None, TypeError), ([(1, 2.0, 2.0, 2.0)], TypeError)],
+                         ids=["empty", "not-iterable", "a-plain-tuple"])
+def test_verdict_refuses_what_is_not_rows(lab, rows, error):
+    with pytest.raises(error, match=naming("rows")):
+        lab.claims_verdict(rows)
+
+
 # --- §7 transfer: extrapolate to a GPU and model the student picks ----------------------------
 
 
@@ -294,7 +324,7 @@ def extrapolation_oracle(kernels_at_batch: int, num_layers: int, weight_bytes: f
 
 def test_extrapolation_scales_kernels_with_layers(lab):
     results = made_up_run({1: 120})
-    for layers, want in [(12, 120), (24, 240), (6, 60), (80, 800), (7, 70)]:
+    for layers, want in [(12, 120), (24, 240), (6, 60), (80, 800), (7, 70), (1, 10)]:
         got = lab.extrapolate(results, 1, num_layers=layers, weight_bytes=1e9, bandwidth_gb_per_s=1000.0)
         assert got.kernels_per_step == want and isinstance(got.kernels_per_step, int), (
             f"120 kernels for 12 layers -> {layers} layers: {want} kernels per step (an int); got "
@@ -302,6 +332,9 @@ def test_extrapolation_scales_kernels_with_layers(lab):
         )
     got = lab.extrapolate(made_up_run({1: 157}), 1, num_layers=32, weight_bytes=1e9, bandwidth_gb_per_s=1000.0)
     assert got.kernels_per_step == 419, f"157 * 32 / 12 = 418.67 rounds to 419; got {got.kernels_per_step!r}"
+    got = lab.extrapolate(made_up_run({1: 10}), 1, num_layers=3, weight_bytes=1e9, bandwidth_gb_per_s=1000.0,
+                          reference_layers=1)
+    assert got.kernels_per_step == 30, f"10 kernels for 1 layer -> 3 layers: 30; got {got.kernels_per_step!r}"
 
 
 @pytest.mark.parametrize(
@@ -368,28 +401,38 @@ def test_extrapolation_on_the_committed_twin(lab, batch, layers, weight_bytes, g
 @pytest.mark.parametrize(
     ("results", "kwargs", "names"),
     [
-        ("made_up", {"batch": 8}, "batch"),
-        ("no_constants", {}, "launch_us"),
-        ("no_per_batch", {}, "per_batch"),
-        ("made_up", {"num_layers": 0}, "num_layers"),
-        ("made_up", {"reference_layers": 0}, "reference_layers"),
-        ("made_up", {"weight_bytes": 0.0}, "weight_bytes"),
-        ("made_up", {"bandwidth_gb_per_s": -1.0}, "bandwidth_gb_per_s"),
-        ("made_up", {"launch_us": 0.0}, "launch_us"),
-        ("made_up", {"num_layers": 2.5}, "num_layers"),
+        ("made_up", {"batch": 8}, ["batch"]),
+        ("made_up", {"batch": 0}, ["batch"]),
+        ("no_constants", {}, ["results", "launch_us"]),
+        ("no_per_batch", {}, ["results", "per_batch"]),
+        ("a_list", {}, ["results"]),
+        ("zero_kernels", {"batch": 8}, ["per_batch", "8", "kernels_per_step"]),
+        ("fractional_kernels", {"batch": 8}, ["per_batch", "8", "kernels_per_step"]),
+        ("made_up", {"num_layers": 0}, ["num_layers"]),
+        ("made_up", {"reference_layers": 0}, ["reference_layers"]),
+        ("made_up", {"weight_bytes": 0.0}, ["weight_bytes"]),
+        ("made_up", {"bandwidth_gb_per_s": -1.0}, ["bandwidth_gb_per_s"]),
+        ("made_up", {"launch_us": 0.0}, ["launch_us"]),
+        ("made_up", {"num_layers": 2.5}, ["num_layers"]),
     ],
-    ids=["batch-not-measured", "no-constants", "no-per-batch", "zero-layers", "zero-reference-layers",
-         "zero-bytes", "negative-bandwidth", "zero-launch", "fractional-layers"],
+    ids=["batch-not-measured", "batch-zero", "no-constants", "no-per-batch", "results-not-a-mapping",
+         "zero-kernels", "fractional-kernels", "zero-layers", "zero-reference-layers", "zero-bytes",
+         "negative-bandwidth", "zero-launch", "fractional-layers"],
 )
 def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, names):
     data = {"made_up": made_up_run({1: 120}),
             "no_constants": {"runs": [], "per_batch": {"1": {"kernels_per_step": 120, "gpu_us": 1.0}}},
-            "no_per_batch": {"runs": [], "constants": {"launch_us": 10.0}}}[results]
+            "no_per_batch": {"runs": [], "constants": {"launch_us": 10.0}},
+            "a_list": [],
+            "zero_kernels": made_up_run({1: 120, 8: 0}),
+            "fractional_kernels": made_up_run({1: 120, 8: 2.5})}[results]
     call = {"batch": 1, "num_layers": 24, "weight_bytes": 2e9, "bandwidth_gb_per_s": 1000.0, **kwargs}
     batch = call.pop("batch")
     with pytest.raises((ValueError, TypeError)) as info:
         lab.extrapolate(data, batch, **call)
-    assert names in str(info.value), f"extrapolate(..., {kwargs}) must name {names!r}; said {info.value}"
+    assert re.search(naming(*names), str(info.value)), (
+        f"extrapolate(..., {kwargs}) must name {', '.join(names)}, each as a word of its own; said {info.value}"
+    )
 
 
 # --- the runner: on a CUDA GPU, and on CPU torch against the stand-in -------------------------

@@ -84,7 +84,7 @@ def prediction_error(
     return out
 
 
-def _layers(value: Any, name: str) -> int:
+def _count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {value!r}")
     if value < 1:
@@ -97,8 +97,10 @@ def extrapolate(
     bandwidth_gb_per_s: float, launch_us: float | None = None, reference_layers: int = 12,
 ) -> Extrapolation:
     """Kernels from the code, GPU time from model and card, launch cost from the host."""
-    num_layers = _layers(num_layers, "num_layers")
-    reference_layers = _layers(reference_layers, "reference_layers")
+    if not isinstance(results, Mapping):
+        raise TypeError(f"results must be a mapping (the benchmark JSON), got {results!r}")
+    num_layers = _count(num_layers, "num_layers")
+    reference_layers = _count(reference_layers, "reference_layers")
     weight_bytes = _positive(weight_bytes, "weight_bytes")
     bandwidth = _positive(bandwidth_gb_per_s, "bandwidth_gb_per_s")
     if launch_us is None:
@@ -112,7 +114,8 @@ def extrapolate(
         raise ValueError("the results have no per_batch table")
     if str(batch) not in per_batch:
         raise ValueError(f"batch {batch} was not measured (per_batch has {list(per_batch)})")
-    kernels = round(per_batch[str(batch)]["kernels_per_step"] * num_layers / reference_layers)
+    measured = _count(per_batch[str(batch)]["kernels_per_step"], f"per_batch[{str(batch)!r}]['kernels_per_step']")
+    kernels = round(measured * num_layers / reference_layers)
     bytes_per_us = bandwidth * 1e9 / 1e6
     gpu_us = weight_bytes / bytes_per_us
     return Extrapolation(kernels, gpu_us, predicted_step_speedup(kernels, launch, gpu_us))
@@ -122,8 +125,12 @@ def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdi
     """The three claims, judged on medians in batch order with a relative tolerance."""
     if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be in [0, 1), got {tolerance!r}")
+    if not isinstance(rows, Sequence):
+        raise TypeError(f"rows must be a sequence of SpeedupRow, got {rows!r}")
     if not rows:
         raise ValueError("rows must not be empty")
+    if not all(isinstance(r, SpeedupRow) for r in rows):
+        raise TypeError("rows must hold SpeedupRow items only")
     s = [r.speedup for r in sorted(rows, key=lambda r: r.batch)]
     rises = lambda a, b: b > a * (1 + tolerance)  # noqa: E731
     return Verdict(
