@@ -58,11 +58,9 @@ class CudagraphDispatcher:
         self.max_num_seqs = check_int(max_num_seqs, "max_num_seqs")
         self.uniform_decode_query_len = q = check_int(
             uniform_decode_query_len, "uniform_decode_query_len")
-        if q > 1 and any(s % q for s in self.capture_sizes):
-            raise ValueError(
-                f"with uniform_decode_query_len={q} every capture size must be a multiple of {q}, "
-                f"got {self.capture_sizes} (vLLM rounds them up: vllm/config/compilation.py:1464-1509)"
-            )
+        if any(s % q for s in self.capture_sizes):  # vLLM rounds them up: compilation.py:1464-1509
+            raise ValueError(f"capture_sizes must be multiples of uniform_decode_query_len={q}, "
+                             f"got {self.capture_sizes}")
         self.keys: dict[CUDAGraphMode, set[BatchDescriptor]] = {
             CUDAGraphMode.PIECEWISE: set(), CUDAGraphMode.FULL: set()}
         mode = self.cudagraph_mode
@@ -107,8 +105,7 @@ class CudagraphDispatcher:
         has_lora = check_bool(has_lora, "has_lora")
         allowed = _allowed_modes(invalid_modes)
         eager = (CUDAGraphMode.NONE, BatchDescriptor(num_tokens))
-        if (not self.cudagraph_mode or num_tokens > self.capture_sizes[-1]
-                or allowed <= {CUDAGraphMode.NONE}):
+        if not self.cudagraph_mode or num_tokens > self.capture_sizes[-1]:
             return _eager_if_allowed(eager, allowed)
         key = self._padded(num_tokens, uniform_decode and self.cudagraph_mode.separate_routine(),
                            has_lora)
@@ -189,7 +186,7 @@ def capture_log(
     upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
     """
     if runner not in RUNNERS:
-        raise ValueError(f"runner must be one of {', '.join(map(repr, RUNNERS))}, got {runner!r}")
+        raise ValueError(f"runner must be one of {RUNNERS}, got {runner!r}")
     lines = []
     for mode, descs in CudagraphDispatcher(cudagraph_mode, capture_sizes, max_num_seqs).capture_descs():
         kind = "decode" if descs[0].uniform else "mixed prefill-decode"

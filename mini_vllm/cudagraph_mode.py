@@ -78,12 +78,10 @@ class CUDAGraphMode(enum.Enum):
         mode is a question with no answer: upstream asserts, this raises ValueError.
         """
         if not isinstance(mode, CUDAGraphMode):
-            raise TypeError(f"mode must be a CUDAGraphMode, got {type(mode).__name__}")
+            raise TypeError(f"mode must be a CUDAGraphMode, got {mode!r}")
         if mode.separate_routine():
-            raise ValueError(
-                f"mode must be a runtime mode (NONE, PIECEWISE or FULL), got {mode.name}; "
-                "ask decode_mode() or mixed_mode() for the halves of a composite mode"
-            )
+            raise ValueError(f"mode must be a runtime mode (NONE, PIECEWISE or FULL), got the "
+                             f"composite {mode.name}: ask about its decode_mode() or mixed_mode()")
         if self.separate_routine():
             return mode.value in self.value
         return self is mode
@@ -134,14 +132,13 @@ def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
     if isinstance(value, CUDAGraphMode):
         return value
     if not isinstance(value, str):
-        raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {type(value).__name__}")
-    try:
-        if not value.isascii():  # 'pıecewıse'.upper() is 'PIECEWISE': only ASCII names count
-            raise KeyError(value)
-        return CUDAGraphMode[value.strip().upper()]
-    except KeyError:
-        names = ", ".join(m.name for m in CUDAGraphMode)
-        raise ValueError(f"cudagraph_mode {value!r} is not a mode; allowed (any case): {names}") from None
+        raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {value!r}")
+    name = value.strip().upper()
+    # ASCII only: 'pıecewıse'.upper() is 'PIECEWISE', and a dotless ı is no mode name.
+    if not value.isascii() or name not in CUDAGraphMode.__members__:
+        names = ", ".join(CUDAGraphMode.__members__)
+        raise ValueError(f"cudagraph_mode {value!r} is not a mode; allowed (any case): {names}")
+    return CUDAGraphMode[name]
 
 
 def _check_compilation_mode(value: CompilationMode | int) -> CompilationMode:
@@ -192,20 +189,17 @@ def resolve_cudagraph_mode(
     if mode.requires_piecewise_compilation() and compilation is not CompilationMode.VLLM_COMPILE:
         if vllm_version == "0.22.1":
             return CUDAGraphMode.NONE
-        mode = _WITHOUT_PIECEWISE.get(mode, mode)
+        mode = _WITHOUT_PIECEWISE[mode]
     if mode is CUDAGraphMode.NONE or attention_support is AttentionCGSupport.ALWAYS:
         return mode
 
     attention_split = attention_in_splitting_ops and compilation is CompilationMode.VLLM_COMPILE
     never = attention_support is AttentionCGSupport.NEVER
     if mode.mixed_mode() is CUDAGraphMode.FULL:
-        if never:
-            raise ValueError(
-                "cudagraph_mode FULL captures mixed prefill-decode batches in full graphs, but the "
-                "attention backend's support is NEVER: it cannot run inside any full graph. Use "
-                "PIECEWISE, or an attention backend that supports full graphs "
-                "(vllm/config/compilation.py:1345-1351, 0.22.1)"
-            )
+        if never:  # vllm/config/compilation.py:1345-1351 (0.22.1)
+            raise ValueError(f"cudagraph_mode {mode.name} replays mixed batches in full graphs, but "
+                             f"the attention backend's support is {attention_support.name}: it runs "
+                             f"in no full graph. Use PIECEWISE, or a backend that supports full graphs")
         # Mixed batches cannot replay a full graph; keep full graphs for uniform decode only.
         return (CUDAGraphMode.FULL_AND_PIECEWISE if attention_split
                 else CUDAGraphMode.FULL_DECODE_ONLY)
@@ -232,15 +226,14 @@ def minimum_attention_support(
     helps, because a guard that fires before the backend is consulted already changed it.
     """
     mode = parse_cudagraph_mode(cudagraph_mode)
-    resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager)  # refuses bad arguments
+    resolve_cudagraph_mode(mode, compilation_mode)  # a bad compilation_mode raises here, not below
     for level in sorted(AttentionCGSupport, key=lambda support: support.value):
         try:
-            kept = resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager,
-                                          attention_support=level) is mode
+            if resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager,
+                                      attention_support=level) is mode:
+                return level
         except ValueError:  # FULL with NEVER is refused, which is not surviving either
-            kept = False
-        if kept:
-            return level
+            continue
     return None
 
 

@@ -43,6 +43,11 @@ WHAT_IT_MEANS = {
 }
 
 
+def names(err: pytest.ExceptionInfo, argument: str) -> bool:
+    """Whether the error's message names `argument` as a whole word, spelled as the signature has it."""
+    return re.search(rf"(?<![\w.]){re.escape(argument)}(?![\w.])", str(err.value)) is not None
+
+
 def mode_of(lab, name: str):
     return lab.CUDAGraphMode[name]
 
@@ -102,7 +107,7 @@ def test_has_mode(lab, member, runtime):
 
 @pytest.mark.parametrize("composite", ["FULL_DECODE_ONLY", "FULL_AND_PIECEWISE"])
 def test_has_mode_refuses_a_composite_argument(lab, composite):
-    with pytest.raises((ValueError, AssertionError)):
+    with pytest.raises(ValueError):
         mode_of(lab, "FULL_AND_PIECEWISE").has_mode(mode_of(lab, composite))
 
 
@@ -312,8 +317,9 @@ def test_full_decode_graphs_with_never_support(lab, mode, compilation, split, wa
 def test_full_with_never_support_is_an_error(lab, compilation, split):
     with pytest.raises(ValueError) as err:
         resolve(lab, "FULL", compilation, "NEVER", attention_in_splitting_ops=split)
-    assert "NEVER" in str(err.value), (
-        f"the error must say why: the attention support is NEVER. Got: {err.value}"
+    assert re.search(r"\bNEVER\b", str(err.value)) and names(err, "cudagraph_mode"), (
+        f"the error must name cudagraph_mode and say why: the attention support is NEVER. "
+        f"Got: {err.value}"
     )
 
 
@@ -388,6 +394,8 @@ def dispatched(lab, mode, sizes, mns, tokens, uniform, invalid=None, q=1):
     runtime, desc = dispatcher.dispatch(tokens, uniform_decode=uniform, **kwargs)
     assert isinstance(desc, lab.BatchDescriptor), f"dispatch must return a BatchDescriptor, got {desc!r}"
     assert desc.has_lora is False
+    assert desc.num_reqs is None or type(desc.num_reqs) is int, (
+        f"num_reqs counts requests: an int or None, got {desc.num_reqs!r}")
     return runtime.name, (desc.num_tokens, desc.num_reqs, desc.uniform)
 
 
@@ -728,3 +736,95 @@ def test_invalid_modes_may_be_any_iterable(lab, mode, invalid):
         f"{mode}, invalid_modes={invalid}: a generator (read once) must give what a set gives, "
         f"{as_set}; got {once}. Read invalid_modes once, into a set of your own"
     )
+
+
+def test_uniform_decode_defaults_to_a_mixed_batch(lab):
+    dispatcher = lab.CudagraphDispatcher(lab.CUDAGraphMode.FULL_AND_PIECEWISE, SMALL, 32)
+    runtime, desc = dispatcher.dispatch(3)
+    assert (runtime.name, desc.num_tokens, desc.num_reqs, desc.uniform) == ("PIECEWISE", 4, None, False), (
+        f"dispatch(3) leaves uniform_decode at its default, False: a mixed batch, which "
+        f"FULL_AND_PIECEWISE replays PIECEWISE at (4, None, False); got {runtime!r} with {desc!r}")
+
+
+@pytest.mark.parametrize("mode, sizes, want", [
+    ("FULL_AND_PIECEWISE", [1], ["mixed prefill-decode, PIECEWISE", "decode, FULL"]),
+    ("FULL", [1], ["mixed prefill-decode, FULL"]),
+])
+def test_capture_log_on_a_one_rung_ladder(lab, mode, sizes, want):
+    got = lab.capture_log(lab.CUDAGraphMode[mode], sizes, 8)
+    expected = [f"Capturing CUDA graphs ({label}): 100%|{'█' * 10}| 1/1" for label in want]
+    assert got == expected, f"{mode} on the ladder {sizes}: one graph per pass, {expected}; got {got}"
+
+
+# --- §0: every error names the argument it refuses ----------------------------------------------
+
+def _dispatcher(lab, sizes=(1, 2, 4), mns=8, q=1):
+    return lab.CudagraphDispatcher(lab.CUDAGraphMode.FULL_AND_PIECEWISE, list(sizes), mns, q)
+
+
+def _resolve(lab, **kwargs):
+    args = {"compilation_mode": lab.CompilationMode.VLLM_COMPILE, **kwargs}
+    return lab.resolve_cudagraph_mode(lab.CUDAGraphMode.FULL_AND_PIECEWISE, args.pop("compilation_mode"),
+                                      **args)
+
+
+ALL_RUNTIME = ("NONE", "PIECEWISE", "FULL")
+BAD = {  # case: (call, the error it raises, the argument its message names)
+    "has_mode-composite": (lambda lab: lab.CUDAGraphMode.FULL.has_mode(lab.CUDAGraphMode.FULL_DECODE_ONLY),
+                           ValueError, "mode"),
+    "has_mode-int": (lambda lab: lab.CUDAGraphMode.FULL.has_mode(2), TypeError, "mode"),
+    "parse-int": (lambda lab: lab.parse_cudagraph_mode(2), TypeError, "cudagraph_mode"),
+    "parse-unknown": (lambda lab: lab.parse_cudagraph_mode("fast"), ValueError, "cudagraph_mode"),
+    "parse-dotless-i": (lambda lab: lab.parse_cudagraph_mode("p\u0131ecew\u0131se"), ValueError,
+                        "cudagraph_mode"),
+    "resolve-compilation_mode-7": (lambda lab: _resolve(lab, compilation_mode=7), ValueError,
+                                   "compilation_mode"),
+    "resolve-compilation_mode-str": (lambda lab: _resolve(lab, compilation_mode="fast"),
+                                     (TypeError, ValueError), "compilation_mode"),
+    "resolve-attention_support": (lambda lab: _resolve(lab, attention_support="sometimes"),
+                                  (TypeError, ValueError), "attention_support"),
+    "resolve-enforce_eager": (lambda lab: _resolve(lab, enforce_eager="False"), TypeError, "enforce_eager"),
+    "resolve-attention_in_splitting_ops": (lambda lab: _resolve(lab, attention_in_splitting_ops=1),
+                                           TypeError, "attention_in_splitting_ops"),
+    "resolve-vllm_version": (lambda lab: _resolve(lab, vllm_version="0.30.0"), ValueError, "vllm_version"),
+    "dispatcher-empty": (lambda lab: _dispatcher(lab, sizes=()), ValueError, "capture_sizes"),
+    "dispatcher-unsorted": (lambda lab: _dispatcher(lab, sizes=(4, 2, 1)), ValueError, "capture_sizes"),
+    "dispatcher-max_num_seqs": (lambda lab: _dispatcher(lab, mns=0), ValueError, "max_num_seqs"),
+    "dispatcher-q": (lambda lab: _dispatcher(lab, q=0), ValueError, "uniform_decode_query_len"),
+    "dispatcher-not-multiples-of-q": (lambda lab: _dispatcher(lab, sizes=(2, 4, 5), q=2), ValueError,
+                                      "capture_sizes"),
+    "dispatch-num_tokens": (lambda lab: _dispatcher(lab).dispatch(0), ValueError, "num_tokens"),
+    "dispatch-uniform_decode": (lambda lab: _dispatcher(lab).dispatch(3, uniform_decode="no"), TypeError,
+                                "uniform_decode"),
+    "dispatch-has_lora": (lambda lab: _dispatcher(lab).dispatch(3, has_lora="no"), TypeError, "has_lora"),
+    "dispatch-composite-invalid": (
+        lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode.FULL_AND_PIECEWISE}),
+        ValueError, "invalid_modes"),
+    "dispatch-all-invalid": (
+        lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode[m] for m in ALL_RUNTIME}),
+        ValueError, "invalid_modes"),
+    "capture_log-runner": (lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v3"),
+                           ValueError, "runner"),
+    "minimum-cudagraph_mode": (lambda lab: lab.minimum_attention_support(None, 3), TypeError,
+                               "cudagraph_mode"),
+    "minimum-enforce_eager": (lambda lab: lab.minimum_attention_support("FULL", 3, enforce_eager="yes"),
+                              TypeError, "enforce_eager"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_every_error_names_its_argument(lab, case):
+    call, error, argument = BAD[case]
+    with pytest.raises(error) as err:
+        call(lab)
+    assert names(err, argument), (
+        f"{case}: the message must name the argument `{argument}` as a whole word, as the "
+        f"signature spells it (README §0); got {type(err.value).__name__}: {err.value}")
+
+
+def test_an_unknown_mode_name_lists_every_allowed_name(lab):
+    with pytest.raises(ValueError) as err:
+        lab.parse_cudagraph_mode("fast")
+    missing = [m for m in MEMBERS if not re.search(rf"(?<![\w.]){m}(?![\w.])", str(err.value))]
+    assert not missing, f"the error must list every allowed name as a word; {missing} missing from: {err.value}"
+

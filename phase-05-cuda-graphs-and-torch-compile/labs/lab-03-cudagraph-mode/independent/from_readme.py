@@ -142,6 +142,8 @@ def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
     if not isinstance(value, str):
         raise TypeError(f"cudagraph_mode must be a str or a CUDAGraphMode, got {type(value).__name__}")
     try:
+        if not value.isascii():
+            raise KeyError(value)
         return CUDAGraphMode[value.upper()]
     except KeyError:
         names = ", ".join(m.name for m in CUDAGraphMode)
@@ -183,6 +185,10 @@ def resolve_cudagraph_mode(
         raise ValueError(f"compilation_mode must be 0-3, got {compilation_mode}")
     if not isinstance(attention_support, AttentionCGSupport):
         raise TypeError(f"attention_support must be an AttentionCGSupport, got {attention_support!r}")
+    for flag, value in (("enforce_eager", enforce_eager),
+                        ("attention_in_splitting_ops", attention_in_splitting_ops)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{flag} must be True or False, got {value!r}")
     vllm_compile = compilation_mode == CompilationMode.VLLM_COMPILE
 
     if enforce_eager:
@@ -195,7 +201,8 @@ def resolve_cudagraph_mode(
     split = attention_in_splitting_ops and vllm_compile
     if mode.mixed_mode() is CUDAGraphMode.FULL and attention_support is not AttentionCGSupport.ALWAYS:
         if attention_support is AttentionCGSupport.NEVER:
-            raise ValueError("FULL needs an attention backend that runs in full graphs; its support is NEVER")
+            raise ValueError("cudagraph_mode FULL needs an attention backend that runs in full graphs; "
+                             "its support is NEVER")
         return CUDAGraphMode.FULL_AND_PIECEWISE if split else CUDAGraphMode.FULL_DECODE_ONLY
     if mode.separate_routine() and attention_support is AttentionCGSupport.NEVER:
         return CUDAGraphMode.PIECEWISE if split else CUDAGraphMode.NONE
@@ -215,7 +222,7 @@ def minimum_attention_support(
     helps, because a guard that fires before the backend is consulted already changed it.
     """
     mode = parse_cudagraph_mode(cudagraph_mode)
-    resolve_cudagraph_mode(mode, compilation_mode)  # same argument checks
+    resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager)  # same argument checks
     if enforce_eager:
         return AttentionCGSupport.NEVER if mode is CUDAGraphMode.NONE else None
     if mode.requires_piecewise_compilation() and compilation_mode != CompilationMode.VLLM_COMPILE:
@@ -295,7 +302,11 @@ class CudagraphDispatcher:
             raise ValueError("max_num_seqs must be an int >= 1")
         if not isinstance(uniform_decode_query_len, int) or uniform_decode_query_len < 1:
             raise ValueError("uniform_decode_query_len must be an int >= 1")
-        self.sizes = sorted(sizes)
+        if sizes != sorted(set(sizes)):
+            raise ValueError(f"capture_sizes must be strictly increasing, got {sizes}")
+        if any(s % uniform_decode_query_len for s in sizes):
+            raise ValueError(f"capture_sizes must be multiples of {uniform_decode_query_len}, got {sizes}")
+        self.sizes = sizes
         self.mns = max_num_seqs
         self.q = uniform_decode_query_len
         self.keys: dict[CUDAGraphMode, set[BatchDescriptor]] = {
@@ -334,10 +345,15 @@ class CudagraphDispatcher:
         """
         if not isinstance(num_tokens, int) or num_tokens < 1:
             raise ValueError(f"num_tokens must be an int >= 1, got {num_tokens!r}")
+        for flag, value in (("uniform_decode", uniform_decode), ("has_lora", has_lora)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{flag} must be True or False, got {value!r}")
         banned = set(invalid_modes or ())
         for m in banned:
             if not isinstance(m, CUDAGraphMode) or not m.is_valid_runtime_mode():
                 raise ValueError(f"invalid_modes holds runtime modes only, got {m!r}")
+        if len(banned) == 3:
+            raise ValueError("invalid_modes bans every runtime mode: nothing could run")
         eager = (CUDAGraphMode.NONE, BatchDescriptor(num_tokens))
         rung = next((s for s in self.sizes if s >= num_tokens), None)
         if self.mode is CUDAGraphMode.NONE or rung is None or has_lora:
