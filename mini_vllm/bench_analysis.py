@@ -226,9 +226,9 @@ def extrapolate(
     measured launch_us unless you give another). Both simplifications err high, so the
     prediction is an upper bound on what graphs buy.
     """
-    batch = check_int(batch, "batch", 1)
-    num_layers = check_int(num_layers, "num_layers", 1)
-    reference_layers = check_int(reference_layers, "reference_layers", 1)
+    batch = check_int(batch, "batch")
+    num_layers = check_int(num_layers, "num_layers")
+    reference_layers = check_int(reference_layers, "reference_layers")
     weight_bytes = _positive_real(weight_bytes, "weight_bytes")
     bandwidth_gb_per_s = _positive_real(bandwidth_gb_per_s, "bandwidth_gb_per_s")
     constants = results.get("constants") if isinstance(results, Mapping) else None

@@ -67,7 +67,7 @@ def default_capture_sizes(max_capture_size: int = 512, *, vllm_version: str = "0
     (a larger default max, a max_num_seqs rung) is capture_sizes_for's.
     upstream: vllm/config/vllm.py:1681-1708 (0.22.1), balanced mode.
     """
-    max_capture_size = check_int(max_capture_size, "max_capture_size", 1, MAX_CAPTURE_SIZE)
+    max_capture_size = check_int(max_capture_size, "max_capture_size", maximum=MAX_CAPTURE_SIZE)
     check_vllm_version(vllm_version)
     sizes = [x for x in (1, 2, 4) if x <= max_capture_size]
     sizes += range(8, min(max_capture_size + 1, 256), 8)
@@ -98,10 +98,10 @@ def capture_sizes_for(
     """
     top = capture_max(max_num_seqs, max_num_batched_tokens, max_capture_size,
                       vllm_version=vllm_version, compute_capability=compute_capability)
-    extra = {max_num_batched_tokens} if max_num_batched_tokens <= top else set()
-    if max_capture_size is None and vllm_version == "0.33.0" and max_num_seqs <= top:
-        extra.add(max_num_seqs)  # max_num_seqs <= max_num_batched_tokens, so it always fits here
-    return sorted(set(default_capture_sizes(top)) | extra)
+    extra = [max_num_batched_tokens]
+    if max_capture_size is None and vllm_version == "0.33.0":
+        extra.append(max_num_seqs)
+    return sorted(set(default_capture_sizes(top)) | {size for size in extra if size <= top})
 
 
 def capture_max(
@@ -127,7 +127,7 @@ def capture_max(
     if max_capture_size is None:
         top = min(2 * max_num_seqs, default_capture_cap(vllm_version, compute_capability))
     else:
-        top = check_int(max_capture_size, "max_capture_size", 1, MAX_CAPTURE_SIZE)
+        top = check_int(max_capture_size, "max_capture_size", maximum=MAX_CAPTURE_SIZE)
     return min(top, max_num_batched_tokens)
 
 

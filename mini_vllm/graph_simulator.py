@@ -116,7 +116,7 @@ class GraphRunner:
             entry = self._capture(x, rows)
         else:
             self._replay(entry, x)
-        return entry.static_output if rows == batch else entry.static_output[:batch]
+        return entry.static_output[:batch]  # a view: the padding rows are nobody's output
 
     def _capture(self, x: np.ndarray, rows: int) -> GraphEntry:
         """Record the ops on a static buffer of `rows` rows, zero-padded: one eager pass."""
@@ -209,11 +209,11 @@ def piecewise_launches(
     the test of having understood what capture, replay and the split each cost.
     """
     if not isinstance(pattern, str):
-        raise TypeError(f"pattern must be a str of 'C' and 'A', got {type(pattern).__name__}")
+        raise TypeError(f"pattern must be a str of 'C' and 'A', got {pattern!r}")
     if not pattern or set(pattern) - {"C", "A"}:
         raise ValueError(f"pattern must be a non-empty str of 'C' (capturable) and 'A' (attention), got {pattern!r}")
     if isinstance(batches, (str, bytes)) or not isinstance(batches, Sequence):
-        raise TypeError(f"batches must be a sequence of ints >= 1, got {type(batches).__name__}")
+        raise TypeError(f"batches must be a sequence of ints >= 1, got {batches!r}")
     batches = [check_int(b, f"batches[{i}]") for i, b in enumerate(batches)]
     ladder = None if capture_sizes is None else check_capture_sizes(capture_sizes, "capture_sizes")
 

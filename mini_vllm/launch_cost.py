@@ -32,7 +32,7 @@ def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
     # Default: capture costs exactly one eager pass, the least a recording can cost.
     if capture_cost_ops is None:
         return num_ops
-    return check_int(capture_cost_ops, "capture_cost_ops", 1)
+    return check_int(capture_cost_ops, "capture_cost_ops")
 
 
 # --- the two bills ----------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
 
 def eager_launches(num_ops: int, k: int) -> int:
     """Launches for k eager calls of a num_ops-op model: k * num_ops, the bill graphs attack."""
-    num_ops = check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops")
     return check_int(k, "k", 0) * num_ops
 
 
@@ -50,7 +50,7 @@ def graph_launches(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
     capture_cost_ops defaults to num_ops (capture = one eager pass). Zero calls cost nothing:
     nothing was captured yet.
     """
-    num_ops = check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops")
     k = check_int(k, "k", 0)
     capture = _capture_cost(num_ops, capture_cost_ops)
     return 0 if k == 0 else capture + (k - 1)
@@ -65,7 +65,7 @@ def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
     A closed form, not a search: the answer is exact for capture costs far beyond any loop,
     and it says at a glance how quickly a capture pays back (README §2).
     """
-    num_ops = check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops")
     capture = _capture_cost(num_ops, capture_cost_ops)
     if num_ops == 1:
         return None
@@ -78,8 +78,8 @@ def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
     k = 0 is refused: after zero calls both bills are 0, and 0/0 is no speedup. The capture is
     paid once and then diluted over ever more replays, so the ratio climbs toward a ceiling.
     """
-    num_ops = check_int(num_ops, "num_ops", 1, FLOAT_MAX_INT)  # the ratio is <= num_ops, a float
-    k = check_int(k, "k", 1)
+    num_ops = check_int(num_ops, "num_ops", maximum=FLOAT_MAX_INT)  # the ratio is <= num_ops, a float
+    k = check_int(k, "k")
     capture = _capture_cost(num_ops, capture_cost_ops)
     return (k * num_ops) / (capture + k - 1)  # int / int: exact, rounded once
 
@@ -89,7 +89,7 @@ def asymptotic_speedup(num_ops: int) -> float:
 
     The capture cost shifts the crossover; whether it also moves the ceiling is the question.
     """
-    return float(check_int(num_ops, "num_ops", 1, FLOAT_MAX_INT))
+    return float(check_int(num_ops, "num_ops", maximum=FLOAT_MAX_INT))
 
 
 # --- from launches to wall clock --------------------------------------------------------------
@@ -143,7 +143,7 @@ def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> fl
 
 
 def _check_step_inputs(num_ops: int, launch_us: float, gpu_us: float) -> tuple[int, float, float]:
-    num_ops = check_int(num_ops, "num_ops", 1, FLOAT_MAX_INT)  # the ratio is <= num_ops, a float
+    num_ops = check_int(num_ops, "num_ops", maximum=FLOAT_MAX_INT)  # the ratio is <= num_ops, a float
     return num_ops, check_positive(launch_us, "launch_us"), check_non_negative(gpu_us, "gpu_us")
 
 
@@ -156,7 +156,7 @@ def graphs_stop_paying(
     launch bill stays put, so predicted_step_speedup falls toward 1. Inverting it gives the
     cut-off in closed form: the batch from which an operator gains little from graphs.
     """
-    num_ops = check_int(num_ops, "num_ops", 1)
+    num_ops = check_int(num_ops, "num_ops")
     launch_us = check_positive(launch_us, "launch_us")
     gpu_us_fixed = check_non_negative(gpu_us_fixed, "gpu_us_fixed")
     gpu_us_per_seq = check_non_negative(gpu_us_per_seq, "gpu_us_per_seq")

@@ -159,8 +159,20 @@ def test_two_shapes_two_graphs_no_cross_talk(lab):
 def test_dtype_change_on_a_captured_shape_is_a_type_error(lab):
     runner = lab.GraphRunner(OPS)
     runner(batch(4, 0, np.float64))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"(?<![\w.])x(?![\w.])"):
         runner(batch(4, 1, np.float32))
+
+
+@pytest.mark.parametrize("ladder", [None, LADDER])
+def test_a_graph_keeps_the_input_dtype(lab, ladder):
+    runner = lab.GraphRunner(OPS, capture_sizes=ladder)
+    for seed in (0, 1):  # a capture, then a replay
+        x = batch(3, seed, np.float32)
+        out = runner(x)
+        assert np.allclose(out, reference(OPS, x)), "a float32 batch replays to what eager gives"
+    entry = runner.graphs[(3 if ladder is None else 4, WIDTH)]
+    assert entry.static_input.dtype == np.float32, (
+        f"the static input buffer takes x's dtype, got {entry.static_input.dtype}")
 
 
 def test_non_array_input_is_a_type_error(lab):
@@ -386,16 +398,24 @@ def test_piecewise_launches_with_no_calls_is_zero(lab):
     assert lab.piecewise_launches("CAC", []) == 0
 
 
-@pytest.mark.parametrize("args, error", [
-    (("CXC", [1]), ValueError),
-    (("", [1]), ValueError),
-    ((["C", "A"], [1]), TypeError),
-    (("CAC", [0]), ValueError),
-    (("CAC", [2], [4, 2]), ValueError),
+def names(err: pytest.ExceptionInfo, argument: str) -> bool:
+    """Whether the error's message names `argument` as a whole word (`batches[0]` counts)."""
+    return re.search(rf"(?<![\w.]){re.escape(argument)}(?![\w.])", str(err.value)) is not None
+
+
+@pytest.mark.parametrize("args, error, argument", [
+    (("CXC", [1]), ValueError, "pattern"),
+    (("", [1]), ValueError, "pattern"),
+    ((["C", "A"], [1]), TypeError, "pattern"),
+    (("CAC", [0]), ValueError, "batches"),
+    (("CAC", {1, 2}), TypeError, "batches"),
+    (("CAC", (b for b in [1, 2])), TypeError, "batches"),
+    (("CAC", [2], [4, 2]), ValueError, "capture_sizes"),
 ])
-def test_piecewise_launches_rejects_bad_input(lab, args, error):
-    with pytest.raises(error):
+def test_piecewise_launches_rejects_bad_input(lab, args, error, argument):
+    with pytest.raises(error) as err:
         lab.piecewise_launches(*args)
+    assert names(err, argument), f"the error must name `{argument}` (§6); got {err.value}"
 
 
 # --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
@@ -450,3 +470,10 @@ def test_launches_add_up_across_captures(lab):
     runner(batch(2, 2))
     runner(batch(3, 3))
     assert runner.launches == 2 * len(OPS) + 2, "then each replay adds one launch"
+
+
+def test_a_splitting_rule_that_is_not_callable_is_a_type_error(lab):
+    with pytest.raises(TypeError) as err:
+        lab.PiecewiseGraphRunner(OPS, "attention")
+    assert names(err, "is_splitting_op"), f"the error must name `is_splitting_op` (§5); got {err.value}"
+

@@ -529,6 +529,10 @@ OUT_OF_RANGE = [
     ("per_call_ratio", (4, 0), "k"),
     ("per_call_ratio", (4, 3, 0), "capture_cost_ops"),
     ("asymptotic_speedup", (0,), "num_ops"),
+    ("asymptotic_speedup", (10**400,), "num_ops"),  # the answer, a float, cannot hold it
+    ("per_call_ratio", (10**400, 3), "num_ops"),
+    ("predicted_step_speedup", (10**400, 5.0, 100.0), "num_ops"),
+    ("overlapped_step_speedup", (10**400, 5.0, 100.0), "num_ops"),
     ("amdahl_speedup", (-0.1, 2.0), "fraction"),
     ("amdahl_speedup", (1.5, 2.0), "fraction"),
     ("amdahl_speedup", (math.nan, 2.0), "fraction"),
@@ -578,7 +582,7 @@ def names(arg: str, error: Exception) -> bool:
 
 def _call_id(case) -> str:
     name, args, _ = case
-    return f"{name}{args!r}"
+    return re.sub(r"\d{20,}", lambda m: f"1e{len(m.group()) - 1}", f"{name}{args!r}")
 
 
 @pytest.mark.parametrize("case", OUT_OF_RANGE, ids=[_call_id(c) for c in OUT_OF_RANGE])
@@ -587,6 +591,15 @@ def test_out_of_range_input_is_a_value_error_naming_the_argument(lab, case):
     with pytest.raises(ValueError) as info:
         getattr(lab, name)(*args)
     assert names(arg, info.value), f"{name}{args!r}: the ValueError must name {arg!r}; said {info.value}"
+
+
+@pytest.mark.parametrize("fraction", [-0.1, 1.5, math.nan, "half"])
+def test_a_fraction_error_states_the_range(lab, fraction):
+    with pytest.raises((TypeError, ValueError)) as info:
+        lab.amdahl_speedup(fraction, 2.0)
+    assert names("fraction", info.value) and re.search(r"\[0, 1\](?!\w)", str(info.value)), (
+        f"amdahl_speedup({fraction!r}, 2.0): the error must name fraction and its range [0, 1]; "
+        f"said {info.value}")
 
 
 @pytest.mark.parametrize("case", NOT_AN_INTEGER, ids=[_call_id(c) for c in NOT_AN_INTEGER])

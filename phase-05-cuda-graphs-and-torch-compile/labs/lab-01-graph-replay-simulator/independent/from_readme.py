@@ -119,7 +119,7 @@ class GraphRunner:
             self.launches += len(self.ops)
         else:
             if x.dtype != entry.static_input.dtype:
-                raise TypeError(f"graph for {key} holds {entry.static_input.dtype}, got {x.dtype}")
+                raise TypeError(f"graph for {key} holds {entry.static_input.dtype}, got x of {x.dtype}")
             entry.static_input[:n] = x
             entry.static_input[n:] = 0
             entry.recording()

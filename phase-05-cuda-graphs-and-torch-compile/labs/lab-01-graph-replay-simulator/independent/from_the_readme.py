@@ -111,7 +111,7 @@ class GraphRunner:
             self.captures += 1
         else:
             if x.dtype != entry.static_input.dtype:
-                raise TypeError(f"graph for {x.shape} was captured with {entry.static_input.dtype}, got {x.dtype}")
+                raise TypeError(f"x has dtype {x.dtype}; the graph for {x.shape} was captured with {entry.static_input.dtype}")
             np.copyto(entry.static_input, x)
             entry.recording()
             self.launches += 1
@@ -175,7 +175,8 @@ def piecewise_launches(
         raise TypeError(f"pattern must be a str, got {type(pattern).__name__}")
     if not pattern or set(pattern) - {"C", "A"}:
         raise ValueError(f"pattern must be a non-empty string of 'C' and 'A', got {pattern!r}")
-    batches = list(batches)
+    if not isinstance(batches, (list, tuple)):
+        raise TypeError(f"batches must be a list or tuple of ints, got {batches!r}")
     if any(isinstance(b, bool) or not isinstance(b, int) or b < 1 for b in batches):
         raise ValueError(f"batches must be ints >= 1, got {batches}")
     ladder = _check_ladder(capture_sizes)

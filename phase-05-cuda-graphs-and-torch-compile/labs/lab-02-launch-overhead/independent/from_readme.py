@@ -28,6 +28,7 @@ __all__ = [
 
 import math
 import numbers
+import sys
 
 
 def _count(value, name, minimum):
@@ -36,6 +37,14 @@ def _count(value, name, minimum):
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def _float_count(value, name):
+    """A count whose answer is a float: it must fit in one."""
+    value = _count(value, name, 1)
+    if value > sys.float_info.max:
+        raise ValueError(f"{name} must fit in a float (<= {sys.float_info.max}), got an int of {value.bit_length()} bits")
+    return value
 
 
 def _real(value, name):
@@ -76,7 +85,7 @@ def crossover(num_ops: int, capture_cost_ops: int | None = None) -> int | None:
 
 def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) -> float:
     """Eager total / graph total after k >= 1 calls."""
-    n = _count(num_ops, "num_ops", 1)
+    n = _float_count(num_ops, "num_ops")
     k = _count(k, "k", 1)
     c = _capture(n, capture_cost_ops)
     return n * k / (c + k - 1)
@@ -84,12 +93,14 @@ def per_call_ratio(num_ops: int, k: int, capture_cost_ops: int | None = None) ->
 
 def asymptotic_speedup(num_ops: int) -> float:
     """Limit of the ratio as k grows."""
-    return float(_count(num_ops, "num_ops", 1))
+    return float(_float_count(num_ops, "num_ops"))
 
 
 def amdahl_speedup(fraction: float, speedup: float) -> float:
     """Amdahl's law."""
-    f = _real(fraction, "fraction")
+    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0 <= fraction <= 1:
+        raise ValueError(f"fraction must be a number in [0, 1], got {fraction!r}")
+    f = float(fraction)
     s = _real(speedup, "speedup")
     if not 0 <= f <= 1:
         raise ValueError(f"fraction must be in [0, 1], got {f}")
@@ -100,7 +111,7 @@ def amdahl_speedup(fraction: float, speedup: float) -> float:
 
 
 def _step_inputs(num_ops, launch_us, gpu_us):
-    n = _count(num_ops, "num_ops", 1)
+    n = _float_count(num_ops, "num_ops")
     launch = _real(launch_us, "launch_us")
     gpu = _real(gpu_us, "gpu_us")
     if launch <= 0:

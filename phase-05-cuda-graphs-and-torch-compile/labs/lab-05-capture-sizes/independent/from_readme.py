@@ -35,6 +35,8 @@ def default_capture_sizes(max_capture_size: int = 512, *, vllm_version: str = "0
     """
     _version(vllm_version)
     top = _count(max_capture_size, "max_capture_size")
+    if top > 2**20:
+        raise ValueError(f"max_capture_size must be at most 2**20, got {top}")
     return [x for x in range(1, top + 1)
             if x in (1, 2, 4) or (x < 256 and x % 8 == 0) or (x >= 256 and x % 16 == 0)]
 
