@@ -300,7 +300,7 @@ def load_results(path: str | Path) -> dict[str, Any]:
     if not runs:
         raise ValueError(f"{where}'runs' must hold at least one run, got []")
     sections = {"versions": (), "constants": ("hbm_floor_us", "weight_bytes", "d2d_gb_per_s"),
-                "capture": ("gib", "seconds", "separate_pools_gib", "graphs")}
+                "capture": ("gib", "seconds", "separate_pools_gib", "graphs"), "reported_l4_tokens_per_s": ()}
     for section, numbers in sections.items():
         table = data.get(section, {})
         if not isinstance(table, dict):
@@ -308,11 +308,22 @@ def load_results(path: str | Path) -> dict[str, Any]:
         for key in numbers:
             if key in table and check_real(table[key], f"{where}{section}[{key!r}]", "a finite number >= 0") < 0:
                 raise ValueError(f"{where}{section}[{key!r}] must be a finite number >= 0, got {table[key]}")
-    for name, graphs in data.get("capture", {}).get("passes", {}).items():
+    # The report reads these keys together (and divides by the HBM floor): all or none.
+    for section, together in (("constants", sections["constants"]), ("capture", ("gib", "seconds"))):
+        if (given := [key for key in together if key in data.get(section, {})]) and given != list(together):
+            raise ValueError(f"{where}{section!r} must hold all of {list(together)} or none, got only {given}")
+    if data.get("constants", {}).get("hbm_floor_us") == 0:
+        raise ValueError(f"{where}constants['hbm_floor_us'] must be > 0 (a time to divide by), got 0")
+    passes = data.get("capture", {}).get("passes", {})
+    if not isinstance(passes, dict):
+        raise TypeError(f"{where}capture['passes'] must be an object, got {type(passes).__name__}")
+    for name, graphs in passes.items():
         check_int(graphs, f"{where}capture['passes'][{name!r}]", 0)
     if "per_batch" in data:
         _prediction_inputs(data, sorted({batch for _, batch, _ in runs}), where)
     for batch, arms in data.get("reported_l4_tokens_per_s", {}).items():
+        if not (batch.isascii() and batch.isdigit() and int(batch) >= 1):
+            raise ValueError(f"{where}reported_l4_tokens_per_s's keys must be batch sizes such as '8', got {batch!r}")
         for arm in ("eager", "compile+graphs"):
             _positive_samples([arms.get(arm) if isinstance(arms, dict) else None],
                               f"{where}reported_l4_tokens_per_s[{batch!r}][{arm!r}]")

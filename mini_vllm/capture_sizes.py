@@ -142,13 +142,11 @@ def _capability_major(compute_capability: tuple[int, int] | None) -> int | None:
     """The major version of a (major, minor) compute capability, or None; bad shapes raise."""
     if compute_capability is None:
         return None
-    if (not isinstance(compute_capability, tuple) or len(compute_capability) != 2
-            or any(isinstance(x, bool) or not isinstance(x, int) for x in compute_capability)):
+    if not isinstance(compute_capability, tuple) or len(compute_capability) != 2:
         raise TypeError(f"compute_capability must be None or a (major, minor) tuple of ints, "
                         f"got {compute_capability!r}")
-    if min(compute_capability) < 0:
-        raise ValueError(f"compute_capability must hold ints >= 0, got {compute_capability!r}")
-    return compute_capability[0]
+    major, _ = (check_int(x, f"compute_capability[{i}]", 0) for i, x in enumerate(compute_capability))
+    return major
 
 
 # A traffic mix: {batch size: weight}, or the batch sizes of observed steps (repeats count).

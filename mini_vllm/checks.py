@@ -22,18 +22,27 @@ import numpy as np
 FLOAT_MAX_INT = int(np.finfo(np.float64).max)
 
 
-def _int_range(minimum: int, maximum: int | None) -> str:
-    return f"an int >= {minimum}" if maximum is None else f"an int in [{minimum}, {maximum}]"
+def int_range(minimum: int, maximum: int | None = None) -> str:
+    """The allowed range in words, as every error states it: 'an int in [1, 512]'."""
+    if maximum is None:
+        return f"an int >= {minimum}"
+    top = "1.8e308 (a float's largest)" if maximum == FLOAT_MAX_INT else maximum
+    return f"an int in [{minimum}, {top}]"
+
+
+def _shown(value: int) -> str:
+    """An int as an error shows it: by its size once it is huge, so the message stays one short line."""
+    return str(value) if abs(value) <= 2**128 else f"an int of {value.bit_length()} bits"
 
 
 def check_int(value: object, name: str, minimum: int = 1, maximum: int | None = None) -> int:
     """Return value as an int, or raise naming the argument: TypeError if not an int, ValueError if out of range."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be {_int_range(minimum, maximum)}, "
+        raise TypeError(f"{name} must be {int_range(minimum, maximum)}, "
                         f"got {value!r} ({type(value).__name__})")
     value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {_int_range(minimum, maximum)}, got {value}")
+        raise ValueError(f"{name} must be {int_range(minimum, maximum)}, got {_shown(value)}")
     return value
 
 

@@ -10,14 +10,19 @@ Adding a subcommand is one more pair and one entry in COMMANDS.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from mini_vllm.bench_analysis import TWIN_ARMS
-from mini_vllm.checks import check_int
+from mini_vllm.capture_sizes import MAX_CAPTURE_SIZE
+from mini_vllm.checks import check_int, int_range
 from mini_vllm.cudagraph_dispatcher import RUNNERS
 from mini_vllm.cudagraph_mode import CUDAGraphMode
 from mini_vllm.presentation import Shown
@@ -26,6 +31,21 @@ from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 # Which extra brings a module a subcommand may need, for the one-line "install it" error.
 EXTRAS = {"matplotlib": "plot", "torch": "gpu"}
 TORCH_EXTRA = {"compile": "compile"}  # lab-06 needs torch but no GPU: the `compile` extra
+
+# Upper bounds, refused at parsing (before anything is allocated or measured) and stated in
+# --help: past them a run can only exhaust memory or take hours. Each is far above real use.
+MAX_LAYERS = 128          # simulate: the deepest open models have ~126 decoder layers
+MAX_SIM_STEPS = 10_000    # simulate: a few minutes at MAX_LAYERS on one CPU core
+MAX_SIM_BATCH = 4096      # simulate: every captured rung keeps its buffers, per piece
+MAX_CHART_CALLS = 1000    # crossover-chart: one x tick per call
+MAX_CHART_LADDER = 65536  # ladder-chart: the chart draws every batch 1..max on three ladders
+MAX_BENCH_BATCH = 1024    # bench: the twin's KV cache is preallocated for the largest batch
+MAX_BENCH_STEPS = 256     # bench: the twin's max_seq_len (one cache slot per step)
+MAX_BENCH_REPEATS = 100   # bench: every repeat re-runs every arm at every batch
+MAX_COMPILE_LAYERS = 32   # compile: each layer is a compiled piece and an attention island
+MAX_COMPILE_HIDDEN = 1024  # compile: 12 x hidden^2 float32 weights per layer
+MAX_COMPILE_REPEATS = 20  # compile --measure: each repeat starts three fresh processes
+MAX_GRADE_JOBS = 256      # grade: one pytest process per job
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -49,15 +69,64 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an int >= 1, got {text!r}") from None
-    try:
-        return check_int(value, "value")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}") from None
+def _int_in(minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: ASCII digits making an int in [minimum, maximum], else the range in the error."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[+-]?[0-9]+", text.strip()) or len(text) > 100:
+            raise argparse.ArgumentTypeError(f"must be {int_range(minimum, maximum)}, got {text!r}")
+        try:
+            return check_int(int(text), "value", minimum, maximum)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {int_range(minimum, maximum)}, got {text.strip()}") from None
+
+    return parse
+
+
+_positive_int = _int_in(1)
+
+
+def _mode_name(text: str) -> str:
+    """A mode name in any case, ASCII only: 'pıecewıse'.upper() would be 'PIECEWISE'."""
+    if not text.isascii():
+        raise argparse.ArgumentTypeError(f"must be a mode name in ASCII letters, got {text!r}")
+    return text.upper()
+
+
+def _output_file(text: str) -> Path:
+    """An argparse type for a file to write: checked before a run, so no result is lost at the end."""
+    path = Path(text)
+    if not text or path.is_dir():
+        raise argparse.ArgumentTypeError(f"must name a file, got {f'the folder {text!r}' if text else 'nothing'}")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {str(path.parent)!r} does not exist (create it first)")
+    return path
+
+
+def _chart_file(text: str) -> Path:
+    """_output_file, with the .png matplotlib would add to a name without a suffix added here,
+    so the path printed is the path written."""
+    path = _output_file(text)
+    return path if path.suffix else path.with_name(path.name.rstrip(".") + ".png")
+
+
+CHART_OUT_HELP = "the image file to write (no suffix: .png is added, and the path printed)"
+
+
+def _need(module: str) -> None:
+    """Fail now, naming the extra to install, when a module the run imports later is absent."""
+    if importlib.util.find_spec(module) is None:
+        raise ModuleNotFoundError(f"No module named {module!r}", name=module)
+
+
+def _check_chart_format(path: Path, flag: str) -> None:
+    """Refuse, naming the flag, a suffix matplotlib cannot write (it is installed by now)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if path.suffix[1:].lower() not in formats:
+        raise ValueError(f"{flag} {path}: matplotlib cannot write {path.suffix!r} files; "
+                         f"end the name in one of {', '.join('.' + f for f in sorted(formats))}")
 
 
 _MODE_NAMES = [m.name for m in CUDAGraphMode]
@@ -65,7 +134,7 @@ _MODE_NAMES = [m.name for m in CUDAGraphMode]
 
 def _capability_arg(text: str) -> tuple[int, int]:
     major, dot, minor = text.partition(".")
-    if not (major.isdigit() and dot and minor.isdigit()):
+    if not (re.fullmatch("[0-9]{1,4}", major) and dot and re.fullmatch("[0-9]{1,4}", minor)):
         raise argparse.ArgumentTypeError(f"must read MAJOR.MINOR, e.g. 9.0 or 10.0, got {text!r}")
     return int(major), int(minor)
 
@@ -79,12 +148,16 @@ def _add_json(p: argparse.ArgumentParser) -> None:
 
 def _add_simulate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("simulate", help="a toy decode loop, eager vs captured: launches per step")
-    p.add_argument("--layers", type=_positive_int, default=4, help="decoder layers (10 ops each)")
-    p.add_argument("--steps", type=_positive_int, default=32, help="decode steps to run")
-    p.add_argument("--max-batch", type=_positive_int, default=8, help="batches drawn from 1..max")
-    p.add_argument("--sizes", type=_positive_int, nargs="+", default=[1, 2, 4, 8],
-                   help="capture sizes (the ladder); batches pad up to the next one")
-    p.add_argument("--seed", type=int, default=0, help="seed of the batch sizes and inputs")
+    p.add_argument("--layers", type=_int_in(1, MAX_LAYERS), default=4,
+                   help=f"decoder layers, 10 ops each (at most {MAX_LAYERS})")
+    p.add_argument("--steps", type=_int_in(1, MAX_SIM_STEPS), default=32,
+                   help=f"decode steps to run (at most {MAX_SIM_STEPS})")
+    p.add_argument("--max-batch", type=_int_in(1, MAX_SIM_BATCH), default=8,
+                   help=f"batches drawn from 1..max (at most {MAX_SIM_BATCH})")
+    p.add_argument("--sizes", type=_int_in(1, MAX_SIM_BATCH), nargs="+", default=[1, 2, 4, 8],
+                   help=f"capture sizes (the ladder, in any order, each at most {MAX_SIM_BATCH}); "
+                        "batches pad up to the next one")
+    p.add_argument("--seed", type=_int_in(0), default=0, help="seed of the batch sizes and inputs (>= 0)")
     _add_json(p)
     p.set_defaults(run=_run_simulate)
 
@@ -116,18 +189,20 @@ def _run_crossover(args: argparse.Namespace) -> Shown:
 
 def _add_crossover_chart(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("crossover-chart", help="plot launches per call vs k, crossovers marked (PNG)")
-    p.add_argument("--out", required=True, help="where to write the PNG")
+    p.add_argument("--out", type=_chart_file, required=True, help=CHART_OUT_HELP)
     p.add_argument("--num-ops", type=_positive_int, nargs="+", default=[3, 30, 300],
                    help="ops per eager call, one curve pair each")
     p.add_argument("--capture", type=_positive_int, default=3,
                    help="capture cost as a multiple of one eager pass")
-    p.add_argument("--max-calls", type=_positive_int, default=12, help="calls on the x axis")
+    p.add_argument("--max-calls", type=_int_in(2, MAX_CHART_CALLS), default=12,
+                   help=f"calls on the x axis (at least 2, at most {MAX_CHART_CALLS})")
     p.set_defaults(run=_run_crossover_chart)
 
 
 def _run_crossover_chart(args: argparse.Namespace) -> Shown:
     from mini_vllm.presentation.crossover import draw_crossover_chart
 
+    _check_chart_format(args.out, "--out")
     return draw_crossover_chart(args.out, args.num_ops, args.capture, args.max_calls)
 
 
@@ -143,8 +218,9 @@ def _add_version_args(p: argparse.ArgumentParser) -> None:
 
 def _add_ladder(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ladder", help="the capture-size ladder: which graph a batch replays, and its padding")
-    p.add_argument("--max", type=_positive_int, default=512,
-                   help="capture max (max_cudagraph_capture_size); the ladder is default_capture_sizes(max)")
+    p.add_argument("--max", type=_int_in(1, MAX_CAPTURE_SIZE), default=512,
+                   help="capture max (max_cudagraph_capture_size); the ladder is default_capture_sizes(max) "
+                        f"(at most {MAX_CAPTURE_SIZE})")
     p.add_argument("--batch", type=_positive_int, help="a batch size to look up on the ladder")
     p.add_argument("--max-num-seqs", type=_positive_int,
                    help="derive the ladder from a deployment instead of --max")
@@ -166,14 +242,16 @@ def _run_ladder(args: argparse.Namespace) -> Shown:
 
 def _add_ladder_chart(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ladder-chart", help="plot padding waste vs batch size for three ladders (PNG)")
-    p.add_argument("--out", required=True, help="where to write the PNG")
-    p.add_argument("--max", type=_positive_int, default=512, help="capture max of every ladder")
+    p.add_argument("--out", type=_chart_file, required=True, help=CHART_OUT_HELP)
+    p.add_argument("--max", type=_int_in(1, MAX_CHART_LADDER), default=512,
+                   help=f"capture max of every ladder (at most {MAX_CHART_LADDER})")
     p.set_defaults(run=_run_ladder_chart)
 
 
 def _run_ladder_chart(args: argparse.Namespace) -> Shown:
     from mini_vllm.presentation.ladder import draw_ladder_chart
 
+    _check_chart_format(args.out, "--out")
     return draw_ladder_chart(args.out, args.max)
 
 
@@ -181,7 +259,7 @@ def _run_ladder_chart(args: argparse.Namespace) -> Shown:
 
 
 def _add_deployment_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--mode", type=str.upper, choices=_MODE_NAMES, default="FULL_AND_PIECEWISE",
+    p.add_argument("--mode", type=_mode_name, choices=_MODE_NAMES, default="FULL_AND_PIECEWISE",
                    help="cudagraph_mode, by name in any case (the default is 0.22.1's at O2)")
     p.add_argument("--max-num-seqs", type=_positive_int, default=256,
                    help="max_num_seqs (256 is the offline LLM default on a GPU under 70 GiB, e.g. an L4)")
@@ -207,7 +285,7 @@ def _add_dispatch(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("dispatch", help="the runtime mode and padded BatchDescriptor of one batch")
     p.add_argument("--tokens", type=_positive_int, required=True, help="tokens in the batch")
     p.add_argument("--uniform", action="store_true", help="a uniform decode batch (1 token per request)")
-    p.add_argument("--invalid", type=str.upper, nargs="+", default=[], choices=["NONE", "PIECEWISE", "FULL"],
+    p.add_argument("--invalid", type=_mode_name, nargs="+", default=[], choices=["NONE", "PIECEWISE", "FULL"],
                    help="runtime modes this batch may not use (FULL for cascade attention)")
     _add_deployment_args(p)
     p.set_defaults(run=_run_dispatch)
@@ -239,14 +317,16 @@ def _run_capture_log(args: argparse.Namespace) -> Shown:
 
 def _add_bench(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="lab-04's twin on a CUDA GPU: eager vs graphs vs compile, measured")
-    p.add_argument("--batch-sizes", type=_positive_int, nargs="+", default=[1, 8, 64, 256],
-                   help="batch sizes to decode at")
-    p.add_argument("--steps", type=_positive_int, default=128, help="decode steps per timed repeat")
-    p.add_argument("--repeats", type=_positive_int, default=5, help="interleaved repeats per arm and batch")
+    p.add_argument("--batch-sizes", type=_int_in(1, MAX_BENCH_BATCH), nargs="+", default=[1, 8, 64, 256],
+                   help=f"batch sizes to decode at (each at most {MAX_BENCH_BATCH})")
+    p.add_argument("--steps", type=_int_in(1, MAX_BENCH_STEPS), default=128,
+                   help=f"decode steps per timed repeat (at most {MAX_BENCH_STEPS})")
+    p.add_argument("--repeats", type=_int_in(1, MAX_BENCH_REPEATS), default=5,
+                   help=f"interleaved repeats per arm and batch (at most {MAX_BENCH_REPEATS})")
     p.add_argument("--arms", nargs="+", choices=TWIN_ARMS, default=list(TWIN_ARMS),
                    help="arms to run (eager is the baseline and always needed)")
-    p.add_argument("--out", help="write the result JSON here")
-    p.add_argument("--plot", help="write the speedup plot (PNG) here")
+    p.add_argument("--out", type=_output_file, help="write the result JSON here")
+    p.add_argument("--plot", type=_chart_file, help=f"write the speedup plot here ({CHART_OUT_HELP})")
     p.add_argument("--from", dest="from_json", metavar="JSON",
                    help="report a saved result file instead of measuring (no GPU needed)")
     p.set_defaults(run=_run_bench,
@@ -256,6 +336,10 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
 def _run_bench(args: argparse.Namespace) -> Shown:
     from mini_vllm.presentation.bench import show_bench
 
+    if not args.from_json:
+        _need("torch")
+    if args.plot:
+        _check_chart_format(args.plot, "--plot")
     return show_bench(args.from_json, args.batch_sizes, args.steps, args.repeats, args.arms,
                       args.out, args.plot)
 
@@ -265,20 +349,26 @@ def _run_bench(args: argparse.Namespace) -> Shown:
 
 def _add_compile(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compile", help="lab-06: piecewise torch.compile of a tiny decoder on the CPU (needs torch)")
-    p.add_argument("--layers", type=_positive_int, default=2, help="decoder layers (attention calls)")
-    p.add_argument("--hidden", type=_positive_int, default=32, help="hidden size (a multiple of 4)")
+    p.add_argument("--layers", type=_int_in(1, MAX_COMPILE_LAYERS), default=2,
+                   help=f"decoder layers, one attention call each (at most {MAX_COMPILE_LAYERS})")
+    p.add_argument("--hidden", type=_int_in(4, MAX_COMPILE_HIDDEN), default=32,
+                   help=f"hidden size (a multiple of 4, at most {MAX_COMPILE_HIDDEN})")
     p.add_argument("--compiler", choices=("eager", "aot_eager", "inductor"), default="eager",
                    help="how each piece is compiled")
     p.add_argument("--cache-dir", help="keep compiled pieces here; run twice to see the hits")
     p.add_argument("--steps", type=_positive_int, default=100, help="steps for the launch accounting")
     p.add_argument("--measure", action="store_true",
                    help="instead: time cold vs warm process starts with Inductor (fresh processes)")
-    p.add_argument("--repeats", type=_positive_int, default=3, help="with --measure: repeats")
+    p.add_argument("--repeats", type=_int_in(1, MAX_COMPILE_REPEATS), default=3,
+                   help=f"with --measure: repeats (at most {MAX_COMPILE_REPEATS})")
     p.set_defaults(run=_run_compile, conflicts=[("--measure", "--compiler", "--cache-dir", "--steps")],
                    needs=[("--repeats", "--measure")])
 
 
 def _run_compile(args: argparse.Namespace) -> Shown:
+    if args.hidden % 4:
+        raise ValueError(f"--hidden must be a multiple of 4 (the decoder's 4 heads), got {args.hidden}")
+    _need("torch")  # --measure imports it only in the fresh processes it starts
     from mini_vllm.presentation.compile_report import show_compile, show_startup
 
     if args.measure:
@@ -293,9 +383,9 @@ def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
     return value
 
 
@@ -305,11 +395,13 @@ def _add_grade(sub: argparse._SubParsersAction) -> None:
                                    "results the harness recorded, never from an exit code (INSTRUCTORS.md).")
     p.add_argument("lab", metavar="LAB", help="a lab number (01-06) or folder name")
     p.add_argument("submissions", metavar="SUBMISSION", nargs="+", help="a .py file (one student) or a folder of them")
-    p.add_argument("--out", help="write the result here; standard output then gets one line per submission")
+    p.add_argument("--out", type=_output_file,
+                   help="write the result here; standard output then gets one line per submission")
     p.add_argument("--format", choices=("json", "csv", "gradescope", "classroom"), default="json",
                    help="json: everything; csv: a gradebook row per submission; gradescope / classroom: "
                         "what those platforms read, for one submission")
-    p.add_argument("--jobs", type=_positive_int, default=1, help="submissions graded at once")
+    p.add_argument("--jobs", type=_int_in(1, MAX_GRADE_JOBS), default=1,
+                   help=f"submissions graded at once (at most {MAX_GRADE_JOBS})")
     p.add_argument("--timeout", type=_positive_float, default=300.0,
                    help="wall-clock limit (s) for one submission's whole grading")
     p.add_argument("--test-timeout", type=_positive_float,
@@ -377,6 +469,9 @@ def _refuse(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Seq
     for flag, needed in getattr(args, "needs", ()):
         if flag in given and needed not in given:
             parser.error(f"{flag} only applies with {needed}")
+    if getattr(args, "compute_capability", None) is not None and args.vllm_version != "0.33.0":
+        parser.error("--compute-capability only applies with --vllm-version 0.33.0 "
+                     "(0.22.1's ladder is the same on every GPU)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -84,9 +84,12 @@ def test_a_numpy_int8_batch_is_converted_before_any_arithmetic():
     (lambda: mv.CudagraphDispatcher("FULL", np.array([1, 2, 4]), np.int64(2)).max_num_seqs, 2),
     (lambda: type(mv.CudagraphDispatcher("FULL", [1, 2], np.int64(2)).max_num_seqs), int),
     (lambda: mv.spread(np.array([1.0, 3.0, 2.0])).median, 2.0),
+    (lambda: mv.capture_sizes_for(1024, 8192, vllm_version="0.33.0",
+                                  compute_capability=(np.int64(10), np.int32(0)))[-1], 1024),
 ], ids=["default_capture_sizes", "capture_sizes_for", "padded_size", "expected_waste",
         "optimal_ladder", "crossover", "eager_launches", "per_call_ratio", "asymptotic_speedup",
-        "predicted_step_speedup", "dispatch", "dispatcher", "dispatcher-int", "spread"])
+        "predicted_step_speedup", "dispatch", "dispatcher", "dispatcher-int", "spread",
+        "compute_capability"])
 def test_numpy_numbers_are_welcome_everywhere(call, want):
     assert call() == want
 
@@ -123,6 +126,11 @@ def test_bools_and_floats_are_not_ints(call, name):
 ])
 def test_numbers_out_of_a_floats_reach_are_refused_by_name(call, kind, name):
     refused(call, kind, name)
+
+
+def test_a_huge_int_is_shown_by_its_size_so_the_error_stays_short():
+    message = refused(lambda: mv.per_call_ratio(10**400, 2, 1), ValueError, "num_ops", "1.8e308")
+    assert len(message) < 200, f"a 400-digit int must not be printed whole: {len(message)} characters"
 
 
 # --- sizes that can only exhaust memory have a stated bound --------------------------------

@@ -58,7 +58,7 @@ def test_describe_ladder_folds_stride_runs():
 def test_ladder_rejects_a_zero_batch(capsys):
     with pytest.raises(SystemExit):
         main(["ladder", "--batch", "0"])
-    assert "must be >= 1" in capsys.readouterr().err
+    assert "argument --batch: must be an int >= 1, got 0" in capsys.readouterr().err
 
 
 @pytest.mark.plot

@@ -35,7 +35,7 @@ def test_crossover_prints_the_exercises_table(capsys):
 def test_crossover_rejects_zero_ops(capsys):
     with pytest.raises(SystemExit):
         main(["crossover", "--num-ops", "0"])
-    assert "must be >= 1" in capsys.readouterr().err
+    assert "argument --num-ops: must be an int >= 1, got 0" in capsys.readouterr().err
 
 
 @pytest.mark.plot

@@ -30,7 +30,7 @@ def test_simulate_prints_launches_per_step(capsys):
 def test_simulate_rejects_a_bad_flag(capsys):
     with pytest.raises(SystemExit):
         main(["simulate", "--layers", "0"])
-    assert "must be >= 1" in capsys.readouterr().err
+    assert "argument --layers: must be an int in [1, " in capsys.readouterr().err
 
 
 def test_toy_decoder_marks_one_attention_per_layer():

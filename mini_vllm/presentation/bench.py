@@ -148,8 +148,9 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
 
 
 def show_bench(from_json: str | None, batch_sizes: Sequence[int], steps: int, repeats: int,
-               arms: Sequence[str], out: str | None, plot: str | None) -> Shown:
+               arms: Sequence[str], out: str | Path | None, plot: str | Path | None) -> Shown:
     """`mini-vllm bench`: measure the twin on a GPU (or read a saved run), then report it."""
+    written: list[str | Path] = []
     if from_json:
         results = load_results(from_json)
     else:
@@ -159,6 +160,7 @@ def show_bench(from_json: str | None, batch_sizes: Sequence[int], steps: int, re
         results = run_benchmark(config, log=lambda line: print(line, file=sys.stderr))
         if out:
             Path(out).write_text(json.dumps(results, indent=1) + "\n")
+            written.append(out)
     if plot:
-        plot_speedups(results, plot)
-    return Shown(format_report(results), results)
+        written.append(plot_speedups(results, plot))
+    return Shown("\n".join([format_report(results), *(f"wrote {path}" for path in written)]), results)

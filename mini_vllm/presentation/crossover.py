@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from mini_vllm.checks import check_int, check_int_sequence
 from mini_vllm.launch_cost import (
@@ -84,7 +85,7 @@ def show_crossover(num_ops: Sequence[int], capture_multipliers: Sequence[int]) -
     return Shown(format_crossover_table(rows), [row._asdict() for row in rows])
 
 
-def draw_crossover_chart(out: str, num_ops: Sequence[int], capture_multiplier: int, max_calls: int) -> Shown:
+def draw_crossover_chart(out: str | Path, num_ops: Sequence[int], capture_multiplier: int, max_calls: int) -> Shown:
     """`mini-vllm crossover-chart`: the "should we graph it?" PNG."""
     plot_per_call_cost(out, num_ops, capture_multiplier, max_calls)
     return Shown(f"wrote {out}", {"path": str(out)})

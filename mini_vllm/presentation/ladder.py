@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from mini_vllm.capture_sizes import (
@@ -15,7 +16,6 @@ from mini_vllm.capture_sizes import (
     default_capture_sizes,
     expected_waste,
     nano_vllm_ladder,
-    padding_waste,
     powers_of_two_ladder,
     rung_for,
 )
@@ -132,7 +132,7 @@ def deployment_origin(max_num_seqs: int, max_num_batched_tokens: int, vllm_versi
     return origin
 
 
-def draw_ladder_chart(out: str, max_capture_size: int) -> Shown:
+def draw_ladder_chart(out: str | Path, max_capture_size: int) -> Shown:
     """`mini-vllm ladder-chart`: the padding-waste PNG, and each ladder's padding share."""
     shares = plot_padding_waste(out, max_capture_size)
     lines = [f"{name:<34} {share:6.2%} of computed rows are padding (uniform traffic 1..{max_capture_size})"
@@ -161,7 +161,8 @@ def plot_padding_waste(path: str, max_capture_size: int = 512) -> dict[str, floa
     colors = ("tab:blue", "tab:orange", "tab:red")
     # Draw the sparse ladders first so the default stays on top where the curves coincide.
     for (name, ladder), color in reversed(list(zip(ladders.items(), colors))):
-        waste = [100 * padding_waste(b, ladder) / (b + padding_waste(b, ladder)) for b in batches]
+        rungs = [rung_for(b, ladder) for b in batches]  # each ladder is valid by construction
+        waste = [0 if rung is None else 100 * (rung - b) / rung for b, rung in zip(batches, rungs)]
         shares[name] = expected_waste(batches, ladder)
         ax.step(batches, waste, where="post", color=color, linewidth=1.3,
                 label=f"{name}: {len(ladder)} rungs, {shares[name]:.1%} of rows padded (uniform traffic)")
