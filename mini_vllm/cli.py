@@ -73,12 +73,15 @@ def _int_in(minimum: int = 1, maximum: int | None = None) -> Callable[[str], int
     """An argparse type: ASCII digits making an int in [minimum, maximum], else the range in the error."""
 
     def parse(text: str) -> int:
-        if not re.fullmatch(r"[+-]?[0-9]+", text.strip()) or len(text) > 100:
-            raise argparse.ArgumentTypeError(f"must be {int_range(minimum, maximum)}, got {text!r}")
+        allowed = int_range(minimum, maximum)
+        if len(text) > 100:  # int() of thousands of digits is slow, and no flag needs a googol
+            raise argparse.ArgumentTypeError(f"must be {allowed} in at most 100 digits, got {len(text)} characters")
+        if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
         try:
             return check_int(int(text), "value", minimum, maximum)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {int_range(minimum, maximum)}, got {text.strip()}") from None
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text.strip()}") from None
 
     return parse
 
@@ -91,6 +94,22 @@ def _mode_name(text: str) -> str:
     if not text.isascii():
         raise argparse.ArgumentTypeError(f"must be a mode name in ASCII letters, got {text!r}")
     return text.upper()
+
+
+def _named_path(text: str) -> str:
+    """An argparse type for a path that must not be empty: '' would silently mean "none" or '.'."""
+    if not text:
+        raise argparse.ArgumentTypeError("must name a file or folder, got nothing")
+    return text
+
+
+def _folder(text: str) -> str:
+    """An argparse type for a folder the run creates if needed: nothing on its way may be a file."""
+    path = Path(_named_path(text))
+    existing = next(p for p in (path, *path.parents) if p.exists())  # '.' or '/' at the latest
+    if not existing.is_dir():
+        raise argparse.ArgumentTypeError(f"must be a folder, but {str(existing)!r} is a file")
+    return text
 
 
 def _output_file(text: str) -> Path:
@@ -327,7 +346,7 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
                    help="arms to run (eager is the baseline and always needed)")
     p.add_argument("--out", type=_output_file, help="write the result JSON here")
     p.add_argument("--plot", type=_chart_file, help=f"write the speedup plot here ({CHART_OUT_HELP})")
-    p.add_argument("--from", dest="from_json", metavar="JSON",
+    p.add_argument("--from", dest="from_json", metavar="JSON", type=_named_path,
                    help="report a saved result file instead of measuring (no GPU needed)")
     p.set_defaults(run=_run_bench,
                    conflicts=[("--from", "--batch-sizes", "--steps", "--repeats", "--arms", "--out")])
@@ -338,6 +357,11 @@ def _run_bench(args: argparse.Namespace) -> Shown:
 
     if not args.from_json:
         _need("torch")
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ValueError("measuring needs a CUDA GPU and torch sees none; "
+                             "--from FILE reports a saved run on any machine")
     if args.plot:
         _check_chart_format(args.plot, "--plot")
     return show_bench(args.from_json, args.batch_sizes, args.steps, args.repeats, args.arms,
@@ -355,7 +379,7 @@ def _add_compile(sub: argparse._SubParsersAction) -> None:
                    help=f"hidden size (a multiple of 4, at most {MAX_COMPILE_HIDDEN})")
     p.add_argument("--compiler", choices=("eager", "aot_eager", "inductor"), default="eager",
                    help="how each piece is compiled")
-    p.add_argument("--cache-dir", help="keep compiled pieces here; run twice to see the hits")
+    p.add_argument("--cache-dir", type=_folder, help="keep compiled pieces here; run twice to see the hits")
     p.add_argument("--steps", type=_positive_int, default=100, help="steps for the launch accounting")
     p.add_argument("--measure", action="store_true",
                    help="instead: time cold vs warm process starts with Inductor (fresh processes)")

@@ -8,8 +8,10 @@ process, as the console script calls it.
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -81,7 +83,12 @@ def test_help_states_the_bound_and_the_bound_itself_parses(argv, flag, bound):
     assert f"at most {bound}" in help_text, f"`mini-vllm {argv[0]} --help` must state {flag}'s bound {bound}"
 
 
-@pytest.mark.parametrize("argv, names", [
+def argv_id(argv: list[str]) -> str:
+    """A test id from an argv: file paths by their name, an empty argument as ''."""
+    return " ".join(Path(a).name[:24] if "/" in a else a[:24] or "''" for a in argv)
+
+
+BAD_VALUES = [
     (["simulate", "--seed", "-1"], ["--seed", ">= 0"]),
     (["simulate", "--seed", "1.5"], ["--seed"]),
     (["simulate", "--steps", "1_0"], ["--steps"]),
@@ -96,11 +103,19 @@ def test_help_states_the_bound_and_the_bound_itself_parses(argv, flag, bound):
     (["dispatch", "--tokens", "3", "--invalid", "FULL", "p\u0131ecew\u0131se"], ["--invalid"]),
     (["ladder", "--max-num-seqs", "8", "--vllm-version", "0.33.0", "--compute-capability", "\u0661\u0660.0"],
      ["--compute-capability"]),
+    (["crossover", "--num-ops", "9" * 150], ["--num-ops", "100 digits"]),
     (["compile", "--hidden", "30"], ["--hidden", "multiple of 4"]),
+    (["compile", "--cache-dir", __file__], ["--cache-dir", __file__]),
+    (["compile", "--cache-dir", f"{__file__}/sub"], ["--cache-dir", __file__]),
+    (["compile", "--cache-dir", ""], ["--cache-dir"]),
+    (["bench", "--from", ""], ["--from"]),
     (["grade", "05", "x.py", "--timeout", "inf"], ["--timeout"]),
     (["grade", "05", "x.py", "--timeout", "nan"], ["--timeout"]),
     (["grade", "05", "x.py", "--test-timeout", "1e400"], ["--test-timeout"]),
-], ids=lambda v: " ".join(v) if isinstance(v, list) and v and not v[0].startswith(("-", "m")) else None)
+]
+
+
+@pytest.mark.parametrize("argv, names", BAD_VALUES, ids=[argv_id(argv) for argv, _ in BAD_VALUES])
 def test_a_bad_value_ends_in_one_line_naming_it(argv, names, capsys):
     refused(argv, capsys, *names)
 
@@ -108,7 +123,7 @@ def test_a_bad_value_ends_in_one_line_naming_it(argv, names, capsys):
 # --- a flag that would be ignored is refused ---------------------------------------------
 
 
-@pytest.mark.parametrize("argv, names", [
+IGNORED = [
     (["ladder", "--max-num-batched-tokens", "4096"], ["--max-num-batched-tokens", "--max-num-seqs"]),
     (["ladder", "--max-num-seqs", "256", "--max", "64"], ["--max", "--max-num-seqs"]),
     (["ladder", "--max-num-seqs", "8", "--compute-capability", "10.0"], ["--compute-capability", "0.33.0"]),
@@ -118,7 +133,10 @@ def test_a_bad_value_ends_in_one_line_naming_it(argv, names, capsys):
     *[(["bench", "--from", TWIN, *flag], [flag[0], "--from"]) for flag in
       (["--out", "x.json"], ["--steps", "5"], ["--repeats", "3"], ["--batch-sizes", "1", "2"],
        ["--arms", "eager", "graphs"])],
-], ids=lambda v: " ".join(Path(a).name for a in v) if isinstance(v, list) and v and v[0][0] != "-" else None)
+]
+
+
+@pytest.mark.parametrize("argv, names", IGNORED, ids=[argv_id(argv) for argv, _ in IGNORED])
 def test_a_flag_that_would_be_ignored_is_refused(argv, names, capsys):
     refused(argv, capsys, *names)
 
@@ -212,6 +230,14 @@ def test_a_command_without_torch_names_the_extra(monkeypatch, argv, extra, capsy
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails, as if absent
     refused(argv, capsys, "torch", f"'.[{extra}]'")
+
+
+def test_bench_without_a_gpu_points_at_from(monkeypatch, capsys):
+    torch = types.ModuleType("torch")
+    torch.__spec__ = importlib.machinery.ModuleSpec("torch", None)
+    torch.cuda = types.SimpleNamespace(is_available=lambda: False)
+    monkeypatch.setitem(sys.modules, "torch", torch)  # a torch with no GPU, without importing one
+    refused(["bench"], capsys, "CUDA GPU", "--from")
 
 
 @pytest.mark.parametrize("argv", [
