@@ -210,6 +210,7 @@ def test_launch_accounting_names_items():
 
     refused(lambda: launch_accounting([1], 3), TypeError, "items[0]")
     refused(lambda: launch_accounting([], True), (TypeError, ValueError), "steps")
+    refused(lambda: launch_accounting([], np.int64(3)), ValueError, "items")  # steps passed: an int
 
 
 def test_claims_verdict_on_an_empty_iterator_names_rows():

@@ -12,6 +12,7 @@ vllm/compilation/backends.py:1194-1198 (0.22.1).
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -184,8 +185,9 @@ def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
     capture), then per step one replay per compiled piece plus every op of the splitting
     pieces, which run live. Returns {"eager": ..., "piecewise": ...}.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    steps = int(steps)  # a numpy int is welcome, as everywhere (mini_vllm/checks.py)
     ops = launches_per_step(items, "NONE")
     return {"eager": steps * ops, "piecewise": ops + (steps - 1) * launches_per_step(items, "PIECEWISE")}
 
