@@ -487,6 +487,8 @@ INVALID = [
     ("FULL_AND_PIECEWISE", 3, False, ["PIECEWISE"], ("NONE", (3, None, False))),
     ("FULL_AND_PIECEWISE", 3, True, ["PIECEWISE"], ("FULL", (4, 4, True))),
     ("FULL_AND_PIECEWISE", 3, True, ["FULL", "PIECEWISE"], ("NONE", (3, None, False))),
+    ("FULL_AND_PIECEWISE", 3, True, ["NONE"], ("FULL", (4, 4, True))),  # a graph fits: NONE unused
+    ("FULL_AND_PIECEWISE", 3, False, ["NONE", "FULL"], ("PIECEWISE", (4, None, False))),
 ]
 
 
@@ -803,6 +805,12 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
     "dispatch-all-invalid": (
         lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode[m] for m in ALL_RUNTIME}),
         ValueError, "invalid_modes"),
+    "dispatch-no-graph-fits-and-none-invalid": (  # a mixed batch under FULL_DECODE_ONLY runs eagerly
+        lambda lab: lab.CudagraphDispatcher(lab.CUDAGraphMode.FULL_DECODE_ONLY, [1, 2, 4], 8).dispatch(
+            3, invalid_modes={lab.CUDAGraphMode.NONE}), ValueError, "invalid_modes"),
+    "dispatch-above-the-ladder-and-none-invalid": (
+        lambda lab: _dispatcher(lab).dispatch(5, invalid_modes=[lab.CUDAGraphMode.NONE]), ValueError,
+        "invalid_modes"),
     "capture_log-runner": (lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v3"),
                            ValueError, "runner"),
     "minimum-cudagraph_mode": (lambda lab: lab.minimum_attention_support(None, 3), TypeError,

@@ -357,7 +357,7 @@ class CudagraphDispatcher:
         eager = (CUDAGraphMode.NONE, BatchDescriptor(num_tokens))
         rung = next((s for s in self.sizes if s >= num_tokens), None)
         if self.mode is CUDAGraphMode.NONE or rung is None or has_lora:
-            return eager
+            return _run_eagerly(eager, banned)
         uniform = uniform_decode and self.mode.separate_routine()
         if CUDAGraphMode.FULL not in banned:
             key = self._key(rung, uniform, CUDAGraphMode.FULL)
@@ -367,7 +367,7 @@ class CudagraphDispatcher:
             key = BatchDescriptor(rung)
             if key in self.keys[CUDAGraphMode.PIECEWISE]:
                 return CUDAGraphMode.PIECEWISE, key
-        return eager
+        return _run_eagerly(eager, banned)
 
     def capture_descs(self) -> list[tuple[CUDAGraphMode, list[BatchDescriptor]]]:
         """What start-up captures, in order: PIECEWISE keys then FULL keys, each largest first.
@@ -381,6 +381,12 @@ class CudagraphDispatcher:
             if keys:
                 passes.append((runtime, keys))
         return passes
+
+
+def _run_eagerly(eager, banned):
+    if CUDAGraphMode.NONE in banned:
+        raise ValueError(f"no graph fits {eager[1].num_tokens} tokens and invalid_modes rules out NONE")
+    return eager
 
 
 def capture_log(
