@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from mini_vllm.grading.messages import naming
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -38,12 +40,6 @@ def middle(samples: list[float]) -> float:
 
 def rows_of(table) -> list[tuple[int, float, float, float]]:
     return [(r.batch, r.speedup, r.low, r.high) for r in table]
-
-
-def naming(*words: str) -> str:
-    """A regex for an error message that names every word, each standing alone ("XXbatchXX" does
-    not name batch): the README promises names and ranges, never the wording around them."""
-    return "".join(rf"(?=[\s\S]*(?<!\w){re.escape(w)}(?!\w))" for w in words)
 
 
 # --- spread: the median and the range of the repeats -----------------------------------------

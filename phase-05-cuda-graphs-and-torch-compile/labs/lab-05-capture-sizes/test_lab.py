@@ -8,16 +8,11 @@ over every subset. Rung counts and deployments are vLLM 0.22.1's own numbers
 
 from __future__ import annotations
 
-import re
 from itertools import combinations
 
 import pytest
 
-
-def word(argument: str) -> str:
-    """A regex for `argument` named as a whole word (`sizes[0]` counts, `XXsizesXX` does not)."""
-    return rf"(?<![\w.]){re.escape(argument)}(?![\w.])"
-
+from mini_vllm.grading.messages import naming
 
 # Capture maxima that are not on the stride, plus the round ones: the off-stride ones are where
 # a ladder and a separately computed eager cut-off disagree (nano-vllm's crash class).
@@ -119,7 +114,7 @@ def test_default_ladder_is_sorted_and_unique(lab, max_size):
 
 @pytest.mark.parametrize("max_size", [0, -8, 2**20 + 1, 10**30])
 def test_default_capture_sizes_rejects_a_max_out_of_range(lab, max_size):
-    with pytest.raises(ValueError, match=word("max_capture_size")):
+    with pytest.raises(ValueError, match=naming("max_capture_size")):
         lab.default_capture_sizes(max_size)
 
 
@@ -184,7 +179,7 @@ def test_eager_cutoff_is_the_ladders_own_top_rung(lab, max_size):
     (1, [2, 2, 4], "sizes"), (1, [0, 1], "sizes"),
 ])
 def test_padded_size_rejects_bad_input(lab, batch, sizes, arg):
-    with pytest.raises(ValueError, match=word(arg)):
+    with pytest.raises(ValueError, match=naming(arg)):
         lab.padded_size(batch, sizes)
 
 
@@ -192,7 +187,7 @@ def test_padded_size_rejects_bad_input(lab, batch, sizes, arg):
     (0, [1, 2], "batch"), (-3, [1, 2], "batch"), (1, [4, 2], "sizes"),
 ])
 def test_padding_waste_rejects_bad_input(lab, batch, sizes, arg):
-    with pytest.raises(ValueError, match=word(arg)):
+    with pytest.raises(ValueError, match=naming(arg)):
         lab.padding_waste(batch, sizes)
 
 
@@ -258,7 +253,7 @@ def test_deployment_ladder_covers_every_batch_up_to_the_token_budget(lab, budget
     ((0, 8192), "max_num_seqs"), ((256, 0), "max_num_batched_tokens"), ((256, 8192, 0), "max_capture_size"),
 ])
 def test_capture_sizes_for_rejects_bad_input(lab, args, arg):
-    with pytest.raises(ValueError, match=word(arg)):
+    with pytest.raises(ValueError, match=naming(arg)):
         lab.capture_sizes_for(*args)
 
 
@@ -331,7 +326,7 @@ def test_an_unknown_vllm_version_is_refused_by_name(lab, version):
     ((10.0, 0), TypeError), ((-1, 0), ValueError),
 ])
 def test_compute_capability_is_a_major_minor_pair(lab, capability, error):
-    with pytest.raises(error, match=word("compute_capability")):
+    with pytest.raises(error, match=naming("compute_capability")):
         lab.capture_sizes_for(1024, 8192, vllm_version="0.33.0", compute_capability=capability)
 
 
@@ -374,7 +369,7 @@ def test_observed_batches_and_weights_agree(lab):
     ({0: 1}, "traffic"), ([2, 0], "traffic"),
 ])
 def test_expected_waste_rejects_bad_traffic(lab, traffic, arg):
-    with pytest.raises(ValueError, match=word(arg)):
+    with pytest.raises(ValueError, match=naming(arg)):
         lab.expected_waste(traffic, SMALL_LADDER)
 
 
@@ -463,7 +458,7 @@ def test_optimal_ladder_never_pads_more_than_the_default(lab, max_size):
     (({3: 1}, 2, 0), "max_batch"),
 ])
 def test_optimal_ladder_rejects_bad_input(lab, args, arg):
-    with pytest.raises(ValueError, match=word(arg)):
+    with pytest.raises(ValueError, match=naming(arg)):
         lab.optimal_ladder(*args)
 
 
@@ -537,7 +532,7 @@ def test_fastest_ladder_is_a_valid_ladder_ending_at_max_batch(lab):
     (({}, 2, abs), ValueError, "traffic"), (({3: -1}, 2, abs), ValueError, "traffic"),
 ])
 def test_fastest_ladder_rejects_bad_input(lab, args, error, arg):
-    with pytest.raises(error, match=word(arg)):
+    with pytest.raises(error, match=naming(arg)):
         lab.fastest_ladder(*args)
 
 
