@@ -179,14 +179,15 @@ def test_a_graph_keeps_the_input_dtype(lab, ladder):
 
 def test_non_array_input_is_a_type_error(lab):
     runner = lab.GraphRunner(OPS)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=naming("x")):
         runner([[1.0] * WIDTH])
 
 
-def test_zero_d_input_is_a_value_error(lab):
+@pytest.mark.parametrize("x", [np.ones(()), np.ones((0, WIDTH))], ids=["0-d", "0-rows"])
+def test_input_without_rows_is_a_value_error(lab, x):
     runner = lab.GraphRunner(OPS)
-    with pytest.raises(ValueError):
-        runner(np.ones(()))
+    with pytest.raises(ValueError, match=naming("x")):
+        runner(x)
 
 
 # --- the padding stretch: capture_sizes ---------------------------------------------------
