@@ -111,7 +111,7 @@ def test_default_capture_cost_is_one_eager_pass(lab, n):
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 7, 16, 31, 64, 300, 1000, 10**6])
-def test_break_even_at_call_2_with_the_default_capture(lab, n):
+def test_crossover_with_the_default_capture(lab, n):
     got = lab.crossover(n)
     assert got == 2, (
         f"crossover({n}): after 1 call the graph has used {n} launches and eager {n} (a tie); "
@@ -153,7 +153,7 @@ def test_a_tie_is_not_a_crossover(lab, n, c, tie, want):
 
 
 @pytest.mark.parametrize("m", [1, 2, 3, 5, 8])
-def test_capture_of_m_passes_breaks_even_at_call_m_plus_1(lab, m):
+def test_crossover_of_a_capture_worth_m_passes(lab, m):
     n = 1000
     got = lab.crossover(n, m * n)
     assert got == m + 1, (
@@ -197,7 +197,7 @@ def test_per_call_ratio_is_eager_total_over_graph_total(lab, n, k, c, want):
 
 
 @pytest.mark.parametrize(("n", "mult"), [(2, 1), (3, 3), (30, 1), (30, 3), (300, 3), (300, 5)])
-def test_per_call_ratio_rises_strictly_and_stays_below_n(lab, n, mult):
+def test_per_call_ratio_rises_strictly_and_stays_below_the_ceiling(lab, n, mult):
     c = mult * n
     ratios = [lab.per_call_ratio(n, k, c) for k in range(1, 80)]
     for k, (a, b) in enumerate(zip(ratios, ratios[1:]), start=1):
@@ -209,7 +209,7 @@ def test_per_call_ratio_rises_strictly_and_stays_below_n(lab, n, mult):
 
 
 @pytest.mark.parametrize(("n", "c"), [(3, 9), (30, 90), (300, 900)])
-def test_per_call_ratio_approaches_n(lab, n, c):
+def test_per_call_ratio_approaches_the_ceiling(lab, n, c):
     k = 10**7
     got = lab.per_call_ratio(n, k, c)
     want = k * n / (c + k - 1)
@@ -220,7 +220,7 @@ def test_per_call_ratio_approaches_n(lab, n, c):
 
 
 @pytest.mark.parametrize("n", [1, 2, 30, 300, 4096])
-def test_asymptotic_speedup_is_num_ops(lab, n):
+def test_asymptotic_speedup_is_the_limit_of_the_ratio(lab, n):
     got = lab.asymptotic_speedup(n)
     assert got == n, (
         f"asymptotic_speedup({n}): {n} launches per eager call against 1 per replay -> {n}x; "

@@ -3,7 +3,7 @@
 from mini_vllm.checks import check_int
 from mini_vllm.launch_cost import *
 
-CAUGHT_BY = ["test_asymptotic_speedup_is_num_ops"]
+CAUGHT_BY = ["test_asymptotic_speedup_is_the_limit_of_the_ratio"]
 
 
 def asymptotic_speedup(num_ops):

@@ -5,7 +5,7 @@ import math
 from mini_vllm.launch_cost import *
 
 CAUGHT_BY = [
-    "test_break_even_at_call_2_with_the_default_capture",
+    "test_crossover_with_the_default_capture",
     "test_crossover_at_capture_5n_matches_brute_force",
     "test_a_tie_is_not_a_crossover",
 ]

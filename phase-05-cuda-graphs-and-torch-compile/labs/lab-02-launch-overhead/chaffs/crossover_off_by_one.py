@@ -3,11 +3,11 @@
 from mini_vllm.launch_cost import *
 
 CAUGHT_BY = [
-    "test_break_even_at_call_2_with_the_default_capture",
+    "test_crossover_with_the_default_capture",
     "test_crossover_at_capture_5n_matches_brute_force",
     "test_crossover_matches_brute_force_for_any_capture_cost",
     "test_a_tie_is_not_a_crossover",
-    "test_capture_of_m_passes_breaks_even_at_call_m_plus_1",
+    "test_crossover_of_a_capture_worth_m_passes",
     "test_crossover_is_a_closed_form",
 ]
 

@@ -6,7 +6,7 @@ from mini_vllm.launch_cost import *
 CAUGHT_BY = [
     "test_graph_launches_is_capture_plus_one_per_replay",
     "test_default_capture_cost_is_one_eager_pass",
-    "test_break_even_at_call_2_with_the_default_capture",
+    "test_crossover_with_the_default_capture",
     "test_per_call_ratio_is_eager_total_over_graph_total",
 ]
 
