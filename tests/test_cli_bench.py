@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,14 +19,6 @@ def test_twin_report_shows_arms_prediction_and_verdict(capsys):
         assert arm in out
     assert "lab-02's prediction" in out and "HBM floor" in out
     assert "claims for graphs: biggest at smallest batch" in out
-
-
-def test_reporting_a_saved_run_never_imports_torch():
-    code = ("import sys; from mini_vllm.cli import main; "
-            f"main(['bench', '--from', {str(RESULTS / 'twin.json')!r}]); "
-            "assert 'torch' not in sys.modules, 'torch was imported'")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, f"`mini-vllm bench --from` must run on a laptop without torch:\n{proc.stderr[-2000:]}"
 
 
 def test_vllm_report_shows_the_capture_passes(capsys):

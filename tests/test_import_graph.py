@@ -9,11 +9,15 @@ upward arrow.
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "mini_vllm"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "mini_vllm"
+TWIN = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-04-graph-vs-eager-real" / "results" / "twin.json"
 
 
 def _layer(module: str) -> int:
@@ -78,11 +82,35 @@ def test_the_import_graph_has_no_cycles():
             raise AssertionError(f"import cycle: {' -> '.join(cycle)}")
 
 
+# One fresh process walks the CPU path: `import mini_vllm`, then the command line as a laptop
+# without torch or matplotlib uses it (parse `compile`, report a committed GPU run).
+CPU_PATH = """
+import json, sys
+import mini_vllm
+core = sorted(m for m in sys.modules if m.startswith("mini_vllm"))
+heavy_at_import = [m for m in ("torch", "matplotlib") if m in sys.modules]
+import mini_vllm.compilation
+from mini_vllm.cli import build_parser, main
+build_parser().parse_args(["compile", "--compiler", "inductor", "--measure"])
+main(["bench", "--from", sys.argv[1]])
+print(json.dumps([core, heavy_at_import, [m for m in ("torch", "matplotlib") if m in sys.modules]]))
+"""
+
+
+@cache
+def cpu_path() -> tuple[list[str], list[str], list[str]]:
+    proc = subprocess.run([sys.executable, "-c", CPU_PATH, str(TWIN)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return tuple(json.loads(proc.stdout.splitlines()[-1]))
+
+
 def test_import_mini_vllm_loads_only_the_cpu_core():
-    code = ("import sys, mini_vllm; print(sorted(m for m in sys.modules if m.startswith('mini_vllm'))); "
-            "print('torch' in sys.modules, 'matplotlib' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    loaded, heavy = out.splitlines()
-    beyond_core = [m for m in eval(loaded) if _layer(m) > 0]
+    core, heavy, _ = cpu_path()
+    beyond_core = [m for m in core if _layer(m) > 0]
     assert not beyond_core, f"import mini_vllm should load the CPU core only, also got {beyond_core}"
-    assert heavy == "False False", "import mini_vllm must import neither torch nor matplotlib"
+    assert heavy == [], f"import mini_vllm must import neither torch nor matplotlib, got {heavy}"
+
+
+def test_the_command_line_imports_neither_torch_nor_matplotlib_until_a_command_needs_them():
+    *_, heavy = cpu_path()
+    assert heavy == [], f"parsing `compile` or `bench --from` a saved run imported {heavy}"
