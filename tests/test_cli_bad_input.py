@@ -35,13 +35,14 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
 
 
 def refused(argv: list[str], capsys, *names: str) -> str:
-    """Exit 2, no traceback, and exactly one line on stderr that names every one of `names`."""
+    """Exit 2, no traceback, and exactly one line on stderr, argparse-style, naming all of `names`."""
     code, _, err = run(argv, capsys)
     command = f"mini-vllm {' '.join(argv)}"
     assert "Traceback" not in err, f"{command}: a traceback instead of one line:\n{err}"
     assert code == 2, f"{command}: exit status 2 for bad input, got {code}; stderr:\n{err}"
     lines = err.strip().splitlines()
     assert len(lines) == 1, f"{command}: one line on stderr, got:\n{err}"
+    assert lines[0].startswith(f"mini-vllm {argv[0]}: error: "), f"{command}: not argparse's form: {lines[0]!r}"
     for name in names:
         assert name in lines[0], f"{command}: the error must name {name!r}: {lines[0]!r}"
     return lines[0]
@@ -99,10 +100,12 @@ BAD_VALUES = [
     (["dispatch", "--tokens", "33", "--invalid", "NONE", "PIECEWISE", "FULL"], ["invalid_modes"]),
     (["dispatch", "--tokens", "1000", "--max-num-batched-tokens", "512", "--max-num-seqs", "600"],
      ["max_num_batched_tokens"]),
+    (["dispatch", "--tokens", "3", "--mode", "FULL_AND_EAGER"], ["--mode", "FULL_AND_PIECEWISE"]),
     (["dispatch", "--tokens", "3", "--mode", "p\u0131ecew\u0131se"], ["--mode"]),  # dotless i
     (["dispatch", "--tokens", "3", "--invalid", "FULL", "p\u0131ecew\u0131se"], ["--invalid"]),
     (["ladder", "--max-num-seqs", "8", "--vllm-version", "0.33.0", "--compute-capability", "\u0661\u0660.0"],
      ["--compute-capability"]),
+    (["crossover", "--num-ops", "many"], ["--num-ops"]),
     (["crossover", "--num-ops", "9" * 150], ["--num-ops", "100 digits"]),
     (["compile", "--hidden", "30"], ["--hidden", "multiple of 4"]),
     (["compile", "--cache-dir", __file__], ["--cache-dir", __file__]),
@@ -130,6 +133,7 @@ IGNORED = [
     (["dispatch", "--tokens", "3", "--compute-capability", "10.0"], ["--compute-capability", "0.33.0"]),
     (["capture-log", "--compute-capability", "10.0"], ["--compute-capability", "0.33.0"]),
     (["compile", "--repeats", "2"], ["--repeats", "--measure"]),
+    (["compile", "--measure", "--compiler", "inductor"], ["--compiler", "--measure"]),
     *[(["bench", "--from", TWIN, *flag], [flag[0], "--from"]) for flag in
       (["--out", "x.json"], ["--steps", "5"], ["--repeats", "3"], ["--batch-sizes", "1", "2"],
        ["--arms", "eager", "graphs"])],
@@ -218,8 +222,9 @@ def test_bench_from_a_wrong_schema_file_names_the_key_and_the_file(tmp_path, cha
 
 
 def test_a_chart_without_matplotlib_names_the_extra(monkeypatch, tmp_path, capsys):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)
-    refused(["ladder-chart", "--out", str(tmp_path / "x.png")], capsys, "matplotlib", "'.[plot]'")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails, as if absent
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    refused(["ladder-chart", "--out", str(tmp_path / "x.png")], capsys, "matplotlib", "pip install -e '.[plot]'")
 
 
 @pytest.mark.parametrize("argv, extra", [
