@@ -28,6 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mini_vllm.grading.points import function_of  # a chaff names a parametrized test once
+
 ROOT = Path(__file__).resolve().parents[1]
 LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 # Every pytest run here is bounded: a hung lab is a failure with a reason, never a hung check.
@@ -66,11 +68,6 @@ def run_lab(lab: Path, impl: str, *extra: str) -> dict[str, dict]:
             raise RuntimeError(f"pytest on {lab.name} with LAB_IMPL={impl} produced no results:\n{tail}")
         results = json.loads(out.read_text())
     return {nodeid.split("::", 1)[1]: entry for nodeid, entry in results.items()}
-
-
-def test_function(name: str) -> str:
-    """'test_x[case]' -> 'test_x', so a chaff can name a parametrized test once."""
-    return name.split("[", 1)[0]
 
 
 def read_chaff(path: Path) -> Chaff:
@@ -137,7 +134,7 @@ def check_independent(lab: Path, path: Path, report: Report) -> None:
 
 
 def check_chaff(lab: Path, chaff: Chaff, solution_results: dict[str, dict], report: Report) -> None:
-    known = {test_function(n) for n in solution_results}
+    known = {function_of(n) for n in solution_results}
     unknown = [t for t in chaff.caught_by if t not in known]
     if unknown:
         report.problems.append(f"{lab.name}/chaffs/{chaff.path.name} names tests that do not exist: {unknown}")
@@ -145,7 +142,7 @@ def check_chaff(lab: Path, chaff: Chaff, solution_results: dict[str, dict], repo
     results = run_lab(lab, str(chaff.path))
     unverified = []
     for test in chaff.caught_by:
-        runs = [e for n, e in results.items() if test_function(n) == test]
+        runs = [e for n, e in results.items() if function_of(n) == test]
         if all(e["outcome"] == "skipped" for e in runs):
             unverified.append(test)
         elif not any(e["outcome"] == "failed" for e in runs):
