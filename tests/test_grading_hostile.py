@@ -180,19 +180,18 @@ def test_the_reference_import_policy_can_zero_it(graded, manifest):
 # --- pytest run directly: scores survive xdist, --lf reruns failures, wrong-lab files say so ------
 
 
-def run_pytest(*args: str, graded_file: Path | str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LAB_IMPL": str(graded_file)}
-    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=cwd, env=env,
+def run_pytest(*args: str, graded_file: Path | str, **env: str) -> subprocess.CompletedProcess:
+    """pytest on `args` in a fresh process grading `graded_file`, with `env` added to ours."""
+    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT,
+                          env={**os.environ, "LAB_IMPL": str(graded_file), **env},
                           capture_output=True, text=True, timeout=300)
 
 
 def test_scores_survive_xdist(tmp_path, manifest):
     pytest.importorskip("xdist")
     out = tmp_path / "results.json"
-    proc = subprocess.run([sys.executable, "-m", "pytest", str(LAB), "-q", "-n", "2", "-p", "no:randomly"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "LAB_IMPL": str(LAB / "chaffs" / "pads_down.py"),
-                               "LAB_RESULTS_JSON": str(out)})
+    proc = run_pytest(str(LAB), "-q", "-n", "2", "-p", "no:randomly", graded_file=LAB / "chaffs" / "pads_down.py",
+                      LAB_RESULTS_JSON=str(out))
     results = json.loads(out.read_text())
     total = len(manifest.points)
     assert len(results) == total and any(r["outcome"] == "failed" for r in results.values())
