@@ -93,7 +93,18 @@ FULL_CITE = re.compile(r"(?<![\w.-])(vllm/[\w/.-]+?\.py):(\d+)(?:-(\d+))?(?![\w-
 SHORT_CITE = re.compile(r"(?<![\w/.-])([A-Za-z_]\w*\.py):(\d+)(?:-(\d+))?(?![\w-])")
 
 
-VERSIONS = ("0.22.1", "0.33.0")  # the mirrored release first; tools/upstream_golden.py uses both
+def _upstream_golden():
+    """tools/upstream_golden.py, loaded by path: the one place that names the versions and their sources."""
+    spec = importlib.util.spec_from_file_location("upstream_golden", ROOT / "tools" / "upstream_golden.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_UPSTREAM = _upstream_golden()
+VERSIONS = _UPSTREAM.VERSIONS  # the mirrored release first
+source_env_var = _UPSTREAM.source_env_var
+stamped_version = _UPSTREAM.stamped_version
 
 
 @dataclass(frozen=True)
@@ -218,10 +229,6 @@ def test_both_versions_are_cited():
     assert versions == set(VERSIONS), f"expected entries for {VERSIONS}, found {sorted(versions)}"
 
 
-def source_env_var(version: str) -> str:
-    return "VLLM_" + version.replace(".", "_") + "_SRC"
-
-
 def vllm_source_root(version: str) -> Path | None:
     """The directory holding `vllm/` for one version: $VLLM_<X_Y_Z>_SRC, else an installed vllm."""
     if configured := os.environ.get(source_env_var(version)):
@@ -230,15 +237,7 @@ def vllm_source_root(version: str) -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     root = Path(next(iter(spec.submodule_search_locations))).parent
-    return root if _stamped_version(root) == version else None
-
-
-def _stamped_version(root: Path) -> str | None:
-    version_file = root / "vllm" / "_version.py"
-    if not version_file.is_file():
-        return None
-    found = re.search(r"__version__\s*=\s*version\s*=\s*['\"]([^'\"]+)", version_file.read_text())
-    return found.group(1) if found else None
+    return root if stamped_version(root) == version else None
 
 
 @pytest.mark.vllm(reads_source=True)
@@ -252,7 +251,7 @@ def test_registry_matches_vllm_source(version):
         if os.environ.get("LAB_REQUIRE_GPU") == "1":
             pytest.fail(reason + ", and LAB_REQUIRE_GPU=1 forbids skipping", pytrace=False)
         pytest.skip(reason)
-    stamped = _stamped_version(root)
+    stamped = stamped_version(root)
     assert stamped == version, f"{root / 'vllm' / '_version.py'} says {stamped}, expected {version}"
     problems = []
     entries = [(cite, by_version[version]) for cite, by_version in registry().items() if version in by_version]

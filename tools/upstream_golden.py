@@ -35,14 +35,25 @@ import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-VERSIONS = ("0.22.1", "0.33.0")
+VERSIONS = SUPPORTED_VLLM_VERSIONS  # the mirrored release first; tests/test_docs.py reads these three names
 
 
 def source_env_var(version: str) -> str:
     """The environment variable that names the extracted source root of one vLLM version."""
     return "VLLM_" + version.replace(".", "_") + "_SRC"
+
+
+def stamped_version(root: Path) -> str | None:
+    """The version an extracted wheel (or an install) under `root` says it is, from vllm/_version.py."""
+    version_file = root / "vllm" / "_version.py"
+    if not version_file.is_file():
+        return None
+    found = re.search(r"__version__\s*=\s*version\s*=\s*['\"]([^'\"]+)", version_file.read_text())
+    return found.group(1) if found else None
 
 
 # --- loading upstream definitions --------------------------------------------------------------
@@ -440,9 +451,8 @@ def capture_logs(d: Defs) -> list[dict]:
 
 def generate(version: str, root: Path) -> dict:
     up = Upstream(version, root)
-    stamp = (root / "vllm" / "_version.py").read_text()
-    found = re.search(r"__version__\s*=\s*version\s*=\s*['\"]([^'\"]+)", stamp)
-    assert found and found.group(1) == version, f"{root} holds vLLM {found and found.group(1)}, not {version}"
+    stamped = stamped_version(root)
+    assert stamped == version, f"{root} holds vLLM {stamped}, not {version}"
     check_bar_wording(up)
     d = Defs(up)
     data = {"vllm_version": version, "cudagraph_mode": enum_table(d), "ladders": ladders(d),
