@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -184,6 +184,11 @@ class Harness:
     checked: int = 0
     last_item: bool = False
 
+    @cached_property
+    def table(self) -> points.Table:
+        """The `lab_points` lines, parsed once: collection, the manifest and the score table read them."""
+        return points.Table.parse(self.config.getini("lab_points"))
+
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         what = f"the file {self.choice}" if isinstance(self.choice, Path) else f"each lab's {self.choice}.py"
         lines = [f"LAB_IMPL: grading {what}"]
@@ -194,7 +199,6 @@ class Harness:
     # collection: timeouts per marker, weights, the integrity snapshot, the grader's manifest
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        table = points.Table.parse(config.getini("lab_points"))
         # A --timeout on the command line is one limit for every test; otherwise by marker.
         has_timeout = config.pluginmanager.hasplugin("timeout") and config.getoption("timeout") is None
         for item in items:
@@ -204,7 +208,7 @@ class Harness:
                 if kinds:  # the longest limit that applies
                     item.add_marker(pytest.mark.timeout(max(float(config.getini(f"lab_timeout_{k}")) for k in kinds)))
             weight = item.get_closest_marker("points")
-            item.stash[_weight_key] = table.weight(lab_of(item.nodeid) or "", points.function_of(item.nodeid),
+            item.stash[_weight_key] = self.table.weight(lab_of(item.nodeid) or "", points.function_of(item.nodeid),
                                                    weight.args[0] if weight else None)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -221,12 +225,11 @@ class Harness:
 
     def write_manifest(self, session: pytest.Session, out: Path) -> None:
         """The graded tests of this collection: the grader's trusted denominator."""
-        table = points.Table.parse(session.config.getini("lab_points"))
         tests = [{"nodeid": item.nodeid, "lab": lab_of(item.nodeid), "function": points.function_of(item.nodeid),
                   "weight": str(item.stash[_weight_key]), "timeout": timeout_of(item), "gated": gate(item)}
                  for item in session.items]
         labs = sorted({t["lab"] for t in tests if t["lab"]})
-        out.write_text(json.dumps({"tests": tests, "max_points": {lab: str(table.maximum(lab)) for lab in labs}}))
+        out.write_text(json.dumps({"tests": tests, "max_points": {lab: str(self.table.maximum(lab)) for lab in labs}}))
 
     # running: gates, and graded code that tries to end the run from inside a test
 
@@ -358,7 +361,6 @@ class LabScore:
 
 def lab_scores(h: Harness) -> dict[str, LabScore]:
     """Per lab: passed over every graded test that was collected; tests the gates skipped are not graded."""
-    table = points.Table.parse(h.config.getini("lab_points"))
     by_lab: dict[str, list[str]] = {}
     for nodeid in dict.fromkeys([*h.collected, *h.results]):
         if lab := lab_of(nodeid):
@@ -373,7 +375,7 @@ def lab_scores(h: Harness) -> dict[str, LabScore]:
                 score.gated += 1
                 continue
             gradable.append((nodeid, points.function_of(nodeid), Fraction(entry["weight"])))
-        shares = points.split(gradable, table.maximum(lab))
+        shares = points.split(gradable, h.table.maximum(lab))
         score.maximum = sum(shares.values(), Fraction(0))
         for nodeid, share in shares.items():
             score.graded += 1
