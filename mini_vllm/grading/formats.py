@@ -45,7 +45,7 @@ def as_gradescope(manifest: Manifest, graded: list[Submission]) -> str:
         row["max_score"] += shares[test.name]
         if test.outcome != "passed":
             row["output"].append(f"{test.name}: {test.outcome}" + (f": {test.message}" if test.message else ""))
-    zeroed = s.status != "graded" or s.score == 0
+    zeroed = _zeroed(s)
     tests = [{**row, "score": 0.0 if zeroed else round(row["score"], 6), "max_score": round(float(row["max_score"]), 6),
               "status": "passed" if not row["output"] else "failed", "output": "\n".join(row["output"][:20])}
              for row in rows.values()]
@@ -58,11 +58,16 @@ def as_classroom(manifest: Manifest, graded: list[Submission]) -> str:
     """One runner result for classroom-resources/autograding-grading-reporter (base64 it into
     the step's `result` output): the lab is one runner, each test one line of its report."""
     (s,) = graded
-    zeroed = s.status != "graded" or s.score == 0
+    zeroed = _zeroed(s)
     tests = [{"name": t.name, "status": "pass" if t.outcome == "passed" else "fail",
               "score": 0.0 if zeroed else t.points, "message": t.message or t.outcome} for t in s.tests]
     return json.dumps({"version": 1, "status": "pass" if s.passed == s.total and not zeroed else "fail",
                        "max_score": s.max_score, "tests": tests})
+
+
+def _zeroed(s: Submission) -> bool:
+    """Every test line shows 0 points: grading failed, or the score was zeroed (tampering, a policy)."""
+    return s.status != "graded" or s.score == 0
 
 
 WRITERS = {"json": as_json, "csv": as_csv, "gradescope": as_gradescope, "classroom": as_classroom}
