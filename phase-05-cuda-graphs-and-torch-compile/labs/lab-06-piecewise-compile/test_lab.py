@@ -458,11 +458,17 @@ def test_cache_misses_when_model_changes(lab, tmp_path, model):
 # --- launch accounting --------------------------------------------------------------------------
 
 
+def decoder_layout(layers: int) -> str:
+    """The traced decoder's ops in order as a pattern: A for an attention call, C for any other op."""
+    gm, _ = decoder_graph(layers)
+    return "".join("A" if is_attention(n) else "C" for n in gm.graph.nodes if is_op(n))
+
+
 @pytest.mark.parametrize("layers, steps", [(2, 1), (2, 10), (3, 100)])
 def test_launch_accounting_matches_lab_01(lab, layers, steps):
-    gm, _ = decoder_graph(layers)
-    _, items = lab.split_graph(gm, [ATTENTION])
-    ops, pieces, attention = ops_in(gm), layers + 1, layers
+    pattern = decoder_layout(layers)
+    items = hand_items(lab, pattern)  # the decoder's layout, never through the lab's split_graph
+    ops, pieces, attention = len(pattern), layers + 1, layers
     want = {"eager": steps * ops, "piecewise": ops + (steps - 1) * (pieces + attention)}
     got = lab.launch_accounting(items, steps)
     assert got == want, (
@@ -474,10 +480,8 @@ def test_launch_accounting_matches_lab_01(lab, layers, steps):
 
 @pytest.mark.parametrize("steps", [0, -1, 2.5])
 def test_launch_accounting_rejects_bad_steps(lab, steps):
-    gm, _ = decoder_graph(1)
-    _, items = lab.split_graph(gm, [ATTENTION])
     with pytest.raises(ValueError, match="steps"):
-        lab.launch_accounting(items, steps)
+        lab.launch_accounting(hand_items(lab, "CAC"), steps)
 
 
 # --- §7 transfer: launches per step for layouts §3 never draws -----------------------------------
