@@ -533,6 +533,24 @@ def test_one_graph_per_rung(lab, models, device):
     assert sorted(runner.graphs) == LADDER, f"one graph per capture size {LADDER}, got keys {sorted(runner.graphs)}"
 
 
+def test_capture_records_the_ladder_largest_first(lab, models, device):
+    model = small_model(models, device)
+    rows_seen = []
+
+    def step(*inputs):
+        rows_seen.append(inputs[0].shape[0])
+        return model.step(*inputs)
+
+    lab.CudaGraphRunner(step, LADDER, progress=False).capture(*example(1, device))
+    # a rung's recording is the last run of the step on its rows (its warm-ups come before it)
+    last_run = {rows: i for i, rows in enumerate(rows_seen)}
+    order = sorted(last_run, key=last_run.get)
+    assert order == sorted(LADDER, reverse=True), (
+        f"rungs recorded in the order {order}; vLLM records the largest first, so the smaller graphs "
+        f"reuse the pool blocks the largest already holds: want {sorted(LADDER, reverse=True)}"
+    )
+
+
 @pytest.mark.parametrize("batch", [3, 16], ids=lambda b: f"batch{b}")
 def test_a_call_on_the_ladder_is_one_graph_launch(lab, models, device, batch):
     import torch
