@@ -18,6 +18,7 @@ Usage: python tools/instructor_check.py [lab-dir ...]   (default: every lab)
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import os
@@ -173,7 +174,13 @@ def check_lab(lab: Path) -> Report:
 
 
 def main(argv: list[str]) -> int:
-    labs = [Path(a).resolve() for a in argv] or sorted(p.parent for p in LABS.glob("lab-*/test_lab.py"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labs", nargs="*", type=Path, help="lab folders (default: every lab)")
+    args = parser.parse_args(argv)
+    labs = [p.resolve() for p in args.labs] or sorted(p.parent for p in LABS.glob("lab-*/test_lab.py"))
+    not_labs = [str(p) for p in labs if not (p / "test_lab.py").is_file()]
+    if not_labs:
+        parser.error(f"not a lab folder (no test_lab.py): {', '.join(not_labs)}")
     with ThreadPoolExecutor(max_workers=2) as pool:
         reports = list(pool.map(check_lab, labs))
     problems = [p for r in reports for p in r.problems]
