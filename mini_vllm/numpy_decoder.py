@@ -14,20 +14,22 @@ import numpy as np
 from mini_vllm.checks import check_int
 from mini_vllm.graph_simulator import Op
 
+#: The width of every activation: an input to these ops is (batch, HIDDEN).
+HIDDEN = 16
+
 
 def _named(name: str, fn: Op) -> Op:
     fn.__name__ = fn.__qualname__ = name
     return fn
 
 
-def numpy_decoder_ops(num_layers: int, hidden: int = 16, seed: int = 0) -> tuple[list[Op], Callable[[Op], bool]]:
+def numpy_decoder_ops(num_layers: int) -> tuple[list[Op], Callable[[Op], bool]]:
     """Ops for `num_layers` layers, and the predicate that picks out the attention ops."""
     num_layers = check_int(num_layers, "num_layers")
-    rng = np.random.default_rng(seed)
-    scale = hidden**-0.5
+    rng = np.random.default_rng(0)  # fixed weights: the same model on every call
 
     def weight() -> np.ndarray:
-        return rng.standard_normal((hidden, hidden)) * scale
+        return rng.standard_normal((HIDDEN, HIDDEN)) * HIDDEN**-0.5
 
     def norm(x: np.ndarray) -> np.ndarray:
         return (x - x.mean(-1, keepdims=True)) / (x.std(-1, keepdims=True) + 1e-5)
@@ -39,12 +41,12 @@ def numpy_decoder_ops(num_layers: int, hidden: int = 16, seed: int = 0) -> tuple
         attention = _named(f"attention_{layer}", lambda x: np.tanh(x) + x)
         attention_ops.add(id(attention))
         ops += [
-            _named(f"norm_{layer}a", norm),
+            _named(f"norm_{layer}a", lambda x: norm(x)),  # one function per op, one name each
             _named(f"qkv_{layer}", lambda x, w=w_qkv: x @ w),
             attention,
             _named(f"out_proj_{layer}", lambda x, w=w_out: x @ w),
             _named(f"residual_{layer}a", lambda x: x + 1.0),
-            _named(f"norm_{layer}b", norm),
+            _named(f"norm_{layer}b", lambda x: norm(x)),
             _named(f"up_{layer}", lambda x, w=w_up: x @ w),
             _named(f"act_{layer}", lambda x: np.maximum(x, 0.0)),
             _named(f"down_{layer}", lambda x, w=w_down: x @ w),

@@ -13,11 +13,9 @@ import numpy as np
 
 from mini_vllm.capture_sizes import check_capture_sizes
 from mini_vllm.graph_simulator import GraphRunner, PiecewiseGraphRunner, eager
-from mini_vllm.numpy_decoder import numpy_decoder_ops
+from mini_vllm.numpy_decoder import HIDDEN, numpy_decoder_ops
 from mini_vllm.presentation import Shown
 from mini_vllm.progress import progress
-
-HIDDEN = 16
 
 
 def simulate_decode_loop(layers: int, steps: int, max_batch: int, sizes: Sequence[int],
