@@ -12,6 +12,7 @@ from typing import Any
 
 from mini_vllm.bench_analysis import (
     PREDICTIONS,
+    SpeedupRow,
     claims_verdict,
     load_results,
     overlapped_prediction,
@@ -35,12 +36,13 @@ def format_report(results: Mapping[str, Any]) -> str:
     lines = [f"{results['source']} benchmark on {results['device']}  "
              + "  ".join(f"{k} {v}" for k, v in results.get("versions", {}).items())]
     lines += _throughput_table(results, arms, batches)
-    lines += ["", *_speedup_table(results, others, batches)]
+    tables = {arm: speedup_table(results, arm) for arm in others}
+    lines += ["", *_speedup_lines(tables, batches)]
     if "graphs" in arms and "per_batch" in results:
         lines += ["", *_prediction_table(results)]
     lines += _hbm_floor_line(results, arms) + _capture_line(results.get("capture", {}))
-    for arm in others:
-        v = claims_verdict(speedup_table(results, arm))
+    for arm, rows in tables.items():
+        v = claims_verdict(rows)
         lines.append(f"claims for {arm}: biggest at smallest batch {v.biggest_at_smallest_batch}, "
                      f"fades {v.fades}, never inverts {v.never_inverts}")
     return "\n".join(lines)
@@ -57,13 +59,13 @@ def _throughput_table(results: Mapping[str, Any], arms: list[str], batches: list
     return lines
 
 
-def _speedup_table(results: Mapping[str, Any], others: list[str], batches: list[int]) -> list[str]:
-    tables = {arm: {r.batch: r for r in speedup_table(results, arm)} for arm in others}
+def _speedup_lines(tables: Mapping[str, list[SpeedupRow]], batches: list[int]) -> list[str]:
+    by_batch = {arm: {r.batch: r for r in rows} for arm, rows in tables.items()}
     lines = ["speedup over eager: ratio of medians [worst-best]",
-             f"{'batch':>5}  " + "  ".join(f"{arm:>22}" for arm in others)]
+             f"{'batch':>5}  " + "  ".join(f"{arm:>22}" for arm in by_batch)]
     for batch in batches:
-        cells = [f"{r.speedup:6.2f}x [{r.low:.2f}-{r.high:.2f}]".rjust(22) if (r := tables[arm].get(batch))
-                 else " " * 22 for arm in others]
+        cells = [f"{r.speedup:6.2f}x [{r.low:.2f}-{r.high:.2f}]".rjust(22) if (r := rows.get(batch))
+                 else " " * 22 for rows in by_batch.values()]
         lines.append(f"{batch:>5}  " + "  ".join(cells))
     return lines
 
