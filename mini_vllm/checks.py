@@ -95,7 +95,7 @@ def check_sequence(values: object, name: str, what: str) -> list:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a sequence of {what}, got {type(values).__name__}")
     if not values:
-        raise ValueError(f"{name} must hold at least one {what}, got an empty {type(values).__name__}")
+        raise ValueError(f"{name} must be a non-empty sequence of {what}, got an empty {type(values).__name__}")
     return list(values)
 
 
