@@ -19,7 +19,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from mini_vllm.checks import check_int, check_int_sequence, check_real, check_sequence
+from mini_vllm.checks import (
+    check_int,
+    check_int_sequence,
+    check_positive,
+    check_real,
+    check_sequence,
+)
 from mini_vllm.vllm_versions import check_vllm_version
 
 #: The largest capture max a ladder is built for. A step of a million tokens is already past any
@@ -174,9 +180,7 @@ def _traffic_weights(traffic: Traffic) -> dict[int, int]:
     weights: dict[int, int | Fraction] = {}
     for batch, weight in items:
         batch = check_int(batch, "traffic batch sizes")
-        weight = check_real(weight, f"traffic[{batch}]", "a finite number > 0")
-        if weight <= 0:
-            raise ValueError(f"traffic[{batch}] must be a finite number > 0, got {weight}")
+        weight = check_positive(weight, f"traffic[{batch}]")
         weights[batch] = weights.get(batch, 0) + (weight if isinstance(weight, int) else Fraction(weight))
     return dict(zip(weights, _as_integers(list(weights.values()))))
 
@@ -195,7 +199,7 @@ def padding_waste(batch: int, sizes: Sequence[int]) -> int:
     thrown away; that is the price of replaying a recording made for a fixed shape.
     """
     batch = check_int(batch, "batch")
-    rung = padded_size(batch, sizes)
+    rung = rung_for(batch, check_capture_sizes(sizes))
     return 0 if rung is None else rung - batch
 
 
