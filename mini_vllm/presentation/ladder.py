@@ -19,6 +19,8 @@ from mini_vllm.capture_sizes import (
     powers_of_two_ladder,
     rung_for,
 )
+from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher
+from mini_vllm.cudagraph_mode import CUDAGraphMode
 from mini_vllm.presentation import Shown
 
 
@@ -65,8 +67,9 @@ def ladder_facts(
     facts: dict[str, Any] = {"origin": origin, "sizes": ladder, "rungs": len(ladder),
                              "rule": describe_ladder(ladder), "top": ladder[-1]}
     if max_num_seqs is not None:
-        facts["capture_passes"] = {"mixed prefill-decode, PIECEWISE": len(ladder),
-                                   "decode, FULL": sum(size <= max_num_seqs for size in ladder)}
+        passes = CudagraphDispatcher(CUDAGraphMode.FULL_AND_PIECEWISE, ladder, max_num_seqs).capture_descs()
+        facts["capture_passes"] = {f"{'decode' if descs[0].uniform else 'mixed prefill-decode'}, {mode.name}":
+                                   len(descs) for mode, descs in passes}
     if batch is not None:
         rung = rung_for(batch, ladder)
         below = [size for size in ladder if size < batch]
@@ -84,9 +87,8 @@ def format_ladder_report(facts: Mapping[str, Any], max_num_seqs: int | None = No
         f"  batches 1..{top} replay a graph; batches above {top} run eagerly, unpadded",
     ]
     if "capture_passes" in facts:
-        mixed, decode = facts["capture_passes"].values()
-        lines.append(f"  capture log: mixed prefill-decode, PIECEWISE {mixed}/{mixed}; "
-                     f"decode, FULL {decode}/{decode} (rungs <= max_num_seqs={max_num_seqs})")
+        passes = "; ".join(f"{label} {n}/{n}" for label, n in facts["capture_passes"].items())
+        lines.append(f"  capture log: {passes} (decode rungs <= max_num_seqs={max_num_seqs})")
     if "batch" in facts:
         lines += _batch_lines(top, **facts["batch"])
     return "\n".join(lines)
