@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from mini_vllm.capture_sizes import capture_sizes_for
-from mini_vllm.cudagraph_dispatcher import CudagraphDispatcher, capture_log
+from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
 from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode, routing_table
 from mini_vllm.presentation import Shown
 
@@ -25,13 +25,10 @@ def format_routing_table() -> str:
 
 
 def format_dispatch(
-    dispatcher: CudagraphDispatcher,
-    num_tokens: int,
-    uniform_decode: bool = False,
-    invalid_modes: Iterable[CUDAGraphMode] | None = None,
+    dispatcher: CudagraphDispatcher, num_tokens: int, uniform_decode: bool, mode: CUDAGraphMode,
+    desc: BatchDescriptor,
 ) -> str:
-    """One dispatch, explained: the chosen runtime mode, its key, and the padding it costs."""
-    mode, desc = dispatcher.dispatch(num_tokens, uniform_decode, invalid_modes=invalid_modes)
+    """One dispatch explained: the runtime mode and key `dispatcher` chose, and the padding it costs."""
     kind = "uniform decode" if uniform_decode else "mixed prefill-decode"
     lines = [f"batch: {num_tokens} tokens, {kind} -> {mode.name} {desc}"]
     top = dispatcher.capture_sizes[-1]
@@ -75,7 +72,7 @@ def show_dispatch(mode: str, tokens: int, uniform: bool, invalid: Iterable[str],
     dispatcher = CudagraphDispatcher(mode, sizes, max_num_seqs)
     invalid_modes = {parse_cudagraph_mode(m) for m in invalid}
     runtime, desc = dispatcher.dispatch(tokens, uniform, invalid_modes=invalid_modes)
-    text = format_dispatch(dispatcher, tokens, uniform, invalid_modes)
+    text = format_dispatch(dispatcher, tokens, uniform, runtime, desc)
     data = {"deployment": origin, "num_tokens": tokens, "uniform": uniform, "mode": runtime.name,
             "descriptor": dataclasses.asdict(desc), "padding": desc.num_tokens - tokens}
     return Shown(f"{origin}\n{text}", data)
