@@ -164,8 +164,8 @@ def speedup_table(results: Mapping[str, Any], arm: str, baseline: str = "eager")
 
     speedup = median(arm tokens/s) / median(baseline tokens/s), a ratio of medians (not a
     median of per-repeat ratios: the repeats of two arms are not paired). The spread is
-    carried through as the worst case min(arm) / max(baseline) and the best case
-    max(arm) / min(baseline): if even the worst case is above 1, the win is not noise.
+    carried through as the worst and the best case the repeats allow: if even the worst
+    case is above 1, the win is not noise.
     """
     arm_runs, base_runs = _runs_by_arm(results, arm), _runs_by_arm(results, baseline)
     rows = []
@@ -227,8 +227,8 @@ def extrapolate(
     Each input comes from where it lives: kernels per step from the code (the twin's count at
     this batch, scaled by the layer ratio), GPU time from the model and the card (every
     weight read once at the card's bandwidth: a floor), launch cost from the host (the twin's
-    measured launch_us unless you give another). Both simplifications err high, so the
-    prediction is an upper bound on what graphs buy.
+    measured launch_us unless you give another). Which way both simplifications err, and so
+    what kind of bound the prediction is, is README §7's question.
     """
     batch = check_int(batch, "batch")
     num_layers = check_int(num_layers, "num_layers")
