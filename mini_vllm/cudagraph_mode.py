@@ -124,20 +124,20 @@ class CUDAGraphMode(enum.Enum):
         return self is not CUDAGraphMode.NONE
 
 
-def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
+def parse_cudagraph_mode(cudagraph_mode: str | CUDAGraphMode) -> CUDAGraphMode:
     """A config value as a CUDAGraphMode: a member as is, a string by name, any case.
 
     upstream: vllm/config/compilation.py:847-853 (validate_cudagraph_mode_before, 0.22.1).
     """
-    if isinstance(value, CUDAGraphMode):
-        return value
-    if not isinstance(value, str):
-        raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {value!r}")
-    name = value.strip().upper()
+    if isinstance(cudagraph_mode, CUDAGraphMode):
+        return cudagraph_mode
+    if not isinstance(cudagraph_mode, str):
+        raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {cudagraph_mode!r}")
+    name = cudagraph_mode.strip().upper()
     # ASCII only: 'pıecewıse'.upper() is 'PIECEWISE', and a dotless ı is no mode name.
-    if not value.isascii() or name not in CUDAGraphMode.__members__:
+    if not cudagraph_mode.isascii() or name not in CUDAGraphMode.__members__:
         names = ", ".join(CUDAGraphMode.__members__)
-        raise ValueError(f"cudagraph_mode {value!r} is not a mode; allowed (any case): {names}")
+        raise ValueError(f"cudagraph_mode {cudagraph_mode!r} is not a mode; allowed (any case): {names}")
     return CUDAGraphMode[name]
 
 

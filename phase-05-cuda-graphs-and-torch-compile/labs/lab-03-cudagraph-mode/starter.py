@@ -124,7 +124,7 @@ class CUDAGraphMode(enum.Enum):
         raise NotImplementedError("lab-03: CUDAGraphMode.__bool__ — see README §1")
 
 
-def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
+def parse_cudagraph_mode(cudagraph_mode: str | CUDAGraphMode) -> CUDAGraphMode:
     """A config value as a CUDAGraphMode: a member as is, a string by name, any case.
 
     upstream: vllm/config/compilation.py:847-853 (validate_cudagraph_mode_before, 0.22.1).

@@ -132,22 +132,22 @@ class CUDAGraphMode(enum.Enum):
         return self is not CUDAGraphMode.NONE
 
 
-def parse_cudagraph_mode(value: str | CUDAGraphMode) -> CUDAGraphMode:
+def parse_cudagraph_mode(cudagraph_mode: str | CUDAGraphMode) -> CUDAGraphMode:
     """A config value as a CUDAGraphMode: a member as is, a string by name, any case.
 
     upstream: vllm/config/compilation.py:847-853 (validate_cudagraph_mode_before, 0.22.1).
     """
-    if isinstance(value, CUDAGraphMode):
-        return value
-    if not isinstance(value, str):
-        raise TypeError(f"cudagraph_mode must be a str or a CUDAGraphMode, got {type(value).__name__}")
+    if isinstance(cudagraph_mode, CUDAGraphMode):
+        return cudagraph_mode
+    if not isinstance(cudagraph_mode, str):
+        raise TypeError(f"cudagraph_mode must be a str or a CUDAGraphMode, got {type(cudagraph_mode).__name__}")
     try:
-        if not value.isascii():
-            raise KeyError(value)
-        return CUDAGraphMode[value.upper()]
+        if not cudagraph_mode.isascii():
+            raise KeyError(cudagraph_mode)
+        return CUDAGraphMode[cudagraph_mode.upper()]
     except KeyError:
         names = ", ".join(m.name for m in CUDAGraphMode)
-        raise ValueError(f"unknown cudagraph_mode {value!r}; allowed: {names}") from None
+        raise ValueError(f"unknown cudagraph_mode {cudagraph_mode!r}; allowed: {names}") from None
 
 
 def resolve_cudagraph_mode(
