@@ -16,7 +16,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -46,6 +46,7 @@ MAX_COMPILE_LAYERS = 32   # compile: each layer is a compiled piece and an atten
 MAX_COMPILE_HIDDEN = 1024  # compile: 12 x hidden^2 float32 weights per layer
 MAX_COMPILE_REPEATS = 20  # compile --measure: each repeat starts three fresh processes
 MAX_GRADE_JOBS = 256      # grade: one pytest process per job
+MAX_TUNE_RUNGS = 1024     # tune: each rung is one more graph captured per pass
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -457,9 +458,68 @@ def _run_grade(args: argparse.Namespace) -> Shown:
     return Shown(text, None)
 
 
+# --- explain-log and tune: a real deployment's log and traffic ----------------------------------
+
+def _text_lines(path: str) -> Iterator[str]:
+    """A log's lines, streamed from a file or stdin ("-"); binary or empty input is a ValueError."""
+    name = "stdin" if path == "-" else path
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
+    empty = True
+    try:
+        for number, raw in enumerate(stream, 1):
+            empty = False
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"{name} is not a text log: line {number} is not UTF-8") from None
+            if "\x00" in line:
+                raise ValueError(f"{name} is not a text log: line {number} holds NUL bytes")
+            yield line
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if empty:
+        raise ValueError(f"{name} is empty: nothing to read")
+
+
+def _add_explain_log(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("explain-log", help="read a vLLM start-up log: modes, ladder, capture passes, checked")
+    p.add_argument("file", metavar="FILE", help="the log, or - for stdin (streamed: any size)")
+    p.add_argument("--max-num-seqs", type=_positive_int,
+                   help="the deployment's max_num_seqs, which vLLM does not log at INFO (it sets the decode pass)")
+    _add_json(p)
+    p.set_defaults(run=_run_explain_log)
+
+
+def _run_explain_log(args: argparse.Namespace) -> Shown:
+    from mini_vllm.presentation.deployment import show_explain
+
+    return show_explain(_text_lines(args.file), args.max_num_seqs)
+
+
+def _add_tune(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tune", help="the capture ladder a deployment's traffic wants, from vLLM's own statistics")
+    p.add_argument("file", metavar="FILE",
+                   help="a log with --cudagraph-metrics tables, a Prometheus scrape, or a CSV of batch sizes; - for stdin")
+    p.add_argument("--current-sizes", type=_int_in(1, MAX_CAPTURE_SIZE), nargs="+",
+                   help="the deployment's ladder, where the evidence does not state it")
+    p.add_argument("--rungs", type=_int_in(1, MAX_TUNE_RUNGS),
+                   help="the rung budget (default: as many as the deployment captures today)")
+    _add_json(p)
+    p.set_defaults(run=_run_tune)
+
+
+def _run_tune(args: argparse.Namespace) -> Shown:
+    from mini_vllm.presentation.deployment import show_tune
+
+    current = sorted(set(args.current_sizes)) if args.current_sizes else None
+    return show_tune(_text_lines(args.file), current, args.rungs)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
     _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade,
+    _add_explain_log, _add_tune,
 )
 
 

@@ -1,0 +1,102 @@
+"""Hold a log's facts against mini_vllm: the ladder its config implies, the passes it predicts.
+
+Each finding names one fact, what the log says, what the course's model says for the same
+config, and the version whose rules made the prediction. A log from a version the course does
+not mirror is checked with the nearest mirrored version's rules, and every finding says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mini_vllm.capture_sizes import default_capture_sizes
+from mini_vllm.cudagraph_dispatcher import capture_log
+from mini_vllm.cudagraph_mode import CompilationMode, resolve_cudagraph_mode
+from mini_vllm.deployment.facts import LogFacts
+from mini_vllm.deployment.log_reader import read_log
+from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
+
+
+@dataclass(frozen=True)
+class Finding:
+    fact: str          # "ladder", "passes", "cudagraph_mode"
+    logged: object
+    predicted: object
+    agrees: bool
+    why: str           # the rule behind the prediction, or the difference in words
+    rules: str         # the vLLM version whose rules predicted it
+
+
+def rules_version(vllm_version: str | None) -> str:
+    """The mirrored version whose rules read this log: itself, else the nearest one below 0.33."""
+    if vllm_version in SUPPORTED_VLLM_VERSIONS:
+        return vllm_version
+    try:
+        minor = int((vllm_version or "").split(".")[1])
+    except (IndexError, ValueError):
+        return SUPPORTED_VLLM_VERSIONS[0]
+    return "0.33.0" if minor >= 33 else "0.22.1"
+
+
+def _default_ladder(facts: LogFacts) -> list[int]:
+    """The ladder vLLM builds itself for the logged max: the stride rule, plus the token budget
+    as the top rung when the budget clipped the max (vllm/config/vllm.py:1647-1708, 0.22.1)."""
+    top = facts.max_capture_size
+    ladder = set(default_capture_sizes(top)) if top else set()
+    if facts.max_num_batched_tokens == top:
+        ladder.add(top)
+    return sorted(ladder)
+
+
+def check_ladder(facts: LogFacts, rules: str) -> Finding | None:
+    if not facts.capture_sizes or not facts.max_capture_size:
+        return None
+    logged, default = facts.capture_sizes, _default_ladder(facts)
+    if logged == default:
+        why = f"vLLM's own ladder for a capture max of {facts.max_capture_size}"
+    else:
+        off = sorted(set(logged) - set(default))
+        missing = sorted(set(default) - set(logged))
+        why = (f"not the default ladder for max {facts.max_capture_size}: a ladder set with "
+               f"--cudagraph-capture-sizes; rungs off the default stride {off}, default rungs "
+               f"it leaves out {missing}")
+    return Finding("ladder", logged, default, logged == default, why, rules)
+
+
+def check_passes(facts: LogFacts, rules: str, max_num_seqs: int | None) -> Finding | None:
+    """The capture bars capture_log predicts for the logged mode, ladder and runner."""
+    if facts.cudagraph_mode is None or facts.capture_sizes is None:
+        return None
+    seqs = max_num_seqs or max(facts.capture_sizes or [1])
+    predicted = []
+    if facts.capture_sizes:
+        for line in capture_log(facts.cudagraph_mode, facts.capture_sizes, seqs, runner=facts.runner):
+            label, count = line.split("(", 1)[1].split(")", 1)[0], int(line.rsplit("/", 1)[1])
+            predicted.append((label, count))
+    logged = [(p.label, p.total) for p in facts.passes]
+    assumed = "" if max_num_seqs else f" (max_num_seqs is not in the log: taken as {seqs}, so every rung can be a decode batch)"
+    if logged == predicted:
+        why = f"{len(predicted)} pass(es), {sum(n for _, n in predicted)} graphs, as predicted{assumed}"
+    else:
+        why = f"the log captures {logged}, capture_log predicts {predicted}{assumed}"
+    return Finding("passes", logged, predicted, logged == predicted, why, rules)
+
+
+def check_mode(facts: LogFacts, rules: str) -> Finding | None:
+    """Whether vLLM's guards turn the requested mode into the mode the log runs."""
+    if facts.requested_cudagraph_mode is None or facts.compilation_mode is None or facts.cudagraph_mode is None:
+        return None
+    predicted = resolve_cudagraph_mode(facts.requested_cudagraph_mode, CompilationMode[facts.compilation_mode],
+                                       enforce_eager=bool(facts.enforce_eager), vllm_version=rules).name
+    why = (f"{facts.requested_cudagraph_mode} needs VLLM_COMPILE's split at attention; under "
+           f"{facts.compilation_mode} vLLM {rules} runs {predicted}")
+    return Finding("cudagraph_mode", facts.cudagraph_mode, predicted, facts.cudagraph_mode == predicted, why, rules)
+
+
+def check_facts(facts: LogFacts, max_num_seqs: int | None = None) -> list[Finding]:
+    rules = rules_version(facts.vllm_version)
+    found = [check_mode(facts, rules), check_ladder(facts, rules), check_passes(facts, rules, max_num_seqs)]
+    return [f for f in found if f is not None]
+
+
+__all__ = ["Finding", "check_facts", "read_log", "rules_version"]

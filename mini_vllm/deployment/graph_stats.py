@@ -1,0 +1,70 @@
+"""vLLM's own graph statistics, as traffic a ladder can be tuned on.
+
+With `--cudagraph-metrics`, every stats interval logs a table of the steps it ran: tokens
+before and after padding, the runtime mode, and how many steps had that shape. Summed over
+the intervals, that table is the workload evidence lab-05's `optimal_ladder` asks for, with
+padding measured by vLLM itself instead of assumed.
+upstream: vllm/compilation/cuda_graph.py:33-124 (CUDAGraphStat, CUDAGraphLogging; 0.22.1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from mini_vllm.capture_sizes import check_capture_sizes, rung_for
+from mini_vllm.deployment.facts import StatsRow
+
+# One data row of the table: "| 33 | 40 | 7 | FULL | 12 |", cells padded with spaces.
+_ROW = re.compile(r"\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*([A-Z_]+)\s*\|\s*(\d+)\s*\|\s*$")
+_GRAPH_MODES = ("FULL", "PIECEWISE")
+
+
+def graph_stats(text: str | Iterable[str]) -> list[StatsRow]:
+    """Every stats table in a log, summed over intervals: one row per (unpadded, padded, mode).
+
+    Accepts the whole log or its lines (a file object streams). Rows come sorted by unpadded
+    tokens, then padded tokens, then mode, so two logs compare row by row.
+    """
+    lines = text.splitlines() if isinstance(text, str) else text
+    counts: Counter[tuple[int, int, str]] = Counter()
+    for line in lines:
+        match = _ROW.search(line)
+        if match:
+            unpadded, padded, _paddings, mode, count = match.groups()
+            counts[int(unpadded), int(padded), mode] += int(count)
+    return [StatsRow(u, p, m, c) for (u, p, m), c in sorted(counts.items())]
+
+
+def graph_traffic(rows: Sequence[StatsRow]) -> dict[int, int]:
+    """{tokens: steps} for the steps that replayed a graph: what a ladder is tuned on.
+
+    A step that ran eagerly (mode NONE) did so whatever the ladder: above its top rung, or for
+    a reason no rung changes (a mode with no graph for that batch), so it shapes no rung.
+    """
+    traffic: Counter[int] = Counter()
+    for row in rows:
+        if row.mode in _GRAPH_MODES:
+            traffic[row.unpadded] += row.count
+    return dict(sorted(traffic.items()))
+
+
+def padded_tokens(rows: Sequence[StatsRow], ladder: Sequence[int]) -> int:
+    """Tokens of padding the graph steps in `rows` compute when replayed on `ladder`.
+
+    A step above the ladder's top rung runs eagerly and pads nothing. On the deployment's own
+    ladder this equals the table's own `Num Paddings x Count`, which is the check that the
+    rows were read right.
+    """
+    return traffic_padding(graph_traffic(rows), ladder)
+
+
+def traffic_padding(traffic: Mapping[int, int], ladder: Sequence[int]) -> int:
+    """Tokens of padding {tokens: steps} computes on `ladder`; steps above its top pad nothing."""
+    sizes = check_capture_sizes(ladder, "ladder")
+    total = 0
+    for tokens, steps in traffic.items():
+        rung = rung_for(tokens, sizes)
+        total += 0 if rung is None else (rung - tokens) * steps
+    return total
