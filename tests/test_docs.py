@@ -592,3 +592,130 @@ def test_every_pytest_command_in_the_docs_collects(request, monkeypatch, _backgr
         stem = path.rstrip("/")
         assert any(i == stem or i.startswith((stem + "::", stem + "/")) for i in ids), (
             f"a doc runs pytest on {path}, which collects no test")
+
+
+# --- facts the docs state about upstream, held by a test (issue 26) ---------------------------
+
+WHAT_CHANGED = PHASE / "03-what-changed-in-0.33.0.md"
+# The 0.33.0 page's profiling round captures this many FULL graphs (the largest ones); the
+# vllm-marked test below holds it against 0.33.0's own constant.
+PROFILED_FULL_GRAPHS = 2
+BAR = re.compile(r"Capturing CUDA graphs \((\w+)\): .*\| (\d+)/(\d+)")
+
+
+def _section(path: Path, heading_prefix: str) -> str:
+    """The text of one `## ` section, from its heading to the next `## `."""
+    text = path.read_text()
+    start = text.index("\n## " + heading_prefix)
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end != -1 else len(text)]
+
+
+def _source_or_skip(version: str) -> Path:
+    root = vllm_source_root(version)
+    if root is None:
+        reason = f"no vLLM {version} source: set {source_env_var(version)} (see test_registry_matches_vllm_source)"
+        if os.environ.get("LAB_REQUIRE_GPU") == "1":
+            pytest.fail(reason + ", and LAB_REQUIRE_GPU=1 forbids skipping", pytrace=False)
+        pytest.skip(reason)
+    return root
+
+
+def _module_constant(source: Path, name: str):
+    """A module-level constant of an upstream file, read with ast: vllm is never imported."""
+    import ast
+
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "frozenset":
+                value = value.args[0]
+            return ast.literal_eval(value)
+    raise AssertionError(f"{source} defines no module-level {name}")
+
+
+def test_the_0_33_0_page_claims_no_completeness():
+    text = WHAT_CHANGED.read_text()
+    for claim in ("every difference", "all the differences", "complete list of"):
+        assert claim not in text, (
+            f"{rel(WHAT_CHANGED)} says {claim!r}, but it covers the differences this phase meets, "
+            "not every change 0.33.0 made")
+
+
+@pytest.mark.parametrize("topic, heading", [
+    ("V2's profile-by-capture round", "8. V2 profiles graph memory by capturing"),
+    ("V2's manager, warm-up and output buffer", "9. V2's capture, in detail"),
+    ("V2 with stock torch.compile", "10. Stock torch.compile on V2"),
+    ("breakable CUDA graphs", "11. Breakable CUDA graphs"),
+    ("the ladder under speculative decoding", "12. The ladder under speculative decoding"),
+    ("graph-memory profiling on ROCm and XPU", "13. Graph-memory profiling on ROCm and XPU"),
+    ("encoder graphs and V2's Skipping warning", "14. Multimodal encoder graphs"),
+    ("sleep_mode_offload_cudagraph", "15. Sleep mode can offload the graph pool"),
+    ("engine snapshots", "16. Engine snapshots"),
+])
+def test_the_0_33_0_page_teaches_each_topic_in_the_course_voice(topic, heading):
+    text = WHAT_CHANGED.read_text()
+    assert f"\n## {heading}" in text, f"{rel(WHAT_CHANGED)} has no section on {topic} (## {heading})"
+    section = _section(WHAT_CHANGED, heading)
+    missing = [part for part in ("**When.**", "**In the log.**", "**Lab:**") if part not in section]
+    assert not missing, (
+        f"the section on {topic} must say when it switches on, what the log shows and which lab "
+        f"it changes; it lacks {missing}")
+
+
+def test_the_profiling_round_shown_matches_the_real_capture():
+    from mini_vllm.capture_sizes import capture_sizes_for
+    from mini_vllm.cudagraph_dispatcher import capture_log
+
+    section = _section(WHAT_CHANGED, "8. V2 profiles graph memory by capturing")
+    _, blocks = split_fences(section)
+    bars = [(m.group(1), int(m.group(2)), int(m.group(3)))
+            for _, _, body in blocks for line in body if (m := BAR.search(line))]
+    real = [(m.group(1), int(m.group(2))) for line in
+            capture_log("FULL_AND_PIECEWISE", capture_sizes_for(256, 8192), 256, runner="v2")
+            if (m := BAR.search(line))]
+    counts = dict(real)
+    profiling = [(mode, min(PROFILED_FULL_GRAPHS, n) if mode == "FULL" else n) for mode, n in real]
+    assert [(mode, n) for mode, n, _ in bars] == profiling + real, (
+        f"the page's example log should show the profiling round {profiling} (every PIECEWISE "
+        f"graph, the {PROFILED_FULL_GRAPHS} largest FULL graphs) and then the real capture {real}; "
+        f"it shows {bars}")
+    assert all(n == total for _, n, total in bars), "a finished bar reads n/n"
+    assert counts == {"PIECEWISE": 51, "FULL": 35}, f"max_num_seqs=256's V2 bars changed: {counts}"
+
+
+@pytest.mark.vllm(reads_source=True)
+def test_upstream_profiles_that_many_full_graphs():
+    root = _source_or_skip("0.33.0")
+    source = root / "vllm/v1/worker/gpu/cudagraph_utils.py"
+    samples = _module_constant(source, "_FULL_GRAPH_PROFILING_SAMPLES")
+    assert samples == PROFILED_FULL_GRAPHS, (
+        f"0.33.0's V2 profiles {samples} FULL graphs, the docs say {PROFILED_FULL_GRAPHS}")
+
+
+@pytest.mark.vllm(reads_source=True)
+def test_the_breakable_architectures_the_docs_name_default_to_breakable_graphs():
+    root = _source_or_skip("0.33.0")
+    upstream = _module_constant(root / "vllm/config/vllm.py", "DEFAULT_BREAKABLE_CUDAGRAPH_ARCHITECTURES")
+    section = _section(WHAT_CHANGED, "11. Breakable CUDA graphs")
+    named = set(re.findall(r"`([A-Z]\w*(?:ForCausalLM|ForConditionalGeneration|MTPModel|MTP))`", section))
+    assert len(named) >= 5, f"expected the section to name the architectures, found {sorted(named)}"
+    assert named <= upstream, (
+        f"the docs name {sorted(named - upstream)} as defaulting to breakable graphs, "
+        "but 0.33.0's DEFAULT_BREAKABLE_CUDAGRAPH_ARCHITECTURES does not hold them")
+
+
+@pytest.mark.vllm(reads_source=True)
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("name, what", [
+    ("set_cudagraph_capturing_enabled", "closes the capture window"),
+    ("cudagraph_num_of_warmups", "reads the warm-up count"),
+])
+def test_v2_never_does_what_v1_does(version, name, what):
+    root = _source_or_skip(version)
+    v2 = sorted(str(f.relative_to(root)) for f in (root / "vllm/v1/worker/gpu").rglob("*.py")
+                if name in f.read_text())
+    assert not v2, f"the docs say Model Runner V2 never {what}, but at {version} {v2} mention {name}"
+    v1 = root / "vllm/v1/worker/gpu_model_runner.py"
+    assert name in v1.read_text(), (
+        f"V1 ({v1}) no longer mentions {name}: the docs' contrast with V1 needs rereading")
