@@ -13,7 +13,6 @@ from mini_vllm.capture_sizes import default_capture_sizes
 from mini_vllm.cudagraph_dispatcher import capture_log
 from mini_vllm.cudagraph_mode import CompilationMode, resolve_cudagraph_mode
 from mini_vllm.deployment.facts import LogFacts
-from mini_vllm.deployment.log_reader import read_log
 from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 
 
@@ -97,6 +96,3 @@ def check_facts(facts: LogFacts, max_num_seqs: int | None = None) -> list[Findin
     rules = rules_version(facts.vllm_version)
     found = [check_mode(facts, rules), check_ladder(facts, rules), check_passes(facts, rules, max_num_seqs)]
     return [f for f in found if f is not None]
-
-
-__all__ = ["Finding", "check_facts", "read_log", "rules_version"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mini_vllm.deployment.facts import StatsRow
-from mini_vllm.deployment.graph_stats import graph_stats
+from mini_vllm.deployment.graph_stats import summed_rows
 
 _SETTINGS_MODE = re.compile(r"- Mode: (?P<mode>[A-Z_]+)\s*$")
 _SETTINGS_SIZES = re.compile(r"- Capture sizes: \[(?P<sizes>[\d, ]*)\]\s*$")
@@ -59,7 +59,7 @@ def read_evidence(lines: Iterable[str]) -> Evidence:
             csv[int(m["size"])] += int(m["count"] or 1)
         elif line.strip():
             other += 1
-    rows = graph_stats(tables) if tables else []
+    rows = summed_rows(tables)
     if rows:
         return Evidence("metrics", rows, mode, sizes)
     if buckets:

@@ -54,6 +54,7 @@ class LogFacts:
     compile_seconds: float | None = None       # "torch.compile took X s in total"
     compile_cache: str | None = None           # "hit" or "miss"
     warnings: list[str] = field(default_factory=list)
+    ready: bool = False                        # "init engine (...) took N s": start-up completed
 
     @property
     def graphs_captured(self) -> int:

@@ -22,12 +22,18 @@ _GRAPH_MODES = ("FULL", "PIECEWISE")
 
 
 def graph_stats(text: str | Iterable[str]) -> list[StatsRow]:
-    """Every stats table in a log, summed over intervals: one row per (unpadded, padded, mode).
+    """Every ``--cudagraph-metrics`` table in a log, summed over the intervals that logged it.
 
-    Accepts the whole log or its lines (a file object streams). Rows come sorted by unpadded
-    tokens, then padded tokens, then mode, so two logs compare row by row.
+    One row per (unpadded, padded, mode), sorted by unpadded, then padded, then mode. A non-str
+    ``text`` is a TypeError naming ``text``.
     """
-    lines = text.splitlines() if isinstance(text, str) else text
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (the log's contents), got {type(text).__name__}")
+    return summed_rows(text.splitlines())
+
+
+def summed_rows(lines: Iterable[str]) -> list[StatsRow]:
+    """graph_stats over a stream of lines, so a log of any size is read in bounded memory."""
     counts: Counter[tuple[int, int, str]] = Counter()
     for line in lines:
         match = _ROW.search(line)
@@ -38,11 +44,9 @@ def graph_stats(text: str | Iterable[str]) -> list[StatsRow]:
 
 
 def graph_traffic(rows: Sequence[StatsRow]) -> dict[int, int]:
-    """{tokens: steps} for the steps that replayed a graph: what a ladder is tuned on.
-
-    A step that ran eagerly (mode NONE) did so whatever the ladder: above its top rung, or for
-    a reason no rung changes (a mode with no graph for that batch), so it shapes no rung.
-    """
+    """{tokens: steps} for the steps a capture ladder shapes. See README §6 for which."""
+    if not isinstance(rows, Sequence) or not all(isinstance(r, StatsRow) for r in rows):
+        raise TypeError(f"rows must be a sequence of StatsRow, got {type(rows).__name__}")
     traffic: Counter[int] = Counter()
     for row in rows:
         if row.mode in _GRAPH_MODES:
@@ -51,12 +55,7 @@ def graph_traffic(rows: Sequence[StatsRow]) -> dict[int, int]:
 
 
 def padded_tokens(rows: Sequence[StatsRow], ladder: Sequence[int]) -> int:
-    """Tokens of padding the graph steps in `rows` compute when replayed on `ladder`.
-
-    A step above the ladder's top rung runs eagerly and pads nothing. On the deployment's own
-    ladder this equals the table's own `Num Paddings x Count`, which is the check that the
-    rows were read right.
-    """
+    """Tokens of padding the steps in ``rows`` would compute if replayed on ``ladder``."""
     return traffic_padding(graph_traffic(rows), ladder)
 
 

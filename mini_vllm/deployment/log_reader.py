@@ -1,12 +1,13 @@
-"""Decode a vLLM start-up log into LogFacts, one process at a time, in one pass.
+"""Decode a vLLM start-up log into LogFacts in one pass, holding only what the log states.
 
 A vLLM log interleaves processes: the front end prints unprefixed lines, the engine core and
 its workers prefix each line with "(EngineCore pid=N) " or "(Worker_TP1 pid=N) ". A tqdm bar
 redraws itself after carriage returns, so one physical line holds every update of a capture
 pass and only the last one says how far it got. Each logger line reads
-"LEVEL MM-DD HH:MM:SS [file.py:line] message".
-upstream: vllm/logger.py:56-57 (format), vllm/utils/system_utils.py (the process prefix),
-vllm/v1/worker/gpu_model_runner.py:6515-6522 (the V1 bars; 0.22.1).
+"LEVEL MM-DD HH:MM:SS [file.py:line] message". A scalar fact takes the value of the last line
+that states it; bars and warnings are kept in order, a bar continuing only its own process's.
+upstream (0.22.1): vllm/logger.py:22-26 (format), vllm/utils/system_utils.py:201-234 (the
+process prefix), vllm/v1/worker/gpu_model_runner.py:6513-6522 (the V1 bars).
 """
 
 from __future__ import annotations
@@ -17,27 +18,33 @@ from collections.abc import Iterable, Iterator
 from mini_vllm.deployment.facts import CapturePass, LogFacts
 
 _PREFIX = re.compile(r"^\((?P<process>[A-Za-z][\w.-]*(?: pid=\d+)?)\) ")
+_COLOR = re.compile(r"\x1b\[[0-9;]*m")
 _RECORD = re.compile(r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d "
                      r"\[(?P<source>[^\]]+)\] (?P<message>.*)$")
 _BAR = re.compile(r"Capturing CUDA graphs \((?P<label>[^)]*)\):\s*\d+%\|[^|]*\|\s*(?P<done>\d+)/(?P<total>\d+)")
 _ENUM = r"<?(?:\w+\.)?(?P<{}>[A-Z][A-Z_]*)(?::[^>]*>)?"
 
-# (pattern, what it sets): the lines whose message states a fact. Searched in the message.
+# The lines that state a fact, each found by a cheap substring before its regex runs (a log of
+# a long-running server is mostly request and stats lines, and must stream fast).
 _FACTS = [
-    (re.compile(r"Initializing a V1 LLM engine \(v(?P<vllm_version>[^)]+)\) with config"), None),
-    (re.compile(r"\benforce_eager=(?P<enforce_eager>True|False)\b"), None),
-    (re.compile(r"'mode': " + _ENUM.format("compilation_mode")), None),
-    (re.compile(r"'cudagraph_mode': " + _ENUM.format("cudagraph_mode")), None),
-    (re.compile(r"'cudagraph_capture_sizes': \[(?P<capture_sizes>[\d, ]*)\]"), None),
-    (re.compile(r"'max_cudagraph_capture_size': (?P<max_capture_size>\d+)"), None),
-    (re.compile(r"max_num_batched_tokens=(?P<max_num_batched_tokens>\d+)"), None),
-    (re.compile(r"Graph capturing finished in (?P<capture_seconds>[\d.]+) secs, took (?P<capture_gib>[\d.]+) GiB"), None),
-    (re.compile(r"torch\.compile took (?P<compile_seconds>[\d.]+) s in total"), None),
-    (re.compile(r"Cudagraph mode (?P<requested_cudagraph_mode>[A-Z_]+) is not compatible"), None),
+    ("Initializing a V1 LLM engine", re.compile(r"Initializing a V1 LLM engine \(v(?P<vllm_version>[^)]+)\)")),
+    ("enforce_eager=", re.compile(r"\benforce_eager=(?P<enforce_eager>True|False)\b")),
+    ("'mode': ", re.compile(r"'mode': " + _ENUM.format("compilation_mode"))),
+    ("'cudagraph_mode': ", re.compile(r"'cudagraph_mode': " + _ENUM.format("cudagraph_mode"))),
+    ("'cudagraph_capture_sizes': ", re.compile(r"'cudagraph_capture_sizes': \[(?P<capture_sizes>[\d, ]*)\]")),
+    ("'max_cudagraph_capture_size': ", re.compile(r"'max_cudagraph_capture_size': (?P<max_capture_size>\d+)")),
+    ("max_num_batched_tokens=", re.compile(r"Chunked prefill is enabled with max_num_batched_tokens=(?P<max_num_batched_tokens>\d+)")),
+    ("Graph capturing finished", re.compile(r"Graph capturing finished in (?P<capture_seconds>[\d.]+) secs, "
+                                            r"took (?P<capture_gib>-?[\d.]+) GiB")),
+    ("torch.compile took", re.compile(r"torch\.compile took (?P<compile_seconds>[\d.]+) s in total")),
+    ("is not compatible with compilation mode", re.compile(r"Cudagraph mode (?P<requested_cudagraph_mode>[A-Z_]+) is not compatible")),
 ]
-_CACHE_HIT = re.compile(r"Directly load the compiled graph\(s\)")
-_CACHE_MISS = re.compile(r"Compiling a graph for")
+_KEYS = tuple(key for key, _ in _FACTS)
+_CACHE_HIT = "Directly load the compiled graph(s)"
+_CACHE_MISS = "Compiling a graph for"
 _V2 = "Using V2 Model Runner"
+_READY = "init engine (profile, create kv cache, warmup model) took"
+_CAPTURE_DONE = "Graph capturing finished"
 
 
 def _convert(name: str, text: str) -> object:
@@ -57,74 +64,100 @@ def records(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
 
     The process is the prefix's name ("EngineCore pid=1191"), or "main" for an unprefixed
     line; a segment after a carriage return belongs to the process that began the line.
+    Terminal colours (a log copied from a TTY) are dropped.
     """
     for line in lines:
+        if "\x1b" in line:
+            line = _COLOR.sub("", line)
         line = line.rstrip("\n")
         match = _PREFIX.match(line)
         process = match["process"] if match else "main"
         for segment in (line[match.end():] if match else line).split("\r"):
             if segment:
-                yield process, _PREFIX.sub("", segment, count=1)
+                yield process, segment
 
 
 class LogReader:
-    """Folds a log's lines into LogFacts per process; memory bounded by what the log states."""
+    """Folds (process, segment) records into LogFacts: one per process, or one for the log."""
 
-    def __init__(self) -> None:
+    def __init__(self, per_process: bool) -> None:
+        self.per_process = per_process
         self.facts: dict[str, LogFacts] = {}
+        self.held: dict[str, int] = {}          # per process: graphs of its last closed round
+        self._open: dict[str, int] = {}         # per process: index of its bar still drawing
+        self._round: dict[str, list[int]] = {}  # per process: its bars since it last closed a round
 
     def feed(self, process: str, segment: str) -> None:
-        facts = self.facts.setdefault(process, LogFacts())
-        bar = _BAR.search(segment)
-        if bar:
-            self._bar(facts, bar["label"], int(bar["done"]), int(bar["total"]))
+        facts = self.facts.setdefault(process if self.per_process else "log", LogFacts())
+        if "Capturing CUDA graphs" in segment and (bar := _BAR.search(segment)):
+            mode = bar["label"].rsplit(",", 1)[-1].strip()
+            self._bar(process, facts, CapturePass(bar["label"], mode, int(bar["done"]), int(bar["total"])))
             return
         record = _RECORD.match(segment)
         message = record["message"] if record else segment
-        for pattern, _ in _FACTS:
-            for match in pattern.finditer(message):
-                for name, text in match.groupdict().items():
-                    if text is not None:
+        for key, pattern in _FACTS:
+            if key in message:
+                for match in pattern.finditer(message):
+                    for name, text in match.groupdict().items():
                         setattr(facts, name, _convert(name, text))
         if _V2 in message:
             facts.runner = "v2"
-        if _CACHE_HIT.search(message):
+        if _READY in message:
+            facts.ready = True
+        if _CACHE_HIT in message:
             facts.compile_cache = "hit"
-        elif _CACHE_MISS.search(message) and facts.compile_cache is None:
+        elif _CACHE_MISS in message and facts.compile_cache is None:
             facts.compile_cache = "miss"
-        if record and record["level"] in ("WARNING", "ERROR") and message not in facts.warnings:
+        if _CAPTURE_DONE in message:  # closes a round of bars; an earlier round was a profile run
+            self.held[process] = sum(facts.passes[i].done for i in self._round.pop(process, []))
+        if record and record["level"] in ("WARNING", "ERROR", "CRITICAL") and message not in facts.warnings:
             facts.warnings.append(message)
 
-    @staticmethod
-    def _bar(facts: LogFacts, label: str, done: int, total: int) -> None:
-        mode = label.rsplit(",", 1)[-1].strip()
-        last = facts.passes[-1] if facts.passes else None
-        if last and last.label == label and last.total == total and not last.finished and done >= last.done:
-            facts.passes[-1] = CapturePass(label, mode, done, total)
+    def _bar(self, process: str, facts: LogFacts, update: CapturePass) -> None:
+        """An update continues its process's open bar of the same label; anything else opens one."""
+        i = self._open.get(process)
+        last = facts.passes[i] if i is not None else None
+        if last and last.label == update.label and last.total == update.total and update.done >= last.done:
+            facts.passes[i] = update
         else:
-            facts.passes.append(CapturePass(label, mode, done, total))
+            i = self._open[process] = len(facts.passes)
+            self._round.setdefault(process, []).append(i)
+            facts.passes.append(update)
+        if update.finished:
+            del self._open[process]
 
 
-def read_log(lines: Iterable[str]) -> dict[str, LogFacts]:
-    """LogFacts per process, in the order the processes first spoke."""
-    reader = LogReader()
+def read(lines: Iterable[str], per_process: bool) -> LogReader:
+    """One pass over a log's lines (a file object streams)."""
+    reader = LogReader(per_process)
     for process, segment in records(lines):
         reader.feed(process, segment)
-    return reader.facts
+    return reader
 
 
-def merged(per_process: dict[str, LogFacts]) -> LogFacts:
-    """One deployment's facts: each field from the first process that states it."""
-    out = LogFacts()
-    for facts in per_process.values():
-        for name, value in vars(facts).items():
-            if value not in (None, [], "v1") and getattr(out, name) in (None, [], "v1"):
-                setattr(out, name, value)
-    return out
+def _text(text: str) -> list[str]:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (the log's contents), got {type(text).__name__}")
+    return text.split("\n")
 
 
 def parse_log(text: str) -> LogFacts:
-    """What a whole vLLM start-up log says: lab-07's decoder."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str (the log's contents), got {type(text).__name__}")
-    return merged(read_log(text.split("\n")))
+    """What a whole vLLM start-up log says about its graphs and compilation.
+
+    ``text`` is the log exactly as vLLM wrote it (every process's lines, carriage returns
+    included). A field the log does not state stays at its default. A non-str ``text`` is a
+    TypeError naming ``text``.
+    """
+    return read(_text(text), per_process=False).facts.get("log", LogFacts())
+
+
+def graphs_held(text: str) -> int | None:
+    """CUDA graphs the engine holds for serving once start-up completes; None if it never did."""
+    # A process may capture more than one round (0.33.0's V2 runner captures a profiling round
+    # into a throwaway pool first); only the round closed by its last "Graph capturing finished"
+    # line is kept. Only the first rank draws bars (gpu_model_runner.py:6513-6514, 0.22.1), and
+    # every rank captures the same graphs: the count is per GPU worker, the bar-drawing one's.
+    reader = read(_text(text), per_process=False)
+    if not any(f.ready for f in reader.facts.values()):
+        return None
+    return max(reader.held.values(), default=0)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from mini_vllm.deployment.check import Finding, check_facts, rules_version
 from mini_vllm.deployment.evidence import read_evidence
 from mini_vllm.deployment.facts import LogFacts
-from mini_vllm.deployment.log_reader import read_log
+from mini_vllm.deployment.log_reader import read
 from mini_vllm.deployment.tune import Recommendation, tune
 from mini_vllm.presentation import Shown
 
@@ -76,7 +76,8 @@ def _finding_line(f: Finding) -> str:
 
 def show_explain(lines: Iterable[str], max_num_seqs: int | None = None) -> Shown:
     """Read a log; one block per process that said something about graphs, then the checks."""
-    per_process = {name: facts for name, facts in read_log(lines).items() if facts != LogFacts()}
+    per_process = {name: facts for name, facts in read(lines, per_process=True).facts.items()
+                   if facts != LogFacts()}
     if not per_process:
         raise ValueError("no vLLM log line found: expected lines such as "
                          "'INFO 12-07 02:38:33 [gpu_model_runner.py:6456] Graph capturing finished ...'")

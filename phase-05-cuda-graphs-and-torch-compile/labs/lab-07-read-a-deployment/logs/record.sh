@@ -19,7 +19,7 @@ rec() {  # rec NAME [ENV=VALUE ...] -- RECORD.PY ARGS...
   echo "   rc=$? $(wc -c <"$out/$name.log") bytes"
 }
 
-case ${1:?usage: record.sh modes|ladders|traffic} in
+case ${1:?usage: record.sh modes|ladders|traffic|tuned|ab} in
   modes)
     rec default -- --model opt-125m
     rec enforce-eager -- --enforce-eager
@@ -42,5 +42,10 @@ case ${1:?usage: record.sh modes|ladders|traffic} in
   tuned)  # after `mini-vllm tune metrics-wide.log`: the same traffic on the recommended ladder
     rec metrics-wide-tuned -- --cudagraph-metrics --traffic wide --scrape "$out/metrics-wide-tuned.prom" --cudagraph-capture-sizes ${TUNED_SIZES:?}
     ;;
-  *) echo "unknown group $1 (modes, ladders, traffic, tuned)" >&2; exit 2 ;;
+  ab)  # the closed loop timed: the arms' ladders (JSON) replay the same plan, interleaved, one process
+    echo "== ab-wide: python ab.py --arms '${AB_ARMS:?}' --rounds 5"
+    timeout 540 python3 "$here/ab.py" --arms "$AB_ARMS" --rounds 5 >"$out/ab-wide.log" 2>&1
+    echo "   rc=$? $(wc -c <"$out/ab-wide.log") bytes"
+    ;;
+  *) echo "unknown group $1 (modes, ladders, traffic, tuned, ab)" >&2; exit 2 ;;
 esac
