@@ -43,8 +43,8 @@ case ${1:?usage: record.sh modes|ladders|traffic|tuned|ab} in
     rec metrics-wide-tuned -- --cudagraph-metrics --traffic wide --scrape "$out/metrics-wide-tuned.prom" --cudagraph-capture-sizes ${TUNED_SIZES:?}
     ;;
   ab)  # the closed loop timed: the arms' ladders (JSON) replay the same plan, interleaved, one process
-    echo "== ab-wide: python ab.py --arms '${AB_ARMS:?}' --rounds 5"
-    timeout 540 python3 "$here/ab.py" --arms "$AB_ARMS" --rounds 5 >"$out/ab-wide.log" 2>&1
+    echo "== ab-wide: python ab.py --arms '${AB_ARMS:?}' --rounds 4"
+    timeout 420 python3 "$here/ab.py" --arms "$AB_ARMS" --rounds 4 >"$out/ab-wide.log" 2>&1
     echo "   rc=$? $(wc -c <"$out/ab-wide.log") bytes"
     ;;
   *) echo "unknown group $1 (modes, ladders, traffic, tuned, ab)" >&2; exit 2 ;;
