@@ -651,3 +651,75 @@ def test_predicted_step_speedup_refuses_out_of_range_times(lab, launch_us, gpu_u
     with pytest.raises((TypeError, ValueError)) as info:
         lab.predicted_step_speedup(4, launch_us, gpu_us)
     assert re.search(naming(arg), str(info.value)), f"the error must name {arg!r}; said {info.value}"
+
+
+# --- the README's §0 rules that one-bug variants of student files slipped past (issue 28) ------
+
+BOOL_AS_COUNT = [
+    ("eager_launches", (True, 3), "num_ops"),
+    ("eager_launches", (4, False), "k"),
+    ("graph_launches", (True, 3), "num_ops"),
+    ("graph_launches", (4, 2, True), "capture_cost_ops"),
+    ("crossover", (True,), "num_ops"),
+    ("per_call_ratio", (4, True), "k"),
+    ("asymptotic_speedup", (True,), "num_ops"),
+    ("predicted_step_speedup", (True, 5.0, 100.0), "num_ops"),
+    ("overlapped_step_speedup", (True, 5.0, 100.0), "num_ops"),
+    ("graphs_stop_paying", (True, 5.0, 0.0, 1.0, 0.05), "num_ops"),
+    ("crossover_table", ([4, True], [1]), "num_ops_values"),
+]
+
+
+@pytest.mark.parametrize("case", BOOL_AS_COUNT, ids=[_call_id(c) for c in BOOL_AS_COUNT])
+def test_a_bool_is_not_a_count(lab, case):
+    name, args, arg = case
+    with pytest.raises((TypeError, ValueError)) as info:
+        getattr(lab, name)(*args)
+    assert re.search(naming(arg), str(info.value)), (
+        f"{name}{args!r}: True and False are bools, not counts (§0), even though Python lets True "
+        f"act as 1; the error must name {arg!r}, said {info.value}"
+    )
+
+
+# One well-formed call per function, and the position of each real-valued argument in it.
+REAL_ARGUMENTS = [
+    ("amdahl_speedup", (0.5, 2.0), "fraction", 0),
+    ("amdahl_speedup", (0.5, 2.0), "speedup", 1),
+    ("predicted_step_speedup", (4, 5.0, 100.0), "launch_us", 1),
+    ("predicted_step_speedup", (4, 5.0, 100.0), "gpu_us", 2),
+    ("overlapped_step_speedup", (4, 5.0, 100.0), "launch_us", 1),
+    ("overlapped_step_speedup", (4, 5.0, 100.0), "gpu_us", 2),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "launch_us", 1),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "gpu_us_fixed", 2),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "gpu_us_per_seq", 3),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "threshold", 4),
+]
+
+
+def _with(args: tuple, position: int, value) -> tuple:
+    return (*args[:position], value, *args[position + 1:])
+
+
+@pytest.mark.parametrize("bad", ["5", True, None], ids=["str", "bool", "None"])
+@pytest.mark.parametrize("case", REAL_ARGUMENTS, ids=[f"{c[0]}-{c[2]}" for c in REAL_ARGUMENTS])
+def test_a_real_valued_argument_that_is_not_a_number_is_refused(lab, case, bad):
+    name, good, arg, position = case
+    args = _with(good, position, bad)
+    with pytest.raises((TypeError, ValueError)) as info:
+        getattr(lab, name)(*args)
+    assert re.search(naming(arg), str(info.value)), (
+        f"{name}{args!r}: {bad!r} is not a real number (§0), so the call is refused naming {arg!r}; "
+        f"said {info.value}"
+    )
+
+
+@pytest.mark.parametrize("case", REAL_ARGUMENTS, ids=[f"{c[0]}-{c[2]}" for c in REAL_ARGUMENTS])
+def test_an_int_beyond_the_largest_float_is_a_value_error_for_every_real_argument(lab, case):
+    name, good, arg, position = case
+    args = _with(good, position, 10**400)
+    with pytest.raises(ValueError) as info:
+        getattr(lab, name)(*args)
+    assert re.search(naming(arg), str(info.value)), (
+        f"{name}(... {arg}=10**400 ...): an int above the largest float (about 1.8e308) is a "
+        f"ValueError naming {arg!r} (§0), not Python's OverflowError; said {info.value}"
+    )
