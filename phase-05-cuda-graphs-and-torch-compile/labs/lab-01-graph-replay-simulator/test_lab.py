@@ -414,9 +414,10 @@ def repeated(unit: str, times: int) -> str:
 
 
 # Models and traffic far beyond anything a runner could replay within the test's time limit:
-# 20,000 calls of a model of thousands of ops. Only a prediction answers in time.
+# 10,000 calls of a model of thousands of ops (tens of millions of replayed ops). Only a
+# prediction answers in time.
 HUGE_LADDER = [1, 2, 4, 8, 16, 32, 64, 128, 256]
-HUGE_BATCHES = [(7 * i * i + 3 * i) % 300 + 1 for i in range(20_000)]  # some above the ladder
+HUGE_BATCHES = [(7 * i * i + 3 * i) % 300 + 1 for i in range(10_000)]  # some above the ladder
 
 
 @pytest.mark.parametrize("pattern", [
