@@ -2,7 +2,7 @@
 
 from mini_vllm.graph_simulator import *
 
-CAUGHT_BY = ["test_an_empty_ladder_or_a_rung_below_1_is_a_value_error"]
+CAUGHT_BY = ["test_a_ladder_of_the_wrong_kind_or_values_is_refused_naming_capture_sizes"]
 
 
 class GraphRunner(GraphRunner):

@@ -2,7 +2,7 @@
 
 from mini_vllm.graph_simulator import *
 
-CAUGHT_BY = ["test_a_ladder_that_is_not_a_sequence_of_ints_is_a_type_error"]
+CAUGHT_BY = ["test_a_ladder_of_the_wrong_kind_or_values_is_refused_naming_capture_sizes"]
 
 
 def _in_order(sizes):

@@ -3,7 +3,7 @@
 from mini_vllm import launch_cost
 from mini_vllm.launch_cost import *
 
-CAUGHT_BY = ["test_a_bool_is_not_a_count"]
+CAUGHT_BY = ["test_non_integer_count_is_refused_naming_the_argument"]
 
 
 def eager_launches(num_ops, k):
