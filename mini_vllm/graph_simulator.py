@@ -116,6 +116,8 @@ class GraphRunner:
             entry = self._capture(x, rows)
         else:
             self._replay(entry, x)
+        if batch == rows:  # the batch fills its graph: the static output buffer itself
+            return entry.static_output
         return entry.static_output[:batch]  # a view: the padding rows are nobody's output
 
     def _capture(self, x: np.ndarray, rows: int) -> GraphEntry:
@@ -147,7 +149,6 @@ class PiecewiseGraphRunner:
 
     This is PIECEWISE mode: attention (the splitting op) reads per-step metadata a frozen
     recording cannot hold, so it stays live while everything between attentions replays.
-    A steady-state call costs (capturable runs) + (splitting ops) launches.
     upstream: vllm/compilation/backends.py:548 (split_graph, 0.22.1).
     """
 

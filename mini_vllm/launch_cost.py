@@ -39,15 +39,15 @@ def _capture_cost(num_ops: int, capture_cost_ops: int | None) -> int:
 
 
 def eager_launches(num_ops: int, k: int) -> int:
-    """Launches for k eager calls of a num_ops-op model: k * num_ops, the bill graphs attack."""
+    """Launches for k eager calls of a num_ops-op model: the bill graphs attack (README §1)."""
     num_ops = check_int(num_ops, "num_ops")
     return check_int(k, "k", 0) * num_ops
 
 
 def graph_launches(num_ops: int, k: int, capture_cost_ops: int | None = None) -> int:
-    """Launches for k calls through a graph: capture_cost_ops for the first, 1 per replay after.
+    """Launches for k calls through a graph that captures on its first call (README §1's model).
 
-    capture_cost_ops defaults to num_ops (capture = one eager pass). Zero calls cost nothing:
+    capture_cost_ops=None means the capture costs one eager pass. Zero calls cost nothing:
     nothing was captured yet.
     """
     num_ops = check_int(num_ops, "num_ops")
@@ -116,10 +116,10 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
     them, and launch time adds to GPU time instead of hiding under it. That holds when
     launches dominate (small-batch decode: tiny kernels, GPU idle between them). It stops
     holding when the step is GPU-bound (large batches, prefill): the CPU then enqueues
-    kernels while earlier ones still run, the launch time overlaps GPU work, and the real
-    eager step is nearer max(num_ops * launch_us, gpu_us) than the sum, so the model
-    overstates the win there. It also ignores that a replay of a long graph costs somewhat
-    more than one plain launch, and that graphs can shave the GPU-side gaps between kernels.
+    kernels while earlier ones still run and the launch time overlaps GPU work, so the model
+    overstates the win there (overlapped_step_speedup models that). It also ignores that a
+    replay of a long graph costs somewhat more than one plain launch, and that graphs can
+    shave the GPU-side gaps between kernels.
 
     launch_us must be > 0, gpu_us >= 0 (microseconds, or any one unit for both).
     """
@@ -131,11 +131,10 @@ def predicted_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> flo
 def overlapped_step_speedup(num_ops: int, launch_us: float, gpu_us: float) -> float:
     """Predicted eager/graph time ratio of one decode step when CPU issue and GPU work overlap.
 
-    eager step = max(num_ops * launch_us, gpu_us): back-to-back steps form a two-stage pipeline
-    (the CPU issues, the GPU executes what is queued), and the slower stage sets the pace.
-    graph step = launch_us + gpu_us: one replay launch, then the replayed graph, whose GPU time
-    (measured by replaying it, so its per-node replay cost is in it) cannot start before it.
-    Same inputs as predicted_step_speedup; it never predicts more than that one does.
+    Back-to-back eager steps form a two-stage pipeline: the CPU issues launches while the GPU
+    executes what is already queued. A graph step is one replay launch and then the replayed
+    graph, whose GPU time (measured by replaying it, so its per-node replay cost is in it)
+    cannot start before it. Same inputs as predicted_step_speedup (README §4b).
     """
     num_ops, launch_us, gpu_us = _check_step_inputs(num_ops, launch_us, gpu_us)
     launch, gpu = Fraction(launch_us), Fraction(gpu_us)  # exact, as predicted_step_speedup

@@ -20,7 +20,9 @@ VERSION=0.22.1
 build() {
   local out=${1:?usage: offline_vllm_bundle.sh build OUTDIR} work
   mkdir -p "$out"; out=$(cd "$out" && pwd)
-  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+  # The trap runs after build() returns, when the `local` work is gone (set -u: "unbound
+  # variable"), so the path is expanded into the trap now, not looked up then.
+  work=$(mktemp -d); trap "rm -rf -- '$work'" EXIT
   # Wheels for the GPU machine's interpreter and platform, whatever this machine runs.
   local target=(--only-binary=:all: --python-version 3.12 --implementation cp --platform any)
   for tag in manylinux1 manylinux2014 manylinux_2_17 manylinux_2_26 manylinux_2_27 manylinux_2_28 manylinux_2_31; do

@@ -61,7 +61,6 @@ class PiecewiseGraphRunner:
 
     This is PIECEWISE mode: attention (the splitting op) reads per-step metadata a frozen
     recording cannot hold, so it stays live while everything between attentions replays.
-    A steady-state call costs (capturable runs) + (splitting ops) launches.
     upstream: vllm/compilation/backends.py:548 (split_graph, 0.22.1).
     """
 

@@ -401,8 +401,46 @@ def test_piecewise_launches_with_no_calls_is_zero(lab):
     assert lab.piecewise_launches("CAC", []) == 0
 
 
+@pytest.mark.parametrize("batches", [range(1, 10), (4, 4, 9, 3, 4), range(0)], ids=["range", "tuple", "empty-range"])
+def test_piecewise_launches_takes_any_sequence_of_batches(lab, batches):
+    want, got = bill("CCACCAC", list(batches), LADDER), lab.piecewise_launches("CCACCAC", batches, LADDER)
+    assert got == want, (
+        f"batches={batches!r} is a sequence of ints like a list (§6): expected {want} launches, got {got!r}"
+    )
+
+
+def repeated(unit: str, times: int) -> str:
+    return unit * times
+
+
+# Models and traffic far beyond anything a runner could replay within the test's time limit:
+# 10,000 calls of a model of thousands of ops (tens of millions of replayed ops). Only a
+# prediction answers in time.
+HUGE_LADDER = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+HUGE_BATCHES = [(7 * i * i + 3 * i) % 300 + 1 for i in range(10_000)]  # some above the ladder
+
+
+@pytest.mark.parametrize("pattern", [
+    repeated("CCCCCCCAACCCA", 300),        # attention pairs, trailing attention
+    repeated("AC", 2_000) + "AAAA",        # starts and ends in attention
+    "C" * 5_000,                           # no attention at all: FULL
+], ids=["pairs", "alternating", "no-attention"])
+def test_piecewise_launches_predicts_what_no_runner_could_run(lab, pattern):
+    want, got = bill(pattern, HUGE_BATCHES, HUGE_LADDER), lab.piecewise_launches(pattern, HUGE_BATCHES, HUGE_LADDER)
+    assert got == want, (
+        f"a {len(pattern)}-op model called {len(HUGE_BATCHES)} times on {HUGE_LADDER}: expected {want} "
+        f"launches, got {got!r}. Which calls capture, which replay, which run eagerly, and what does "
+        "each of them cost for this pattern?"
+    )
+
+
 @pytest.mark.parametrize("args, error, argument", [
     (("CXC", [1]), ValueError, "pattern"),
+    (("ccacc", [1]), ValueError, "pattern"),
+    (("CCa", [1]), ValueError, "pattern"),
+    (("CAC", [1, 2.5]), TypeError, "batches"),
+    (("CAC", [1, True]), TypeError, "batches"),
+    (("CAC", 4), TypeError, "batches"),
     (("", [1]), ValueError, "pattern"),
     ((["C", "A"], [1]), TypeError, "pattern"),
     (("CAC", [0]), ValueError, "batches"),
@@ -422,7 +460,7 @@ def test_piecewise_launches_rejects_bad_input(lab, args, error, argument):
 def test_padded_graph_refuses_a_dtype_change(lab):
     runner = lab.GraphRunner(OPS, capture_sizes=LADDER)
     runner(batch(3, 0, np.float64))  # captures the size-4 graph with a float64 buffer
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=naming("x")):
         runner(batch(3, 1, np.float32))  # pads into that same buffer: a silent cast is a bug
     assert runner.captures == 1 and list(runner.graphs) == [(4, WIDTH)], (
         "a refused dtype must not capture a second graph"
@@ -475,3 +513,57 @@ def test_a_splitting_rule_that_is_not_callable_is_a_type_error(lab):
         lab.PiecewiseGraphRunner(OPS, "attention")
     assert re.search(naming("is_splitting_op"), str(err.value)), f"the error must name `is_splitting_op` (§5); got {err.value}"
 
+
+
+# --- the README's rules that one-bug variants of student files slipped past (issue 28) ---------
+
+
+def build_runner(lab, runner_kind: str, ladder):
+    if runner_kind == "GraphRunner":
+        return lab.GraphRunner(OPS, capture_sizes=ladder)
+    return lab.PiecewiseGraphRunner(model_from("CCACC"), is_attention, capture_sizes=ladder)
+
+
+BAD_LADDERS = [  # (ladder, the error §4 asks for): a wrong kind is a TypeError, a wrong value a ValueError
+    ([1, 2.5], TypeError), ([1.0, 2.0], TypeError), ([True, 2], TypeError), (4, TypeError),
+    ("1248", TypeError), ([], ValueError), ([0, 1, 2], ValueError), ([-4, 8], ValueError),
+]
+
+
+@pytest.mark.parametrize("ladder, error", BAD_LADDERS, ids=[repr(c[0]) for c in BAD_LADDERS])
+@pytest.mark.parametrize("runner_kind", ["GraphRunner", "PiecewiseGraphRunner", "piecewise_launches"])
+def test_a_ladder_of_the_wrong_kind_or_values_is_refused_naming_capture_sizes(lab, ladder, error, runner_kind):
+    with pytest.raises(error) as err:
+        if runner_kind == "piecewise_launches":
+            lab.piecewise_launches("CAC", [1], ladder)
+        else:
+            build_runner(lab, runner_kind, ladder)(batch(1))  # refused when built, at the latest here
+    assert re.search(naming("capture_sizes"), str(err.value)), (
+        f"capture_sizes={ladder!r}: a {error.__name__} naming `capture_sizes` (§4: a sequence of "
+        f"ints, non-empty, each >= 1); got {err.value}"
+    )
+
+
+@pytest.mark.parametrize("ladder, rows", [(None, 4), (LADDER, 4), (LADDER, 8)], ids=["no-ladder", "rung-4", "rung-8"])
+def test_a_batch_that_fills_its_graph_gets_static_output_itself(lab, ladder, rows):
+    runner = lab.GraphRunner(OPS, capture_sizes=ladder)
+    for seed in (0, 1):  # a capture, then a replay
+        out = runner(batch(rows, seed))
+        entry = runner.graphs[(rows, WIDTH)]
+        assert out is entry.static_output, (
+            f"call {seed}: a batch of {rows} fills its graph, so the call returns the graph's "
+            "static_output array itself (§2), not a slice or a copy of it"
+        )
+
+
+@pytest.mark.parametrize("x, error", [([[1.0] * WIDTH], TypeError), (np.ones((0, WIDTH)), ValueError),
+                                      (np.ones(()), ValueError)], ids=["list", "0-rows", "0-d"])
+@pytest.mark.parametrize("pattern", ["ACC", "CCA"])
+def test_piecewise_runner_checks_its_own_input(lab, x, error, pattern):
+    runner = lab.PiecewiseGraphRunner(model_from(pattern), is_attention)
+    with pytest.raises(error) as err:
+        runner(x)
+    assert re.search(naming("x"), str(err.value)), (
+        f"a PiecewiseGraphRunner refuses this x as GraphRunner does (§1, §5), naming `x`, even when "
+        f"its first piece is an attention that would take it; got {type(err.value).__name__}: {err.value}"
+    )

@@ -418,7 +418,7 @@ def exact_step_speedup(n: int, launch_us: float, gpu_us: Fraction) -> Fraction:
 
 
 def first_batch_at_most(n: int, launch_us: float, fixed: float, per_seq: float, x: float,
-                        limit: int = 2**40) -> int | None:
+                        limit: int = 2**20) -> int | None:
     """Bisect b in [1, limit] in exact arithmetic for the first b whose speedup is <= 1 + x.
 
     The speedup falls as the batch grows (more GPU time per step), so the predicate
@@ -439,6 +439,8 @@ def first_batch_at_most(n: int, launch_us: float, fixed: float, per_seq: float, 
 
 
 # Integer and dyadic inputs: every bound is exact in floats, so any correct closed form agrees.
+# Every answer on this grid is below (300 - 1) * 18 / 0.0625 = 86,112, well inside the search's
+# 2**20, so a `None` from the search means "never", not "beyond the limit".
 STOP_GRID = [
     (n, launch, fixed, per_seq, x)
     for n in (2, 5, 12, 168, 300)
@@ -574,6 +576,16 @@ NOT_AN_INTEGER = [
     ("overlapped_step_speedup", (4.5, 5.0, 100.0), "num_ops"),
     ("crossover_table", ([4, 2.5], [1]), "num_ops_values"),
     ("crossover_table", ([4], [1.5]), "capture_multipliers"),
+    # a bool is not a count, though Python lets True act as 1
+    ("eager_launches", (True, 3), "num_ops"),
+    ("eager_launches", (4, False), "k"),
+    ("graph_launches", (4, 2, True), "capture_cost_ops"),
+    ("crossover", (True,), "num_ops"),
+    ("per_call_ratio", (4, True), "k"),
+    ("asymptotic_speedup", (True,), "num_ops"),
+    ("predicted_step_speedup", (True, 5.0, 100.0), "num_ops"),
+    ("graphs_stop_paying", (True, 5.0, 0.0, 1.0, 0.05), "num_ops"),
+    ("crossover_table", ([4, True], [1]), "num_ops_values"),
 ]
 
 
@@ -651,3 +663,49 @@ def test_predicted_step_speedup_refuses_out_of_range_times(lab, launch_us, gpu_u
     with pytest.raises((TypeError, ValueError)) as info:
         lab.predicted_step_speedup(4, launch_us, gpu_us)
     assert re.search(naming(arg), str(info.value)), f"the error must name {arg!r}; said {info.value}"
+
+
+# --- the README's §0 rules that one-bug variants of student files slipped past (issue 28) ------
+
+# One well-formed call per function, and the position of each real-valued argument in it.
+REAL_ARGUMENTS = [
+    ("amdahl_speedup", (0.5, 2.0), "fraction", 0),
+    ("amdahl_speedup", (0.5, 2.0), "speedup", 1),
+    ("predicted_step_speedup", (4, 5.0, 100.0), "launch_us", 1),
+    ("predicted_step_speedup", (4, 5.0, 100.0), "gpu_us", 2),
+    ("overlapped_step_speedup", (4, 5.0, 100.0), "launch_us", 1),
+    ("overlapped_step_speedup", (4, 5.0, 100.0), "gpu_us", 2),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "launch_us", 1),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "gpu_us_fixed", 2),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "gpu_us_per_seq", 3),
+    ("graphs_stop_paying", (4, 5.0, 0.0, 1.0, 0.05), "threshold", 4),
+]
+
+
+def _with(args: tuple, position: int, value) -> tuple:
+    return (*args[:position], value, *args[position + 1:])
+
+
+@pytest.mark.parametrize("bad", ["5", True, None], ids=["str", "bool", "None"])
+@pytest.mark.parametrize("case", REAL_ARGUMENTS, ids=[f"{c[0]}-{c[2]}" for c in REAL_ARGUMENTS])
+def test_a_real_valued_argument_that_is_not_a_number_is_refused(lab, case, bad):
+    name, good, arg, position = case
+    args = _with(good, position, bad)
+    with pytest.raises((TypeError, ValueError)) as info:
+        getattr(lab, name)(*args)
+    assert re.search(naming(arg), str(info.value)), (
+        f"{name}{args!r}: {bad!r} is not a real number (§0), so the call is refused naming {arg!r}; "
+        f"said {info.value}"
+    )
+
+
+@pytest.mark.parametrize("case", REAL_ARGUMENTS, ids=[f"{c[0]}-{c[2]}" for c in REAL_ARGUMENTS])
+def test_an_int_beyond_the_largest_float_is_a_value_error_for_every_real_argument(lab, case):
+    name, good, arg, position = case
+    args = _with(good, position, 10**400)
+    with pytest.raises(ValueError) as info:
+        getattr(lab, name)(*args)
+    assert re.search(naming(arg), str(info.value)), (
+        f"{name}(... {arg}=10**400 ...): an int above the largest float (about 1.8e308) is a "
+        f"ValueError naming {arg!r} (§0), not Python's OverflowError; said {info.value}"
+    )

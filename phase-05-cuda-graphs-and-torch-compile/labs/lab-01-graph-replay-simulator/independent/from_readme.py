@@ -51,8 +51,12 @@ def _rung(batch: int, ladder: list[int] | None) -> int | None:
 def _ladder(sizes: Sequence[int] | None) -> list[int] | None:
     if sizes is None:
         return None
+    if isinstance(sizes, str) or not isinstance(sizes, Sequence):
+        raise TypeError(f"capture_sizes must be a sequence of ints, not {type(sizes).__name__}")
     sizes = list(sizes)
-    if not sizes or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
+    if any(isinstance(s, bool) or not isinstance(s, int) for s in sizes):
+        raise TypeError(f"capture_sizes must hold ints only, got {sizes}")
+    if not sizes or min(sizes) < 1:
         raise ValueError("capture_sizes must be non-empty ints >= 1")
     if sorted(set(sizes)) != sizes:
         raise ValueError("capture_sizes must be strictly increasing")
@@ -125,7 +129,7 @@ class GraphRunner:
             entry.recording()
             self.replays += 1
             self.launches += 1
-        return entry.static_output[:n]
+        return entry.static_output if n == rows else entry.static_output[:n]
 
 
 class PiecewiseGraphRunner:
@@ -133,7 +137,6 @@ class PiecewiseGraphRunner:
 
     This is PIECEWISE mode: attention (the splitting op) reads per-step metadata a frozen
     recording cannot hold, so it stays live while everything between attentions replays.
-    A steady-state call costs (capturable runs) + (splitting ops) launches.
     upstream: vllm/compilation/backends.py:548 (split_graph, 0.22.1).
     """
 
@@ -200,7 +203,9 @@ def piecewise_launches(
         raise ValueError(f"pattern must be letters C and A only, got {pattern!r}")
     if isinstance(batches, str) or not isinstance(batches, Sequence):
         raise TypeError("batches must be a sequence of ints")
-    if any(isinstance(b, bool) or not isinstance(b, int) or b < 1 for b in batches):
+    if any(isinstance(b, bool) or not isinstance(b, int) for b in batches):
+        raise TypeError("batches must hold ints")
+    if any(b < 1 for b in batches):
         raise ValueError("batches must hold ints >= 1")
     ladder = _ladder(capture_sizes)
     pieces = len([run for run in pattern.split("A") if run]) + pattern.count("A")

@@ -35,9 +35,11 @@ def _check_ops(ops: Sequence[Op]) -> list[Op]:
 def _check_ladder(capture_sizes: Sequence[int] | None) -> list[int] | None:
     if capture_sizes is None:
         return None
+    if isinstance(capture_sizes, (str, bytes)) or not isinstance(capture_sizes, Sequence) or any(
+            isinstance(s, bool) or not isinstance(s, int) for s in capture_sizes):
+        raise TypeError(f"capture_sizes must be a sequence of ints, got {capture_sizes!r}")
     sizes = list(capture_sizes)
-    if (not sizes or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes)
-            or any(a >= b for a, b in zip(sizes, sizes[1:]))):
+    if not sizes or sizes[0] < 1 or any(a >= b for a, b in zip(sizes, sizes[1:])):
         raise ValueError(f"capture_sizes must be a non-empty, strictly increasing list of ints >= 1, got {sizes}")
     return sizes
 
@@ -116,7 +118,7 @@ class GraphRunner:
             entry.recording()
             self.launches += 1
             self.replays += 1
-        return entry.static_output[:rows]
+        return entry.static_output if entry.static_output.shape[0] == rows else entry.static_output[:rows]
 
 
 class PiecewiseGraphRunner:
@@ -158,6 +160,7 @@ class PiecewiseGraphRunner:
         return sum(r.replays for r in self.runners)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        _check_input(x)
         for piece in self.pieces:
             if isinstance(piece, GraphRunner):
                 x = piece(x)
@@ -175,9 +178,11 @@ def piecewise_launches(
         raise TypeError(f"pattern must be a str, got {type(pattern).__name__}")
     if not pattern or set(pattern) - {"C", "A"}:
         raise ValueError(f"pattern must be a non-empty string of 'C' and 'A', got {pattern!r}")
-    if not isinstance(batches, (list, tuple)):
-        raise TypeError(f"batches must be a list or tuple of ints, got {batches!r}")
-    if any(isinstance(b, bool) or not isinstance(b, int) or b < 1 for b in batches):
+    if isinstance(batches, str) or not isinstance(batches, Sequence):
+        raise TypeError(f"batches must be a sequence of ints, got {batches!r}")
+    if any(isinstance(b, bool) or not isinstance(b, int) for b in batches):
+        raise TypeError(f"batches must hold ints, got {batches}")
+    if any(b < 1 for b in batches):
         raise ValueError(f"batches must be ints >= 1, got {batches}")
     ladder = _check_ladder(capture_sizes)
     runs = sum(1 for i, c in enumerate(pattern) if c == "C" and (i == 0 or pattern[i - 1] == "A"))

@@ -48,7 +48,11 @@ def _float_count(value, name):
 
 
 def _real(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    if isinstance(value, numbers.Integral) and abs(value) > sys.float_info.max:
+        raise ValueError(f"{name} must fit in a float, got an int of {int(value).bit_length()} bits")
+    if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite real number, got {value!r}")
     return float(value)
 
