@@ -133,7 +133,7 @@ def parse_cudagraph_mode(cudagraph_mode: str | CUDAGraphMode) -> CUDAGraphMode:
         return cudagraph_mode
     if not isinstance(cudagraph_mode, str):
         raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {cudagraph_mode!r}")
-    name = cudagraph_mode.strip().upper()
+    name = cudagraph_mode.upper()  # no strip: 0.22.1 looks up value.upper() as it is
     # ASCII only: 'pıecewıse'.upper() is 'PIECEWISE', and a dotless ı is no mode name.
     if not cudagraph_mode.isascii() or name not in CUDAGraphMode.__members__:
         names = ", ".join(CUDAGraphMode.__members__)
