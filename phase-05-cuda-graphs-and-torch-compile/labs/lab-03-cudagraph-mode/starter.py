@@ -264,6 +264,7 @@ def capture_log(
     max_num_seqs: int,
     *,
     runner: str = "v1",
+    vllm_version: str = "0.22.1",
 ) -> list[str]:
     """The progress bars vLLM prints while capturing: one line per pass, in order.
 
@@ -274,5 +275,8 @@ def capture_log(
     runner="v2" (Model Runner V2, the default from 0.33.0): the same passes and counts, named
     by mode alone, "Capturing CUDA graphs (<MODE>): 100%|██████████| n/n".
     upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
+    At vllm_version="0.33.0" V2 first captures every pass once to measure graph memory, its
+    FULL pass cut to the two largest graphs, then captures for real: the bars of that
+    profiling run come first (vllm/v1/worker/gpu/cudagraph_utils.py:995-1000, 0.33.0).
     """
     raise NotImplementedError("lab-03: capture_log — see README §7")

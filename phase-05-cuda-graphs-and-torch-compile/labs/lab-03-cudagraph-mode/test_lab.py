@@ -227,7 +227,7 @@ def test_vllm_version_defaults_to_0_22_1(lab):
     check_mode_result(lab, got, "NONE", "FULL_AND_PIECEWISE under NONE, vllm_version='0.22.1'")
 
 
-@pytest.mark.parametrize("version", ["0.33", "0.22.0", "0.34.0", ""])
+@pytest.mark.parametrize("version", ["0.33", "0.22.0", "0.34.0", "", " 0.33.0", "0.22.1\n"])
 def test_resolve_refuses_an_unknown_vllm_version(lab, version):
     with pytest.raises(ValueError) as err:
         resolve(lab, "FULL_AND_PIECEWISE", "VLLM_COMPILE", vllm_version=version)
@@ -590,6 +590,41 @@ def test_v2_capture_log_names_only_the_mode(lab, mode, mns, want):
         f"expected {[(r, n) for _, r, n in want]}, got {got}")
 
 
+def profiled_then_real(passes: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """0.33.0's V2 start-up: every pass once with FULL cut to its two largest graphs, then all of it."""
+    return [(mode, min(n, 2) if mode == "FULL" else n) for mode, n in passes] + passes
+
+
+@pytest.mark.parametrize("mode, mns, want", LOGS, ids=[f"{m}-mns{n}" for m, n, _ in LOGS])
+def test_v2_at_0_33_0_captures_once_to_profile_memory_first(lab, mode, mns, want):
+    """vllm/v1/worker/gpu/cudagraph_utils.py:995-1000 at 0.33.0: a profiling capture before the real one."""
+    lines = lab.capture_log(lab.CUDAGraphMode[mode], l4_ladder(), mns, runner="v2", vllm_version="0.33.0")
+    got = []
+    for line in lines:
+        match = V2_LOG_LINE.match(line)
+        assert match, f"runner='v2' words each bar 'Capturing CUDA graphs (<MODE>): 100%|██████████| n/n'; got {line!r}"
+        got.append((match.group(1), int(match.group(3))))
+    expected = profiled_then_real([(runtime, n) for _, runtime, n in want])
+    assert got == expected, (
+        f"{mode}, max_num_seqs={mns}, runner='v2', vllm_version='0.33.0': Model Runner V2 first captures "
+        f"every pass once to measure graph memory (FULL cut to its two largest graphs), then for real; "
+        f"expected {expected}, got {got}")
+
+
+@pytest.mark.parametrize("runner", ["v1", "v2"])
+def test_only_v2_at_0_33_0_profiles_by_capturing(lab, runner):
+    mode = lab.CUDAGraphMode.FULL_AND_PIECEWISE
+    at_0_22_1 = lab.capture_log(mode, l4_ladder(), 256, runner=runner, vllm_version="0.22.1")
+    assert at_0_22_1 == lab.capture_log(mode, l4_ladder(), 256, runner=runner), (
+        "vllm_version defaults to '0.22.1'")
+    assert len(at_0_22_1) == 2, f"0.22.1 prints one bar per pass (runner={runner!r}); got {at_0_22_1}"
+    if runner == "v1":
+        got = lab.capture_log(mode, l4_ladder(), 256, runner="v1", vllm_version="0.33.0")
+        assert got == at_0_22_1, (
+            "V1 at 0.33.0 profiles graph memory without progress bars, so its bars are 0.22.1's; "
+            f"expected {at_0_22_1}, got {got}")
+
+
 @pytest.mark.parametrize("runner", ["v3", "V2", "", "model_runner_v2"])
 def test_capture_log_refuses_an_unknown_runner(lab, runner):
     with pytest.raises(ValueError) as err:
@@ -660,9 +695,10 @@ def test_attention_is_a_splitting_op_by_default(lab, support):
 def test_a_lora_batch_finds_no_graph_and_runs_eagerly(lab, mode, uniform):
     dispatcher = lab.CudagraphDispatcher(lab.CUDAGraphMode[mode], SMALL, 32)
     runtime, desc = dispatcher.dispatch(3, uniform_decode=uniform, has_lora=True)
-    assert runtime is lab.CUDAGraphMode.NONE and desc.num_tokens == 3, (
-        f"{mode}: no LoRA graph was captured, so a has_lora batch of 3 tokens must run eagerly, "
-        f"unpadded; got {runtime!r} with {desc!r}"
+    assert runtime is lab.CUDAGraphMode.NONE and desc == lab.BatchDescriptor(3), (
+        f"{mode}: no LoRA graph was captured, so a has_lora batch of 3 tokens must run eagerly with "
+        f"the eager answer BatchDescriptor(3), every other field at its default (README §6); "
+        f"got {runtime!r} with {desc!r}"
     )
 
 
@@ -716,6 +752,8 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
                         ValueError, "mode"),
     "has_mode-int": (lambda lab: lab.CUDAGraphMode.FULL.has_mode(2), TypeError, "mode"),
     "parse-int": (lambda lab: lab.parse_cudagraph_mode(2), TypeError, "cudagraph_mode"),
+    **{f"parse-{case}": (lambda lab, text=text: lab.parse_cudagraph_mode(text), ValueError, "cudagraph_mode")
+       for case, text in [("leading-space", " full"), ("trailing-newline", "FULL_AND_PIECEWISE\n")]},
     "parse-unknown": (lambda lab: lab.parse_cudagraph_mode("fast"), ValueError, "cudagraph_mode"),
     "parse-dotless-i": (lambda lab: lab.parse_cudagraph_mode("p\u0131ecew\u0131se"), ValueError,
                         "cudagraph_mode"),
@@ -736,6 +774,7 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
     "resolve-attention_in_splitting_ops": (lambda lab: _resolve(lab, attention_in_splitting_ops=1),
                                            TypeError, "attention_in_splitting_ops"),
     "resolve-vllm_version": (lambda lab: _resolve(lab, vllm_version="0.30.0"), ValueError, "vllm_version"),
+    "resolve-vllm_version-padded": (lambda lab: _resolve(lab, vllm_version=" 0.33.0"), ValueError, "vllm_version"),
     "dispatcher-empty": (lambda lab: _dispatcher(lab, sizes=()), ValueError, "capture_sizes"),
     "dispatcher-unsorted": (lambda lab: _dispatcher(lab, sizes=(4, 2, 1)), ValueError, "capture_sizes"),
     "dispatcher-max_num_seqs": (lambda lab: _dispatcher(lab, mns=0), ValueError, "max_num_seqs"),
@@ -750,6 +789,10 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
     "dispatch-composite-invalid": (
         lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode.FULL_AND_PIECEWISE}),
         ValueError, "invalid_modes"),
+    "dispatch-a-mode-name-in-invalid_modes": (
+        lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={"FULL"}), ValueError, "invalid_modes"),
+    "dispatch-invalid_modes-a-bare-string": (
+        lambda lab: _dispatcher(lab).dispatch(3, invalid_modes="FULL"), TypeError, "invalid_modes"),
     "dispatch-all-invalid": (
         lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode[m] for m in ALL_RUNTIME}),
         ValueError, "invalid_modes"),
@@ -761,6 +804,9 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
         "invalid_modes"),
     "capture_log-runner": (lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v3"),
                            ValueError, "runner"),
+    "capture_log-vllm_version": (
+        lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v2", vllm_version="0.33"),
+        ValueError, "vllm_version"),
     "minimum-cudagraph_mode": (lambda lab: lab.minimum_attention_support(None, 3), TypeError,
                                "cudagraph_mode"),
     "minimum-compilation_mode-7": (lambda lab: lab.minimum_attention_support("FULL", 7), ValueError,
