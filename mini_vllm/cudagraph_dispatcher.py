@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 from mini_vllm.capture_sizes import check_capture_sizes, rung_for
 from mini_vllm.checks import check_bool, check_int
-from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode
+from mini_vllm.cudagraph_mode import (
+    AttentionCGSupport,
+    CompilationMode,
+    CUDAGraphMode,
+    parse_cudagraph_mode,
+    resolve_cudagraph_mode,
+)
 from mini_vllm.vllm_versions import check_vllm_version
 
 
@@ -164,6 +170,33 @@ def _eager_if_allowed(
 def _relaxed(key: BatchDescriptor) -> BatchDescriptor:
     """The PIECEWISE form of a key: any number of requests, not marked uniform."""
     return dataclasses.replace(key, num_reqs=None, uniform=False)
+
+
+def largest_full_decode(
+    cudagraph_mode: str | CUDAGraphMode,
+    compilation_mode: CompilationMode | int,
+    capture_sizes: Sequence[int],
+    max_num_seqs: int,
+    *,
+    attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
+    uniform_decode_query_len: int = 1,
+    vllm_version: str = "0.22.1",
+) -> int | None:
+    """The most requests a uniform decode can hold and still replay a FULL graph, or None.
+
+    The question a deployment asks of the whole machinery at once: the guards decide which
+    graphs exist, the keys which sizes they cover, padding which key a decode looks up.
+    """
+    mode = resolve_cudagraph_mode(cudagraph_mode, compilation_mode, attention_support=attention_support,
+                                  vllm_version=vllm_version)
+    dispatcher = CudagraphDispatcher(mode, capture_sizes, max_num_seqs, uniform_decode_query_len)
+    if mode.decode_mode() is not CUDAGraphMode.FULL:
+        return None
+    # A decode of n requests pads to the rung above n*q and replays FULL iff that key was captured.
+    # The FULL keys a decode looks up are uniform under a composite (they stop at q*mns tokens) and
+    # the plain mixed ones under FULL (one per rung); every smaller decode pads to one of them too.
+    decode_keys = [k.num_tokens for k in dispatcher.keys[CUDAGraphMode.FULL] if k.uniform == mode.separate_routine()]
+    return min(max(decode_keys) // dispatcher.uniform_decode_query_len, dispatcher.max_num_seqs) if decode_keys else None
 
 
 RUNNERS = ("v1", "v2")

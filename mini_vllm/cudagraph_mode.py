@@ -213,30 +213,6 @@ _WITHOUT_PIECEWISE = {CUDAGraphMode.PIECEWISE: CUDAGraphMode.NONE,
                       CUDAGraphMode.FULL_AND_PIECEWISE: CUDAGraphMode.FULL_DECODE_ONLY}
 
 
-def minimum_attention_support(
-    cudagraph_mode: str | CUDAGraphMode,
-    compilation_mode: CompilationMode | int,
-    *,
-    enforce_eager: bool = False,
-) -> AttentionCGSupport | None:
-    """The least attention-backend support under which the requested mode survives unchanged.
-
-    The backend author's question, the guards read backwards: which level must my backend
-    declare so that a user's mode is neither downgraded nor refused? None when no level
-    helps, because a guard that fires before the backend is consulted already changed it.
-    """
-    mode = parse_cudagraph_mode(cudagraph_mode)
-    resolve_cudagraph_mode(mode, compilation_mode)  # a bad compilation_mode raises here, not below
-    for level in sorted(AttentionCGSupport, key=lambda support: support.value):
-        try:
-            if resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager,
-                                      attention_support=level) is mode:
-                return level
-        except ValueError:  # FULL with NEVER is refused, which is not surviving either
-            continue
-    return None
-
-
 class Route(NamedTuple):
     """One row of the routing table: where a policy sends each kind of batch, and why."""
 

@@ -633,48 +633,59 @@ def test_capture_log_refuses_an_unknown_runner(lab, runner):
         f"runner={runner!r} must be refused with a message naming the choices, got {err.value}")
 
 
-# --- 8. transfer: the guards read backwards -----------------------------------------------------
+# --- 8. transfer: the largest decode that replays a full graph ----------------------------------
 
-COMPILATIONS = ["NONE", "STOCK_TORCH_COMPILE", "DYNAMO_TRACE_ONCE", "VLLM_COMPILE"]
-# The least support that keeps each mode, worked out by hand from §3 (None: no level keeps it).
-LEAST_SUPPORT = {  # mode: (without VLLM_COMPILE, under VLLM_COMPILE)
-    "NONE": ("NEVER", "NEVER"),  # no graphs, nothing for a backend to break
-    "PIECEWISE": (None, "NEVER"),  # the compile guard fires first; pieces never hold attention
-    "FULL": ("ALWAYS", "ALWAYS"),  # any lower level sends mixed batches elsewhere, or is refused
-    "FULL_DECODE_ONLY": ("UNIFORM_SINGLE_TOKEN_DECODE", "UNIFORM_SINGLE_TOKEN_DECODE"),
-    "FULL_AND_PIECEWISE": (None, "UNIFORM_SINGLE_TOKEN_DECODE"),
+# Worked out by hand from §3, §5 and §6; none of these deployments appears in the README.
+# (mode, compilation, capture sizes, max_num_seqs, keywords, the answer)
+S16, Q3 = [1, 2, 4, 8, 16], [3, 6, 12, 24, 48]
+LARGEST = {
+    # composites: a decode of 5 or 6 requests pads to 8 tokens, past the decode keys that stop at 6
+    "composite-padding-overshoots-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 6, {}, 4),
+    "composite-mns-on-a-rung": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 8, {}, 8),
+    "composite-ladder-shorter-than-mns": ("FULL_DECODE_ONLY", "NONE", S16, 100, {}, 16),
+    "composite-no-rung-below-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", [8, 16], 4, {}, None),
+    # plain FULL: one exact key per rung, not uniform, and a decode looks them up as a mixed batch
+    "full-every-rung-has-a-key": ("FULL", "VLLM_COMPILE", S16, 6, {}, 6),
+    "full-pads-past-mns": ("FULL", "NONE", [8, 16], 4, {}, 4),
+    # the guards decide first which graphs exist at all
+    "full-on-fa2-keeps-decode-graphs-only": ("FULL", "VLLM_COMPILE", S16, 6, {"attention_support": "UNIFORM_BATCH"}, 4),
+    "full-on-fa2-without-split": ("FULL", "STOCK_TORCH_COMPILE", S16, 6, {"attention_support": "UNIFORM_BATCH"}, 4),
+    "never-support-leaves-pieces-only": ("FULL_DECODE_ONLY", "VLLM_COMPILE", S16, 6, {"attention_support": "NEVER"}, None),
+    "0.22.1-drops-to-none-without-vllm-compile": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 6, {}, None),
+    "0.33.0-keeps-the-decode-half": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 6, {"vllm_version": "0.33.0"}, 4),
+    "piecewise-has-no-full-graph": ("PIECEWISE", "VLLM_COMPILE", S16, 6, {}, None),
+    "none-captures-nothing": ("NONE", "VLLM_COMPILE", S16, 6, {}, None),
+    # speculative decoding: q tokens per request, the answer counts requests
+    "q3-composite": ("FULL_DECODE_ONLY", "VLLM_COMPILE", Q3, 5, {"uniform_decode_query_len": 3}, 4),
+    "q3-composite-ladder-top": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", Q3, 100, {"uniform_decode_query_len": 3}, 16),
+    "q3-full": ("FULL", "VLLM_COMPILE", Q3, 5, {"uniform_decode_query_len": 3}, 5),
+    "q2-composite-without-compile": ("FULL_DECODE_ONLY", "NONE", [2, 4, 8], 3, {"uniform_decode_query_len": 2}, 2),
+    # a max_num_seqs no loop over request counts reaches
+    "huge-max-num-seqs": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", "l4", 10**12, {}, 512),
+    "huge-max-num-seqs-full": ("FULL", "VLLM_COMPILE", Q3, 10**15, {"uniform_decode_query_len": 3}, 16),
 }
 
 
-def least_support(mode: str, compilation: str, enforce_eager: bool) -> str | None:
-    if enforce_eager:
-        return "NEVER" if mode == "NONE" else None
-    return LEAST_SUPPORT[mode][compilation == "VLLM_COMPILE"]
+@pytest.mark.parametrize("case", LARGEST)
+def test_largest_full_decode(lab, case):
+    mode, compilation, sizes, mns, keywords, want = LARGEST[case]
+    keywords = dict(keywords)
+    if "attention_support" in keywords:
+        keywords["attention_support"] = lab.AttentionCGSupport[keywords["attention_support"]]
+    sizes = l4_ladder() if sizes == "l4" else sizes
+    got = lab.largest_full_decode(lab.CUDAGraphMode[mode], lab.CompilationMode[compilation], sizes, mns, **keywords)
+    assert got is None or (isinstance(got, int) and not isinstance(got, bool)), (
+        f"return an int (a count of requests) or None, got {got!r}")
+    assert got == want, (
+        f"{case}: {mode} under {compilation}, capture sizes {sizes if len(sizes) < 8 else '(51 sizes to 512)'}, "
+        f"max_num_seqs={mns}, {keywords}: the largest uniform decode (in requests) that replays a FULL graph "
+        f"is {want}, got {got}. Which mode survives §3, which FULL keys does §5 capture for it, and which "
+        f"key does a decode of n requests pad to (§6)?")
 
 
-@pytest.mark.parametrize("mode", MEMBERS)
-def test_minimum_attention_support(lab, mode):
-    for enforce_eager in (False, True):
-        for compilation in COMPILATIONS:
-            want = least_support(mode, compilation, enforce_eager)
-            got = lab.minimum_attention_support(
-                lab.CUDAGraphMode[mode], lab.CompilationMode[compilation], enforce_eager=enforce_eager)
-            assert got is None or isinstance(got, lab.AttentionCGSupport), (
-                f"return an AttentionCGSupport or None, got {got!r}")
-            got_name = None if got is None else got.name
-            assert got_name == want, (
-                f"{mode} under {compilation}, enforce_eager={enforce_eager}: the least support that "
-                f"keeps it is {want}, got {got_name}. " + (
-                    "A guard that fires before the backend is consulted cannot be undone by any "
-                    "backend: None." if want is None else
-                    "Only a FULL mixed half needs ALWAYS; full decode graphs are removed only at NEVER.")
-            )
-
-
-def test_minimum_attention_support_accepts_names_and_ints(lab):
-    got = lab.minimum_attention_support("full_and_piecewise", 3)
-    assert got is lab.AttentionCGSupport.UNIFORM_SINGLE_TOKEN_DECODE, (
-        f"a mode name (any case) and the int 3 (VLLM_COMPILE) work as in §2 and §3; got {got!r}")
+def test_largest_full_decode_accepts_names_and_ints(lab):
+    got = lab.largest_full_decode("full_and_piecewise", 3, [1, 2, 4, 8, 16], 6)
+    assert got == 4, f"a mode name (any case) and the int 3 (VLLM_COMPILE) work as in §2 and §3; got {got!r}"
 
 
 # --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
@@ -807,16 +818,23 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
     "capture_log-vllm_version": (
         lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v2", vllm_version="0.33"),
         ValueError, "vllm_version"),
-    "minimum-cudagraph_mode": (lambda lab: lab.minimum_attention_support(None, 3), TypeError,
-                               "cudagraph_mode"),
-    "minimum-compilation_mode-7": (lambda lab: lab.minimum_attention_support("FULL", 7), ValueError,
+    "largest-full-with-never": (
+        lambda lab: lab.largest_full_decode(lab.CUDAGraphMode.FULL, 3, [1, 2, 4], 4,
+                                            attention_support=lab.AttentionCGSupport.NEVER),
+        ValueError, "cudagraph_mode"),
+    "largest-compilation_mode-7": (lambda lab: lab.largest_full_decode("FULL", 7, [1, 2, 4], 4), ValueError,
                                    "compilation_mode"),
-    "minimum-compilation_mode-str": (lambda lab: lab.minimum_attention_support("FULL", "fast"),
-                                     (TypeError, ValueError), "compilation_mode"),
-    "minimum-unknown-name": (lambda lab: lab.minimum_attention_support("full-and-piecewise", 3), ValueError,
+    "largest-unknown-name": (lambda lab: lab.largest_full_decode("full-and-piecewise", 3, [1, 2, 4], 4), ValueError,
                              "cudagraph_mode"),
-    "minimum-enforce_eager": (lambda lab: lab.minimum_attention_support("FULL", 3, enforce_eager="yes"),
-                              TypeError, "enforce_eager"),
+    "largest-capture_sizes": (lambda lab: lab.largest_full_decode("FULL", 3, [4, 2], 4), ValueError,
+                              "capture_sizes"),
+    "largest-max_num_seqs": (lambda lab: lab.largest_full_decode("FULL", 3, [1, 2, 4], 0), ValueError,
+                             "max_num_seqs"),
+    "largest-not-multiples-of-q": (
+        lambda lab: lab.largest_full_decode("FULL", 3, [2, 3], 4, uniform_decode_query_len=2), ValueError,
+        "capture_sizes"),
+    "largest-vllm_version": (lambda lab: lab.largest_full_decode("FULL", 3, [1, 2], 4, vllm_version="0.33"),
+                             ValueError, "vllm_version"),
 }
 
 
