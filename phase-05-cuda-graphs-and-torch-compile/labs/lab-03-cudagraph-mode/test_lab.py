@@ -639,22 +639,22 @@ def test_capture_log_refuses_an_unknown_runner(lab, runner):
 # (mode, compilation, capture sizes, max_num_seqs, keywords, the answer)
 S16, Q3 = [1, 2, 4, 8, 16], [3, 6, 12, 24, 48]
 LARGEST = {
-    # composites: a decode of 5 or 6 requests pads to 8 tokens, past the decode keys that stop at 6
-    "composite-padding-overshoots-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 6, {}, 4),
+    # composites: a decode of 5 to 7 requests pads to 8 tokens, past the decode keys that stop at 7
+    "composite-padding-overshoots-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 7, {}, 4),
     "composite-mns-on-a-rung": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 8, {}, 8),
     "composite-ladder-shorter-than-mns": ("FULL_DECODE_ONLY", "NONE", S16, 100, {}, 16),
     "composite-no-rung-below-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", [8, 16], 4, {}, None),
     # plain FULL: one exact key per rung, not uniform, and a decode looks them up as a mixed batch
-    "full-every-rung-has-a-key": ("FULL", "VLLM_COMPILE", S16, 6, {}, 6),
+    "full-every-rung-has-a-key": ("FULL", "VLLM_COMPILE", S16, 7, {}, 7),
     "full-pads-past-mns": ("FULL", "NONE", [8, 16], 4, {}, 4),
     # the guards decide first which graphs exist at all
-    "full-on-fa2-keeps-decode-graphs-only": ("FULL", "VLLM_COMPILE", S16, 6, {"attention_support": "UNIFORM_BATCH"}, 4),
-    "full-on-fa2-without-split": ("FULL", "STOCK_TORCH_COMPILE", S16, 6, {"attention_support": "UNIFORM_BATCH"}, 4),
-    "never-support-leaves-pieces-only": ("FULL_DECODE_ONLY", "VLLM_COMPILE", S16, 6, {"attention_support": "NEVER"}, None),
-    "0.22.1-drops-to-none-without-vllm-compile": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 6, {}, None),
-    "0.33.0-keeps-the-decode-half": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 6, {"vllm_version": "0.33.0"}, 4),
-    "piecewise-has-no-full-graph": ("PIECEWISE", "VLLM_COMPILE", S16, 6, {}, None),
-    "none-captures-nothing": ("NONE", "VLLM_COMPILE", S16, 6, {}, None),
+    "full-on-fa2-keeps-decode-graphs-only": ("FULL", "VLLM_COMPILE", S16, 7, {"attention_support": "UNIFORM_BATCH"}, 4),
+    "full-on-fa2-without-split": ("FULL", "STOCK_TORCH_COMPILE", S16, 7, {"attention_support": "UNIFORM_BATCH"}, 4),
+    "never-support-leaves-pieces-only": ("FULL_DECODE_ONLY", "VLLM_COMPILE", S16, 7, {"attention_support": "NEVER"}, None),
+    "0.22.1-drops-to-none-without-vllm-compile": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 7, {}, None),
+    "0.33.0-keeps-the-decode-half": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 7, {"vllm_version": "0.33.0"}, 4),
+    "piecewise-has-no-full-graph": ("PIECEWISE", "VLLM_COMPILE", S16, 7, {}, None),
+    "none-captures-nothing": ("NONE", "VLLM_COMPILE", S16, 7, {}, None),
     # speculative decoding: q tokens per request, the answer counts requests
     "q3-composite": ("FULL_DECODE_ONLY", "VLLM_COMPILE", Q3, 5, {"uniform_decode_query_len": 3}, 4),
     "q3-composite-ladder-top": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", Q3, 100, {"uniform_decode_query_len": 3}, 16),
@@ -684,7 +684,7 @@ def test_largest_full_decode(lab, case):
 
 
 def test_largest_full_decode_accepts_names_and_ints(lab):
-    got = lab.largest_full_decode("full_and_piecewise", 3, [1, 2, 4, 8, 16], 6)
+    got = lab.largest_full_decode("full_and_piecewise", 3, [1, 2, 4, 8, 16], 7)
     assert got == 4, f"a mode name (any case) and the int 3 (VLLM_COMPILE) work as in §2 and §3; got {got!r}"
 
 
