@@ -207,7 +207,7 @@ def test_padding_waste_is_zero_for_an_eager_batch(lab, batch):
 
 
 @pytest.mark.parametrize(("max_num_seqs", "tokens", "rungs"), [
-    (256, 8192, 51),     # LLM() on a < 70 GiB GPU (an L4)
+    (256, 8192, 51),     # LLM() on an L4 (under 70 GiB) or any A100 (0.22.1)
     (1024, 16384, 51),   # LLM() on an H100
     (128, 2048, 35),     # the fallback scheduler defaults
     (80, 8192, 23),      # the one natural 23-rung deployment
