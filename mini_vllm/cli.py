@@ -281,7 +281,7 @@ def _add_deployment_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", type=_mode_name, choices=_MODE_NAMES, default="FULL_AND_PIECEWISE",
                    help="cudagraph_mode, by name in any case (the default is 0.22.1's at O2)")
     p.add_argument("--max-num-seqs", type=_positive_int, default=256,
-                   help="max_num_seqs (256 is the offline LLM default on a GPU under 70 GiB, e.g. an L4)")
+                   help="max_num_seqs (256 is 0.22.1's default on a GPU under 70 GiB, e.g. an L4, or on any A100)")
     p.add_argument("--max-num-batched-tokens", type=_positive_int, default=8192,
                    help="max_num_batched_tokens (8192 is the offline LLM default on an L4)")
     _add_version_args(p)

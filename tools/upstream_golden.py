@@ -428,11 +428,12 @@ BAR_SOURCES = {
 }
 
 
-def check_bar_wording(up: Upstream) -> None:
-    for rel, needles in BAR_SOURCES.items():
+def check_sources(up: Upstream, sources: dict[str, tuple[str, ...]], what: str) -> None:
+    """Every statement a generator relies on is still in the source, else the golden data would lie."""
+    for rel, needles in sources.items():
         text = (up.root / rel).read_text()
         for needle in needles:
-            assert needle in text, f"{up.version} {rel} no longer holds {needle!r}: update the bar wording"
+            assert needle in text, f"{up.version} {rel} no longer holds {needle!r}: update {what}"
 
 
 def v1_passes(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
@@ -453,13 +454,6 @@ PROFILING_SOURCES = {
                "measured = int(runner.capture_model(profile_only=True))"),
     "vllm/v1/worker/gpu/model_runner.py": ('"Graph capturing finished in %.0f secs, took %.2f GiB"',),
 }
-
-
-def check_profiling_pass(up: Upstream) -> None:
-    for rel, needles in PROFILING_SOURCES.items():
-        text = (up.root / rel).read_text()
-        for needle in needles:
-            assert needle in text, f"{up.version} {rel} no longer holds {needle!r}: update v2_startup"
 
 
 def v2_startup(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
@@ -518,9 +512,9 @@ def generate(version: str, root: Path) -> dict:
     up = Upstream(version, root)
     stamped = stamped_version(root)
     assert stamped == version, f"{root} holds vLLM {stamped}, not {version}"
-    check_bar_wording(up)
+    check_sources(up, BAR_SOURCES, "the bar wording")
     if up.defines(V2_UTILS, PROFILING_SAMPLES):
-        check_profiling_pass(up)
+        check_sources(up, PROFILING_SOURCES, "v2_startup")
     d = Defs(up)
     data = {"vllm_version": version, "cudagraph_mode": enum_table(d), "ladders": ladders(d),
             "resolve": resolutions(d), "dispatch": dispatches(d), "capture_log": capture_logs(d)}

@@ -4,7 +4,12 @@ compile-time guards) and mini_vllm/cudagraph_dispatcher.py (the per-batch dispat
 One implementation, exposed here under the lab's API so the tests grade it like any other file.
 """
 
-from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log, largest_full_decode
+from mini_vllm.cudagraph_dispatcher import (
+    BatchDescriptor,
+    CudagraphDispatcher,
+    capture_log,
+    largest_full_decode,
+)
 from mini_vllm.cudagraph_mode import (
     AttentionCGSupport,
     CompilationMode,

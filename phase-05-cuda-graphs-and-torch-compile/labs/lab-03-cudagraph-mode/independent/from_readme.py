@@ -376,11 +376,7 @@ def largest_full_decode(
     uniform_decode_query_len: int = 1,
     vllm_version: str = "0.22.1",
 ) -> int | None:
-    """The most requests a uniform decode can hold and still replay a FULL graph, or None.
-
-    The question a deployment asks of the whole machinery at once: the guards decide which
-    graphs exist, the keys which sizes they cover, padding which key a decode looks up.
-    """
+    """README §8: the biggest decode, in requests, whose padded key is a captured FULL graph."""
     mode = resolve_cudagraph_mode(cudagraph_mode, compilation_mode, attention_support=attention_support,
                                   vllm_version=vllm_version)
     checked = CudagraphDispatcher(mode, capture_sizes, max_num_seqs, uniform_decode_query_len)
