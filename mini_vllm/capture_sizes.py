@@ -125,6 +125,8 @@ def capture_max(
     """
     max_num_seqs = check_int(max_num_seqs, "max_num_seqs")
     max_num_batched_tokens = check_int(max_num_batched_tokens, "max_num_batched_tokens")
+    check_vllm_version(vllm_version)  # every argument is checked, whichever path uses it
+    _capability_major(compute_capability)
     if max_num_batched_tokens < max_num_seqs:
         raise ValueError(
             f"max_num_batched_tokens ({max_num_batched_tokens}) must be >= max_num_seqs "

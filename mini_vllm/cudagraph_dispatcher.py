@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 from mini_vllm.capture_sizes import check_capture_sizes, rung_for
 from mini_vllm.checks import check_bool, check_int
-from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode
+from mini_vllm.cudagraph_mode import (
+    AttentionCGSupport,
+    CompilationMode,
+    CUDAGraphMode,
+    parse_cudagraph_mode,
+    resolve_cudagraph_mode,
+)
+from mini_vllm.vllm_versions import check_vllm_version
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,37 @@ def _relaxed(key: BatchDescriptor) -> BatchDescriptor:
     return dataclasses.replace(key, num_reqs=None, uniform=False)
 
 
+def largest_full_decode(
+    cudagraph_mode: str | CUDAGraphMode,
+    compilation_mode: CompilationMode | int,
+    capture_sizes: Sequence[int],
+    max_num_seqs: int,
+    *,
+    attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
+    uniform_decode_query_len: int = 1,
+    vllm_version: str = "0.22.1",
+) -> int | None:
+    """The most requests a uniform decode can hold and still replay a FULL graph, or None.
+
+    The question a deployment asks of the whole machinery at once: the guards decide which
+    graphs exist, the keys which sizes they cover, padding which key a decode looks up.
+    """
+    mode = resolve_cudagraph_mode(cudagraph_mode, compilation_mode, attention_support=attention_support,
+                                  vllm_version=vllm_version)
+    dispatcher = CudagraphDispatcher(mode, capture_sizes, max_num_seqs, uniform_decode_query_len)
+    if mode.decode_mode() is not CUDAGraphMode.FULL:
+        return None
+    # A decode of n requests pads to the rung above n*q and replays FULL iff that key was captured.
+    # The FULL keys a decode looks up are uniform under a composite (they stop at q*mns tokens) and
+    # the plain mixed ones under FULL (one per rung); every smaller decode pads to one of them too.
+    decode_keys = [k.num_tokens for k in dispatcher.keys[CUDAGraphMode.FULL] if k.uniform == mode.separate_routine()]
+    return min(max(decode_keys) // dispatcher.uniform_decode_query_len, dispatcher.max_num_seqs) if decode_keys else None
+
+
 RUNNERS = ("v1", "v2")
+#: 0.33.0's Model Runner V2 sizes its graph memory by capturing once before the real capture, the
+#: FULL pass cut to its largest graphs (vllm/v1/worker/gpu/cudagraph_utils.py:916, 0.33.0).
+V2_PROFILED_FULL_GRAPHS = 2
 
 
 def capture_log(
@@ -174,6 +211,7 @@ def capture_log(
     max_num_seqs: int,
     *,
     runner: str = "v1",
+    vllm_version: str = "0.22.1",
 ) -> list[str]:
     """The progress bars vLLM prints while capturing: one line per pass, in order.
 
@@ -184,13 +222,22 @@ def capture_log(
     runner="v2" (Model Runner V2, the default from 0.33.0): the same passes and counts, named
     by mode alone, "Capturing CUDA graphs (<MODE>): 100%|██████████| n/n".
     upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
+    At vllm_version="0.33.0" V2 first captures every pass once to measure graph memory, its
+    FULL pass cut to the two largest graphs, then captures for real: the bars of that
+    profiling run come first (vllm/v1/worker/gpu/cudagraph_utils.py:995-1000, 0.33.0).
     """
     if runner not in RUNNERS:
         raise ValueError(f"runner must be one of {RUNNERS}, got {runner!r}")
+    check_vllm_version(vllm_version)
+    passes = [(mode, descs[0].uniform, len(descs)) for mode, descs in
+              CudagraphDispatcher(cudagraph_mode, capture_sizes, max_num_seqs).capture_descs()]
+    if runner == "v2" and vllm_version == "0.33.0":
+        profiling = [(mode, uniform, min(n, V2_PROFILED_FULL_GRAPHS) if mode is CUDAGraphMode.FULL else n)
+                     for mode, uniform, n in passes]
+        passes = profiling + passes
     lines = []
-    for mode, descs in CudagraphDispatcher(cudagraph_mode, capture_sizes, max_num_seqs).capture_descs():
-        kind = "decode" if descs[0].uniform else "mixed prefill-decode"
+    for mode, uniform, n in passes:
+        kind = "decode" if uniform else "mixed prefill-decode"
         label = f"{kind}, {mode.name}" if runner == "v1" else mode.name
-        n = len(descs)
         lines.append(f"Capturing CUDA graphs ({label}): 100%|{'█' * 10}| {n}/{n}")
     return lines

@@ -133,7 +133,7 @@ def parse_cudagraph_mode(cudagraph_mode: str | CUDAGraphMode) -> CUDAGraphMode:
         return cudagraph_mode
     if not isinstance(cudagraph_mode, str):
         raise TypeError(f"cudagraph_mode must be a CUDAGraphMode or a str, got {cudagraph_mode!r}")
-    name = cudagraph_mode.strip().upper()
+    name = cudagraph_mode.upper()  # no strip: 0.22.1 looks up value.upper() as it is
     # ASCII only: 'pıecewıse'.upper() is 'PIECEWISE', and a dotless ı is no mode name.
     if not cudagraph_mode.isascii() or name not in CUDAGraphMode.__members__:
         names = ", ".join(CUDAGraphMode.__members__)
@@ -211,30 +211,6 @@ def resolve_cudagraph_mode(
 # 0.33.0's CUDAGraphMode.without_piecewise(): drop the half that needs the split at attention.
 _WITHOUT_PIECEWISE = {CUDAGraphMode.PIECEWISE: CUDAGraphMode.NONE,
                       CUDAGraphMode.FULL_AND_PIECEWISE: CUDAGraphMode.FULL_DECODE_ONLY}
-
-
-def minimum_attention_support(
-    cudagraph_mode: str | CUDAGraphMode,
-    compilation_mode: CompilationMode | int,
-    *,
-    enforce_eager: bool = False,
-) -> AttentionCGSupport | None:
-    """The least attention-backend support under which the requested mode survives unchanged.
-
-    The backend author's question, the guards read backwards: which level must my backend
-    declare so that a user's mode is neither downgraded nor refused? None when no level
-    helps, because a guard that fires before the backend is consulted already changed it.
-    """
-    mode = parse_cudagraph_mode(cudagraph_mode)
-    resolve_cudagraph_mode(mode, compilation_mode)  # a bad compilation_mode raises here, not below
-    for level in sorted(AttentionCGSupport, key=lambda support: support.value):
-        try:
-            if resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager,
-                                      attention_support=level) is mode:
-                return level
-        except ValueError:  # FULL with NEVER is refused, which is not surviving either
-            continue
-    return None
 
 
 class Route(NamedTuple):

@@ -156,8 +156,10 @@ def test_a_mode_name_must_be_ascii(text):
     refused(lambda: mv.parse_cudagraph_mode(text), ValueError, "cudagraph_mode")
 
 
-def test_a_cli_style_name_still_parses_in_any_case():
-    assert mv.parse_cudagraph_mode(" full_and_piecewise ") is CUDAGraphMode.FULL_AND_PIECEWISE
+def test_a_mode_name_parses_in_any_case_but_exactly_as_spelled():
+    """0.22.1 looks up value.upper() and nothing else (vllm/config/compilation.py:847-853)."""
+    assert mv.parse_cudagraph_mode("full_and_piecewise") is CUDAGraphMode.FULL_AND_PIECEWISE
+    refused(lambda: mv.parse_cudagraph_mode(" full_and_piecewise "), ValueError, "cudagraph_mode")
 
 
 # --- invalid_modes: dispatch never returns a mode it was told not to use -------------------

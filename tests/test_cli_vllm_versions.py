@@ -48,3 +48,12 @@ def test_the_fullest_decode_step_gets_a_full_graph_only_at_0_33_0(capsys):
     assert "-> PIECEWISE BatchDescriptor(num_tokens=104, num_reqs=None" in capsys.readouterr().out
     assert main([*argv, "--vllm-version", "0.33.0"]) == 0
     assert "-> FULL BatchDescriptor(num_tokens=100, num_reqs=100, uniform=True" in capsys.readouterr().out
+
+
+def test_v2_at_0_33_0_captures_once_to_profile_then_for_real(capsys):
+    assert main(["capture-log", "--max-num-seqs", "256", "--runner", "v2", "--vllm-version", "0.33.0"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split(": ")[0] if "100%" in line else line.split(" in ")[0] for line in lines] == [
+        "Capturing CUDA graphs (PIECEWISE)", "Capturing CUDA graphs (FULL)", "Graph capturing finished",
+        "Capturing CUDA graphs (PIECEWISE)", "Capturing CUDA graphs (FULL)"]
+    assert [line.rsplit(" ", 1)[1] for line in lines if "100%" in line] == ["51/51", "2/2", "51/51", "35/35"]

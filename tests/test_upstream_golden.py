@@ -125,3 +125,18 @@ def test_capture_log_matches_upstreams_passes(version, runner):
             bad.append(f"{case['cudagraph_mode']} {len(case['capture_sizes'])} sizes "
                        f"mns={case['max_num_seqs']}: upstream {want}, mini_vllm {lines}")
     assert not bad, f"{len(bad)} capture logs differ:\n" + "\n".join(bad[:5])
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_v2_start_up_bars_match_upstreams_capture_loop(version):
+    """Every bar Model Runner V2 prints at start-up: at 0.33.0 the memory-profiling capture first
+    (every PIECEWISE graph, the FULL pass cut to its largest two), then the real one."""
+    bad = []
+    for case in golden(version)["capture_log"]:
+        lines = capture_log(case["cudagraph_mode"], case["capture_sizes"], case["max_num_seqs"], runner="v2",
+                            vllm_version=version)
+        want = [f"{desc}: 100%|{'█' * 10}| {n}/{n}" for desc, n in case["v2_startup"]]
+        if lines != want:
+            bad.append(f"{case['cudagraph_mode']} {len(case['capture_sizes'])} sizes "
+                       f"mns={case['max_num_seqs']}: upstream {want}, mini_vllm {lines}")
+    assert not bad, f"{len(bad)} V2 start-up logs differ:\n" + "\n".join(bad[:5])

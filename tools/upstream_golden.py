@@ -155,6 +155,11 @@ class Upstream:
         exec(compile(ast.Module(body=body, type_ignores=[]), f"{self.root / rel}", "exec"), ns)
         return ns
 
+    def defines(self, rel: str, name: str) -> bool:
+        """Whether the file assigns `name` at its top level (a constant one version added)."""
+        return any(isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                   and node.targets[0].id == name for node in self.tree(rel).body)
+
     def _class(self, rel: str, cls: str) -> ast.ClassDef:
         for node in self.tree(rel).body:
             if isinstance(node, ast.ClassDef) and node.name == cls:
@@ -205,6 +210,17 @@ def ns(**fields) -> types.SimpleNamespace:
     return types.SimpleNamespace(**fields)
 
 
+class BarRecorder:
+    """tqdm for a capture loop: records each bar's description and count, then yields nothing."""
+
+    def __init__(self) -> None:
+        self.bars: list[list] = []
+
+    def __call__(self, iterable, desc: str = "") -> list:
+        self.bars.append([desc, len(list(iterable))])
+        return []
+
+
 class Quiet:
     """A logger that records nothing: upstream's warnings are not part of the golden data."""
 
@@ -252,9 +268,16 @@ class Defs:
             self.downgrade = lambda self_: normalize(self_, breakable_cudagraph_enabled=False)
         self.Dispatcher = up.load("vllm/v1/cudagraph_dispatcher.py", ("CudagraphDispatcher",),
                                   self.common)["CudagraphDispatcher"]
-        v2 = up.load("vllm/v1/worker/gpu/cudagraph_utils.py", ("BatchExecutionDescriptor", "CudaGraphManager"),
-                     self.common)
+        # V2's capture loop runs for real with tqdm replaced by a recorder that hands it no descriptor
+        # to capture, so the bars come from upstream's own loop and no graph (no torch) is needed.
+        self.bars = BarRecorder()
+        v2_names = ("BatchExecutionDescriptor", "CudaGraphManager")
+        profiles = up.defines(V2_UTILS, PROFILING_SAMPLES)  # 0.33.0 profiles graph memory by capturing
+        v2 = up.load(V2_UTILS, v2_names + ((PROFILING_SAMPLES,) if profiles else ()),
+                     {**self.common, "tqdm": self.bars, "is_global_first_rank": lambda: True,
+                      "graph_capture": lambda device: contextlib.nullcontext()})
         self.Manager = v2["CudaGraphManager"]
+        self.profiling_samples = v2[PROFILING_SAMPLES] if profiles else None
         self.body_modules = {
             "vllm": {}, "vllm.compilation": {}, "vllm.v1": {}, "vllm.v1.attention": {},
             "vllm.compilation.breakable_cudagraph": {"is_breakable_cudagraph_enabled": lambda: False},
@@ -405,11 +428,12 @@ BAR_SOURCES = {
 }
 
 
-def check_bar_wording(up: Upstream) -> None:
-    for rel, needles in BAR_SOURCES.items():
+def check_sources(up: Upstream, sources: dict[str, tuple[str, ...]], what: str) -> None:
+    """Every statement a generator relies on is still in the source, else the golden data would lie."""
+    for rel, needles in sources.items():
         text = (up.root / rel).read_text()
         for needle in needles:
-            assert needle in text, f"{up.version} {rel} no longer holds {needle!r}: update the bar wording"
+            assert needle in text, f"{up.version} {rel} no longer holds {needle!r}: update {what}"
 
 
 def v1_passes(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
@@ -420,16 +444,50 @@ def v1_passes(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
     return out
 
 
-def v2_passes(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
-    """Model Runner V2's capture passes: CudaGraphManager._init_candidates on a minimal self."""
+V2_UTILS = "vllm/v1/worker/gpu/cudagraph_utils.py"
+PROFILING_SAMPLES = "_FULL_GRAPH_PROFILING_SAMPLES"
+# 0.33.0's profile_cudagraph_memory caps the FULL pass at that many graphs and runs capture_model
+# once before the real capture; the statements checked here are the ones v2_startup replays.
+PROFILING_SOURCES = {
+    V2_UTILS: ("manager._max_full_descs_to_capture = _FULL_GRAPH_PROFILING_SAMPLES",
+               "descs = descs[: self._max_full_descs_to_capture]",
+               "measured = int(runner.capture_model(profile_only=True))"),
+    "vllm/v1/worker/gpu/model_runner.py": ('"Graph capturing finished in %.0f secs, took %.2f GiB"',),
+}
+
+
+def v2_startup(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
+    """Every bar V2 prints at start-up: CudaGraphManager.capture itself, run with no graph to capture.
+
+    Where the version profiles graph memory (0.33.0), the capture runs first with the FULL pass
+    cut to the profiling sample, as profile_cudagraph_memory sets it, then again for real.
+    """
+    manager = v2_manager(d, mode, sizes, mns)
+    runs = [d.profiling_samples, None] if d.profiling_samples is not None and manager.needs_capture() else [None]
+    d.bars.bars = []
+    for cap in runs:
+        manager._max_full_descs_to_capture = cap
+        d.Manager.capture(manager, lambda *args, **kwargs: None)
+    return d.bars.bars
+
+
+def v2_manager(d: Defs, mode: str, sizes: list[int], mns: int):
+    """A CudaGraphManager with only the fields _init_candidates and capture read."""
     manager = object.__new__(d.Manager)
     cc = ns(cudagraph_capture_sizes=list(sizes), max_cudagraph_capture_size=sizes[-1])
     manager.__dict__.update(
         vllm_config=ns(speculative_config=None, num_speculative_tokens=0, cache_config=ns(use_kda_recoverssm=False),
                        compilation_config=cc),
         compilation_config=cc, max_num_reqs=mns, cudagraph_mode=d.CUDAGraphMode[mode], decode_query_len=1,
-        varlen_decode=False, ubatch_runner=None, lora_capture_cases=[0], _candidates={}, _capture_descs={})
+        varlen_decode=False, ubatch_runner=None, lora_capture_cases=[0], _candidates={}, _capture_descs={},
+        device=None)
     manager._init_candidates()
+    return manager
+
+
+def v2_passes(d: Defs, mode: str, sizes: list[int], mns: int) -> list[list]:
+    """Model Runner V2's capture passes: CudaGraphManager._init_candidates on a minimal self."""
+    manager = v2_manager(d, mode, sizes, mns)
     order = (d.CUDAGraphMode.PIECEWISE, d.CUDAGraphMode.FULL)  # capture(): PIECEWISE first, then FULL
     return [[V2_BAR.format(mode=m.name), len(manager._capture_descs[m])] for m in order
             if m in manager._capture_descs]
@@ -445,7 +503,8 @@ def capture_logs(d: Defs) -> list[dict]:
         if sizes == "default-512":
             sizes = ladder(d, 1024, 8192, 512, False)
         rows.append({"cudagraph_mode": mode, "capture_sizes": sizes, "max_num_seqs": mns,
-                     "v1": v1_passes(d, mode, sizes, mns), "v2": v2_passes(d, mode, sizes, mns)})
+                     "v1": v1_passes(d, mode, sizes, mns), "v2": v2_passes(d, mode, sizes, mns),
+                     "v2_startup": v2_startup(d, mode, sizes, mns)})
     return rows
 
 
@@ -453,7 +512,9 @@ def generate(version: str, root: Path) -> dict:
     up = Upstream(version, root)
     stamped = stamped_version(root)
     assert stamped == version, f"{root} holds vLLM {stamped}, not {version}"
-    check_bar_wording(up)
+    check_sources(up, BAR_SOURCES, "the bar wording")
+    if up.defines(V2_UTILS, PROFILING_SAMPLES):
+        check_sources(up, PROFILING_SOURCES, "v2_startup")
     d = Defs(up)
     data = {"vllm_version": version, "cudagraph_mode": enum_table(d), "ladders": ladders(d),
             "resolve": resolutions(d), "dispatch": dispatches(d), "capture_log": capture_logs(d)}

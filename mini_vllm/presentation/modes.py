@@ -78,14 +78,23 @@ def show_dispatch(mode: str, tokens: int, uniform: bool, invalid: Iterable[str],
     return Shown(f"{origin}\n{text}", data)
 
 
+# Where 0.33.0's V2 ends its memory-profiling capture; upstream prints the real time and size here.
+PROFILING_END = ("Graph capturing finished in <secs> secs, took <size> GiB   <- the memory-profiling "
+                 "capture ends; the real capture follows")
+
+
 def show_capture_log(mode: str, max_num_seqs: int, max_num_batched_tokens: int, runner: str = "v1",
                      vllm_version: str = "0.22.1", compute_capability: tuple[int, int] | None = None) -> Shown:
     """`mini-vllm capture-log`: the capture passes vLLM prints at start-up, counted from the keys."""
     sizes, origin = deployment(mode, max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
     passes = CudagraphDispatcher(mode, sizes, max_num_seqs).capture_descs()
-    lines = capture_log(mode, sizes, max_num_seqs, runner=runner)
+    lines = capture_log(mode, sizes, max_num_seqs, runner=runner, vllm_version=vllm_version)
     graphs = sum(len(descs) for _, descs in passes)
-    text = [f"{origin}: {len(passes)} capture passes, {graphs} graphs", *lines]
+    text = [f"{origin}: {len(passes)} capture passes, {graphs} graphs"]
+    if len(lines) > len(passes):  # 0.33.0's V2 captures once to measure memory, then for real
+        text += [*lines[:len(passes)], PROFILING_END, *lines[len(passes):]]
+    else:
+        text += lines
     if not lines:
         text.append("nothing is captured; vLLM logs 'Skipping CUDA graph capture' instead")
     data = {"deployment": origin, "graphs": graphs, "log": lines,

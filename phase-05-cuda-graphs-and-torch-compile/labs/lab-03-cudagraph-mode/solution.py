@@ -4,13 +4,17 @@ compile-time guards) and mini_vllm/cudagraph_dispatcher.py (the per-batch dispat
 One implementation, exposed here under the lab's API so the tests grade it like any other file.
 """
 
-from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
+from mini_vllm.cudagraph_dispatcher import (
+    BatchDescriptor,
+    CudagraphDispatcher,
+    capture_log,
+    largest_full_decode,
+)
 from mini_vllm.cudagraph_mode import (
     AttentionCGSupport,
     CompilationMode,
     CUDAGraphMode,
     Route,
-    minimum_attention_support,
     parse_cudagraph_mode,
     resolve_cudagraph_mode,
     routing_table,
@@ -24,7 +28,7 @@ __all__ = [
     "CudagraphDispatcher",
     "Route",
     "capture_log",
-    "minimum_attention_support",
+    "largest_full_decode",
     "parse_cudagraph_mode",
     "resolve_cudagraph_mode",
     "routing_table",

@@ -20,7 +20,7 @@ __all__ = [
     "CudagraphDispatcher",
     "Route",
     "capture_log",
-    "minimum_attention_support",
+    "largest_full_decode",
     "parse_cudagraph_mode",
     "resolve_cudagraph_mode",
     "routing_table",
@@ -161,21 +161,6 @@ def resolve_cudagraph_mode(
     raise NotImplementedError("lab-03: resolve_cudagraph_mode — see README §3")
 
 
-def minimum_attention_support(
-    cudagraph_mode: str | CUDAGraphMode,
-    compilation_mode: CompilationMode | int,
-    *,
-    enforce_eager: bool = False,
-) -> AttentionCGSupport | None:
-    """The least attention-backend support under which the requested mode survives unchanged.
-
-    The backend author's question, the guards read backwards: which level must my backend
-    declare so that a user's mode is neither downgraded nor refused? None when no level
-    helps, because a guard that fires before the backend is consulted already changed it.
-    """
-    raise NotImplementedError("lab-03: minimum_attention_support — see README §8")
-
-
 class Route(NamedTuple):
     """One row of the routing table: where a policy sends each kind of batch, and why."""
 
@@ -258,12 +243,31 @@ class CudagraphDispatcher:
         raise NotImplementedError("lab-03: CudagraphDispatcher.capture_descs — see README §7")
 
 
+def largest_full_decode(
+    cudagraph_mode: str | CUDAGraphMode,
+    compilation_mode: CompilationMode | int,
+    capture_sizes: Sequence[int],
+    max_num_seqs: int,
+    *,
+    attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
+    uniform_decode_query_len: int = 1,
+    vllm_version: str = "0.22.1",
+) -> int | None:
+    """The most requests a uniform decode can hold and still replay a FULL graph, or None.
+
+    The question a deployment asks of the whole machinery at once: the guards decide which
+    graphs exist, the keys which sizes they cover, padding which key a decode looks up.
+    """
+    raise NotImplementedError("lab-03: largest_full_decode — see README §8")
+
+
 def capture_log(
     cudagraph_mode: str | CUDAGraphMode,
     capture_sizes: Sequence[int],
     max_num_seqs: int,
     *,
     runner: str = "v1",
+    vllm_version: str = "0.22.1",
 ) -> list[str]:
     """The progress bars vLLM prints while capturing: one line per pass, in order.
 
@@ -274,5 +278,8 @@ def capture_log(
     runner="v2" (Model Runner V2, the default from 0.33.0): the same passes and counts, named
     by mode alone, "Capturing CUDA graphs (<MODE>): 100%|██████████| n/n".
     upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
+    At vllm_version="0.33.0" V2 first captures every pass once to measure graph memory, its
+    FULL pass cut to the two largest graphs, then captures for real: the bars of that
+    profiling run come first (vllm/v1/worker/gpu/cudagraph_utils.py:995-1000, 0.33.0).
     """
     raise NotImplementedError("lab-03: capture_log — see README §7")

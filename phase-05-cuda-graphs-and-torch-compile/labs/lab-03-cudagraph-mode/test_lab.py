@@ -227,7 +227,7 @@ def test_vllm_version_defaults_to_0_22_1(lab):
     check_mode_result(lab, got, "NONE", "FULL_AND_PIECEWISE under NONE, vllm_version='0.22.1'")
 
 
-@pytest.mark.parametrize("version", ["0.33", "0.22.0", "0.34.0", ""])
+@pytest.mark.parametrize("version", ["0.33", "0.22.0", "0.34.0", "", " 0.33.0", "0.22.1\n"])
 def test_resolve_refuses_an_unknown_vllm_version(lab, version):
     with pytest.raises(ValueError) as err:
         resolve(lab, "FULL_AND_PIECEWISE", "VLLM_COMPILE", vllm_version=version)
@@ -590,6 +590,41 @@ def test_v2_capture_log_names_only_the_mode(lab, mode, mns, want):
         f"expected {[(r, n) for _, r, n in want]}, got {got}")
 
 
+def profiled_then_real(passes: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """0.33.0's V2 start-up: every pass once with FULL cut to its two largest graphs, then all of it."""
+    return [(mode, min(n, 2) if mode == "FULL" else n) for mode, n in passes] + passes
+
+
+@pytest.mark.parametrize("mode, mns, want", LOGS, ids=[f"{m}-mns{n}" for m, n, _ in LOGS])
+def test_v2_at_0_33_0_captures_once_to_profile_memory_first(lab, mode, mns, want):
+    """vllm/v1/worker/gpu/cudagraph_utils.py:995-1000 at 0.33.0: a profiling capture before the real one."""
+    lines = lab.capture_log(lab.CUDAGraphMode[mode], l4_ladder(), mns, runner="v2", vllm_version="0.33.0")
+    got = []
+    for line in lines:
+        match = V2_LOG_LINE.match(line)
+        assert match, f"runner='v2' words each bar 'Capturing CUDA graphs (<MODE>): 100%|██████████| n/n'; got {line!r}"
+        got.append((match.group(1), int(match.group(3))))
+    expected = profiled_then_real([(runtime, n) for _, runtime, n in want])
+    assert got == expected, (
+        f"{mode}, max_num_seqs={mns}, runner='v2', vllm_version='0.33.0': Model Runner V2 first captures "
+        f"every pass once to measure graph memory (FULL cut to its two largest graphs), then for real; "
+        f"expected {expected}, got {got}")
+
+
+@pytest.mark.parametrize("runner", ["v1", "v2"])
+def test_only_v2_at_0_33_0_profiles_by_capturing(lab, runner):
+    mode = lab.CUDAGraphMode.FULL_AND_PIECEWISE
+    at_0_22_1 = lab.capture_log(mode, l4_ladder(), 256, runner=runner, vllm_version="0.22.1")
+    assert at_0_22_1 == lab.capture_log(mode, l4_ladder(), 256, runner=runner), (
+        "vllm_version defaults to '0.22.1'")
+    assert len(at_0_22_1) == 2, f"0.22.1 prints one bar per pass (runner={runner!r}); got {at_0_22_1}"
+    if runner == "v1":
+        got = lab.capture_log(mode, l4_ladder(), 256, runner="v1", vllm_version="0.33.0")
+        assert got == at_0_22_1, (
+            "V1 at 0.33.0 profiles graph memory without progress bars, so its bars are 0.22.1's; "
+            f"expected {at_0_22_1}, got {got}")
+
+
 @pytest.mark.parametrize("runner", ["v3", "V2", "", "model_runner_v2"])
 def test_capture_log_refuses_an_unknown_runner(lab, runner):
     with pytest.raises(ValueError) as err:
@@ -598,48 +633,59 @@ def test_capture_log_refuses_an_unknown_runner(lab, runner):
         f"runner={runner!r} must be refused with a message naming the choices, got {err.value}")
 
 
-# --- 8. transfer: the guards read backwards -----------------------------------------------------
+# --- 8. transfer: the largest decode that replays a full graph ----------------------------------
 
-COMPILATIONS = ["NONE", "STOCK_TORCH_COMPILE", "DYNAMO_TRACE_ONCE", "VLLM_COMPILE"]
-# The least support that keeps each mode, worked out by hand from §3 (None: no level keeps it).
-LEAST_SUPPORT = {  # mode: (without VLLM_COMPILE, under VLLM_COMPILE)
-    "NONE": ("NEVER", "NEVER"),  # no graphs, nothing for a backend to break
-    "PIECEWISE": (None, "NEVER"),  # the compile guard fires first; pieces never hold attention
-    "FULL": ("ALWAYS", "ALWAYS"),  # any lower level sends mixed batches elsewhere, or is refused
-    "FULL_DECODE_ONLY": ("UNIFORM_SINGLE_TOKEN_DECODE", "UNIFORM_SINGLE_TOKEN_DECODE"),
-    "FULL_AND_PIECEWISE": (None, "UNIFORM_SINGLE_TOKEN_DECODE"),
+# Worked out by hand from §3, §5 and §6; none of these deployments appears in the README.
+# (mode, compilation, capture sizes, max_num_seqs, keywords, the answer)
+S16, Q3 = [1, 2, 4, 8, 16], [3, 6, 12, 24, 48]
+LARGEST = {
+    # composites: a decode of 5 to 7 requests pads to 8 tokens, past the decode keys that stop at 7
+    "composite-padding-overshoots-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 7, {}, 4),
+    "composite-mns-on-a-rung": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", S16, 8, {}, 8),
+    "composite-ladder-shorter-than-mns": ("FULL_DECODE_ONLY", "NONE", S16, 100, {}, 16),
+    "composite-no-rung-below-mns": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", [8, 16], 4, {}, None),
+    # plain FULL: one exact key per rung, not uniform, and a decode looks them up as a mixed batch
+    "full-every-rung-has-a-key": ("FULL", "VLLM_COMPILE", S16, 7, {}, 7),
+    "full-pads-past-mns": ("FULL", "NONE", [8, 16], 4, {}, 4),
+    # the guards decide first which graphs exist at all
+    "full-on-fa2-keeps-decode-graphs-only": ("FULL", "VLLM_COMPILE", S16, 7, {"attention_support": "UNIFORM_BATCH"}, 4),
+    "full-on-fa2-without-split": ("FULL", "STOCK_TORCH_COMPILE", S16, 7, {"attention_support": "UNIFORM_BATCH"}, 4),
+    "never-support-leaves-pieces-only": ("FULL_DECODE_ONLY", "VLLM_COMPILE", S16, 7, {"attention_support": "NEVER"}, None),
+    "0.22.1-drops-to-none-without-vllm-compile": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 7, {}, None),
+    "0.33.0-keeps-the-decode-half": ("FULL_AND_PIECEWISE", "DYNAMO_TRACE_ONCE", S16, 7, {"vllm_version": "0.33.0"}, 4),
+    "piecewise-has-no-full-graph": ("PIECEWISE", "VLLM_COMPILE", S16, 7, {}, None),
+    "none-captures-nothing": ("NONE", "VLLM_COMPILE", S16, 7, {}, None),
+    # speculative decoding: q tokens per request, the answer counts requests
+    "q3-composite": ("FULL_DECODE_ONLY", "VLLM_COMPILE", Q3, 5, {"uniform_decode_query_len": 3}, 4),
+    "q3-composite-ladder-top": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", Q3, 100, {"uniform_decode_query_len": 3}, 16),
+    "q3-full": ("FULL", "VLLM_COMPILE", Q3, 5, {"uniform_decode_query_len": 3}, 5),
+    "q2-composite-without-compile": ("FULL_DECODE_ONLY", "NONE", [2, 4, 8], 3, {"uniform_decode_query_len": 2}, 2),
+    # a max_num_seqs no loop over request counts reaches
+    "huge-max-num-seqs": ("FULL_AND_PIECEWISE", "VLLM_COMPILE", "l4", 10**12, {}, 512),
+    "huge-max-num-seqs-full": ("FULL", "VLLM_COMPILE", Q3, 10**15, {"uniform_decode_query_len": 3}, 16),
 }
 
 
-def least_support(mode: str, compilation: str, enforce_eager: bool) -> str | None:
-    if enforce_eager:
-        return "NEVER" if mode == "NONE" else None
-    return LEAST_SUPPORT[mode][compilation == "VLLM_COMPILE"]
+@pytest.mark.parametrize("case", LARGEST)
+def test_largest_full_decode(lab, case):
+    mode, compilation, sizes, mns, keywords, want = LARGEST[case]
+    keywords = dict(keywords)
+    if "attention_support" in keywords:
+        keywords["attention_support"] = lab.AttentionCGSupport[keywords["attention_support"]]
+    sizes = l4_ladder() if sizes == "l4" else sizes
+    got = lab.largest_full_decode(lab.CUDAGraphMode[mode], lab.CompilationMode[compilation], sizes, mns, **keywords)
+    assert got is None or (isinstance(got, int) and not isinstance(got, bool)), (
+        f"return an int (a count of requests) or None, got {got!r}")
+    assert got == want, (
+        f"{case}: {mode} under {compilation}, capture sizes {sizes if len(sizes) < 8 else '(51 sizes to 512)'}, "
+        f"max_num_seqs={mns}, {keywords}: the largest uniform decode (in requests) that replays a FULL graph "
+        f"is {want}, got {got}. Which mode survives §3, which FULL keys does §5 capture for it, and which "
+        f"key does a decode of n requests pad to (§6)?")
 
 
-@pytest.mark.parametrize("mode", MEMBERS)
-def test_minimum_attention_support(lab, mode):
-    for enforce_eager in (False, True):
-        for compilation in COMPILATIONS:
-            want = least_support(mode, compilation, enforce_eager)
-            got = lab.minimum_attention_support(
-                lab.CUDAGraphMode[mode], lab.CompilationMode[compilation], enforce_eager=enforce_eager)
-            assert got is None or isinstance(got, lab.AttentionCGSupport), (
-                f"return an AttentionCGSupport or None, got {got!r}")
-            got_name = None if got is None else got.name
-            assert got_name == want, (
-                f"{mode} under {compilation}, enforce_eager={enforce_eager}: the least support that "
-                f"keeps it is {want}, got {got_name}. " + (
-                    "A guard that fires before the backend is consulted cannot be undone by any "
-                    "backend: None." if want is None else
-                    "Only a FULL mixed half needs ALWAYS; full decode graphs are removed only at NEVER.")
-            )
-
-
-def test_minimum_attention_support_accepts_names_and_ints(lab):
-    got = lab.minimum_attention_support("full_and_piecewise", 3)
-    assert got is lab.AttentionCGSupport.UNIFORM_SINGLE_TOKEN_DECODE, (
-        f"a mode name (any case) and the int 3 (VLLM_COMPILE) work as in §2 and §3; got {got!r}")
+def test_largest_full_decode_accepts_names_and_ints(lab):
+    got = lab.largest_full_decode("full_and_piecewise", 3, [1, 2, 4, 8, 16], 7)
+    assert got == 4, f"a mode name (any case) and the int 3 (VLLM_COMPILE) work as in §2 and §3; got {got!r}"
 
 
 # --- gaps closed by one-bug variants and mutation testing (issue 16) ---------------------------
@@ -660,9 +706,10 @@ def test_attention_is_a_splitting_op_by_default(lab, support):
 def test_a_lora_batch_finds_no_graph_and_runs_eagerly(lab, mode, uniform):
     dispatcher = lab.CudagraphDispatcher(lab.CUDAGraphMode[mode], SMALL, 32)
     runtime, desc = dispatcher.dispatch(3, uniform_decode=uniform, has_lora=True)
-    assert runtime is lab.CUDAGraphMode.NONE and desc.num_tokens == 3, (
-        f"{mode}: no LoRA graph was captured, so a has_lora batch of 3 tokens must run eagerly, "
-        f"unpadded; got {runtime!r} with {desc!r}"
+    assert runtime is lab.CUDAGraphMode.NONE and desc == lab.BatchDescriptor(3), (
+        f"{mode}: no LoRA graph was captured, so a has_lora batch of 3 tokens must run eagerly with "
+        f"the eager answer BatchDescriptor(3), every other field at its default (README §6); "
+        f"got {runtime!r} with {desc!r}"
     )
 
 
@@ -716,6 +763,8 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
                         ValueError, "mode"),
     "has_mode-int": (lambda lab: lab.CUDAGraphMode.FULL.has_mode(2), TypeError, "mode"),
     "parse-int": (lambda lab: lab.parse_cudagraph_mode(2), TypeError, "cudagraph_mode"),
+    **{f"parse-{case}": (lambda lab, text=text: lab.parse_cudagraph_mode(text), ValueError, "cudagraph_mode")
+       for case, text in [("leading-space", " full"), ("trailing-newline", "FULL_AND_PIECEWISE\n")]},
     "parse-unknown": (lambda lab: lab.parse_cudagraph_mode("fast"), ValueError, "cudagraph_mode"),
     "parse-dotless-i": (lambda lab: lab.parse_cudagraph_mode("p\u0131ecew\u0131se"), ValueError,
                         "cudagraph_mode"),
@@ -736,6 +785,7 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
     "resolve-attention_in_splitting_ops": (lambda lab: _resolve(lab, attention_in_splitting_ops=1),
                                            TypeError, "attention_in_splitting_ops"),
     "resolve-vllm_version": (lambda lab: _resolve(lab, vllm_version="0.30.0"), ValueError, "vllm_version"),
+    "resolve-vllm_version-padded": (lambda lab: _resolve(lab, vllm_version=" 0.33.0"), ValueError, "vllm_version"),
     "dispatcher-empty": (lambda lab: _dispatcher(lab, sizes=()), ValueError, "capture_sizes"),
     "dispatcher-unsorted": (lambda lab: _dispatcher(lab, sizes=(4, 2, 1)), ValueError, "capture_sizes"),
     "dispatcher-max_num_seqs": (lambda lab: _dispatcher(lab, mns=0), ValueError, "max_num_seqs"),
@@ -750,6 +800,10 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
     "dispatch-composite-invalid": (
         lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode.FULL_AND_PIECEWISE}),
         ValueError, "invalid_modes"),
+    "dispatch-a-mode-name-in-invalid_modes": (
+        lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={"FULL"}), ValueError, "invalid_modes"),
+    "dispatch-invalid_modes-a-bare-string": (
+        lambda lab: _dispatcher(lab).dispatch(3, invalid_modes="FULL"), TypeError, "invalid_modes"),
     "dispatch-all-invalid": (
         lambda lab: _dispatcher(lab).dispatch(3, invalid_modes={lab.CUDAGraphMode[m] for m in ALL_RUNTIME}),
         ValueError, "invalid_modes"),
@@ -761,16 +815,26 @@ BAD = {  # case: (call, the error it raises, the argument its message names)
         "invalid_modes"),
     "capture_log-runner": (lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v3"),
                            ValueError, "runner"),
-    "minimum-cudagraph_mode": (lambda lab: lab.minimum_attention_support(None, 3), TypeError,
-                               "cudagraph_mode"),
-    "minimum-compilation_mode-7": (lambda lab: lab.minimum_attention_support("FULL", 7), ValueError,
+    "capture_log-vllm_version": (
+        lambda lab: lab.capture_log(lab.CUDAGraphMode.FULL, [1, 2], 8, runner="v2", vllm_version="0.33"),
+        ValueError, "vllm_version"),
+    "largest-full-with-never": (
+        lambda lab: lab.largest_full_decode(lab.CUDAGraphMode.FULL, 3, [1, 2, 4], 4,
+                                            attention_support=lab.AttentionCGSupport.NEVER),
+        ValueError, "cudagraph_mode"),
+    "largest-compilation_mode-7": (lambda lab: lab.largest_full_decode("FULL", 7, [1, 2, 4], 4), ValueError,
                                    "compilation_mode"),
-    "minimum-compilation_mode-str": (lambda lab: lab.minimum_attention_support("FULL", "fast"),
-                                     (TypeError, ValueError), "compilation_mode"),
-    "minimum-unknown-name": (lambda lab: lab.minimum_attention_support("full-and-piecewise", 3), ValueError,
+    "largest-unknown-name": (lambda lab: lab.largest_full_decode("full-and-piecewise", 3, [1, 2, 4], 4), ValueError,
                              "cudagraph_mode"),
-    "minimum-enforce_eager": (lambda lab: lab.minimum_attention_support("FULL", 3, enforce_eager="yes"),
-                              TypeError, "enforce_eager"),
+    "largest-capture_sizes": (lambda lab: lab.largest_full_decode("FULL", 3, [4, 2], 4), ValueError,
+                              "capture_sizes"),
+    "largest-max_num_seqs": (lambda lab: lab.largest_full_decode("FULL", 3, [1, 2, 4], 0), ValueError,
+                             "max_num_seqs"),
+    "largest-not-multiples-of-q": (
+        lambda lab: lab.largest_full_decode("FULL", 3, [2, 3], 4, uniform_decode_query_len=2), ValueError,
+        "capture_sizes"),
+    "largest-vllm_version": (lambda lab: lab.largest_full_decode("FULL", 3, [1, 2], 4, vllm_version="0.33"),
+                             ValueError, "vllm_version"),
 }
 
 

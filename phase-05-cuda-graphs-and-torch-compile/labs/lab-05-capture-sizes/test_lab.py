@@ -207,7 +207,7 @@ def test_padding_waste_is_zero_for_an_eager_batch(lab, batch):
 
 
 @pytest.mark.parametrize(("max_num_seqs", "tokens", "rungs"), [
-    (256, 8192, 51),     # LLM() on a < 70 GiB GPU (an L4)
+    (256, 8192, 51),     # LLM() on an L4 (under 70 GiB) or any A100 (0.22.1)
     (1024, 16384, 51),   # LLM() on an H100
     (128, 2048, 35),     # the fallback scheduler defaults
     (80, 8192, 23),      # the one natural 23-rung deployment
@@ -251,10 +251,19 @@ def test_deployment_ladder_covers_every_batch_up_to_the_token_budget(lab, budget
 
 @pytest.mark.parametrize(("args", "arg"), [
     ((0, 8192), "max_num_seqs"), ((256, 0), "max_num_batched_tokens"), ((256, 8192, 0), "max_capture_size"),
+    ((256, 8192, 2**20 + 1), "max_capture_size"), ((256, 8192, 10**7), "max_capture_size"),
 ])
 def test_capture_sizes_for_rejects_bad_input(lab, args, arg):
     with pytest.raises(ValueError, match=naming(arg)):
         lab.capture_sizes_for(*args)
+
+
+@pytest.mark.parametrize(("max_num_seqs", "tokens"), [(256, 255), (1024, 512), (2, 1)])
+def test_a_token_budget_below_max_num_seqs_is_refused(lab, max_num_seqs, tokens):
+    """vLLM's scheduler config refuses it (vllm/config/scheduler.py:259-278): a step could not even
+    hold one token for each request it schedules."""
+    with pytest.raises(ValueError, match=naming("max_num_batched_tokens")):
+        lab.capture_sizes_for(max_num_seqs, tokens)
 
 
 # --- §4 at vLLM 0.33.0: a max_num_seqs rung, and 1024 on compute capability 10.x -----------
@@ -311,9 +320,10 @@ def test_the_stride_rule_is_the_same_at_both_versions(lab):
     assert list(lab.default_capture_sizes(100, vllm_version="0.33.0")) == rule_ladder(100)
 
 
-@pytest.mark.parametrize("version", ["0.33", "0.22.0", "latest", ""])
+@pytest.mark.parametrize("version", ["0.33", "0.22.0", "latest", "", " 0.33.0", "0.22.1 "])
 def test_an_unknown_vllm_version_is_refused_by_name(lab, version):
     for call in (lambda: lab.capture_sizes_for(256, 8192, vllm_version=version),
+                 lambda: lab.capture_sizes_for(256, 8192, 100, vllm_version=version),
                  lambda: lab.default_capture_sizes(512, vllm_version=version)):
         with pytest.raises(ValueError) as err:
             call()
@@ -323,11 +333,16 @@ def test_an_unknown_vllm_version_is_refused_by_name(lab, version):
 
 @pytest.mark.parametrize(("capability", "error"), [
     (10, TypeError), ("10.0", TypeError), ((10,), TypeError), ((10, 0, 0), TypeError),
-    ((10.0, 0), TypeError), ((-1, 0), ValueError),
+    ((10.0, 0), TypeError), ((-1, 0), ValueError), ((10, -1), ValueError), ([10, 0], TypeError),
 ])
-def test_compute_capability_is_a_major_minor_pair(lab, capability, error):
-    with pytest.raises(error, match=naming("compute_capability")):
-        lab.capture_sizes_for(1024, 8192, vllm_version="0.33.0", compute_capability=capability)
+@pytest.mark.parametrize("version", ["0.22.1", "0.33.0"])
+@pytest.mark.parametrize("user_max", [None, 512])
+def test_compute_capability_is_a_major_minor_pair(lab, capability, error, version, user_max):
+    with pytest.raises(error, match=naming("compute_capability")) as err:
+        lab.capture_sizes_for(1024, 8192, user_max, vllm_version=version, compute_capability=capability)
+    assert err.type is error, (
+        f"compute_capability={capability!r} must be refused at every version, with or without "
+        f"max_capture_size, as a {error.__name__}; got {err.type.__name__}")
 
 
 # --- §5 expected_waste: what a ladder costs a traffic mix -----------------------------------

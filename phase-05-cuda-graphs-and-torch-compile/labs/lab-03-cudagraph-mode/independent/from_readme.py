@@ -19,7 +19,7 @@ __all__ = [
     "CudagraphDispatcher",
     "Route",
     "capture_log",
-    "minimum_attention_support",
+    "largest_full_decode",
     "parse_cudagraph_mode",
     "resolve_cudagraph_mode",
     "routing_table",
@@ -209,31 +209,6 @@ def resolve_cudagraph_mode(
     return mode
 
 
-def minimum_attention_support(
-    cudagraph_mode: str | CUDAGraphMode,
-    compilation_mode: CompilationMode | int,
-    *,
-    enforce_eager: bool = False,
-) -> AttentionCGSupport | None:
-    """The least attention-backend support under which the requested mode survives unchanged.
-
-    The backend author's question, the guards read backwards: which level must my backend
-    declare so that a user's mode is neither downgraded nor refused? None when no level
-    helps, because a guard that fires before the backend is consulted already changed it.
-    """
-    mode = parse_cudagraph_mode(cudagraph_mode)
-    resolve_cudagraph_mode(mode, compilation_mode, enforce_eager=enforce_eager)  # same argument checks
-    if enforce_eager:
-        return AttentionCGSupport.NEVER if mode is CUDAGraphMode.NONE else None
-    if mode.requires_piecewise_compilation() and compilation_mode != CompilationMode.VLLM_COMPILE:
-        return None
-    if mode.mixed_mode() is CUDAGraphMode.FULL:
-        return AttentionCGSupport.ALWAYS
-    if mode.decode_mode() is CUDAGraphMode.FULL:
-        return AttentionCGSupport.UNIFORM_SINGLE_TOKEN_DECODE
-    return AttentionCGSupport.NEVER
-
-
 class Route(NamedTuple):
     """One row of the routing table: where a policy sends each kind of batch, and why."""
 
@@ -348,6 +323,8 @@ class CudagraphDispatcher:
         for flag, value in (("uniform_decode", uniform_decode), ("has_lora", has_lora)):
             if not isinstance(value, bool):
                 raise TypeError(f"{flag} must be True or False, got {value!r}")
+        if isinstance(invalid_modes, str):
+            raise TypeError(f"invalid_modes must be a collection of CUDAGraphMode members, not the string {invalid_modes!r}")
         banned = set(invalid_modes or ())
         for m in banned:
             if not isinstance(m, CUDAGraphMode) or not m.is_valid_runtime_mode():
@@ -389,12 +366,36 @@ def _run_eagerly(eager, banned):
     return eager
 
 
+def largest_full_decode(
+    cudagraph_mode: str | CUDAGraphMode,
+    compilation_mode: CompilationMode | int,
+    capture_sizes: Sequence[int],
+    max_num_seqs: int,
+    *,
+    attention_support: AttentionCGSupport = AttentionCGSupport.ALWAYS,
+    uniform_decode_query_len: int = 1,
+    vllm_version: str = "0.22.1",
+) -> int | None:
+    """README §8: the biggest decode, in requests, whose padded key is a captured FULL graph."""
+    mode = resolve_cudagraph_mode(cudagraph_mode, compilation_mode, attention_support=attention_support,
+                                  vllm_version=vllm_version)
+    checked = CudagraphDispatcher(mode, capture_sizes, max_num_seqs, uniform_decode_query_len)
+    q, mns, sizes = checked.q, checked.mns, checked.sizes
+    if mode.decode_mode() is not CUDAGraphMode.FULL:
+        return None
+    if mode is CUDAGraphMode.FULL:  # decodes use the exact mixed keys, one on every rung
+        return min(mns, sizes[-1] // q)
+    below = [s for s in sizes if s <= q * mns]  # the decode keys; a decode past the last one pads beyond it
+    return below[-1] // q if below else None
+
+
 def capture_log(
     cudagraph_mode: str | CUDAGraphMode,
     capture_sizes: Sequence[int],
     max_num_seqs: int,
     *,
     runner: str = "v1",
+    vllm_version: str = "0.22.1",
 ) -> list[str]:
     """The progress bars vLLM prints while capturing: one line per pass, in order.
 
@@ -405,16 +406,20 @@ def capture_log(
     runner="v2" (Model Runner V2, the default from 0.33.0): the same passes and counts, named
     by mode alone, "Capturing CUDA graphs (<MODE>): 100%|██████████| n/n".
     upstream: vllm/v1/worker/gpu/cudagraph_utils.py:215 (0.22.1). Mode NONE captures nothing: [].
+    At vllm_version="0.33.0" V2 first captures every pass once to measure graph memory, its
+    FULL pass cut to the two largest graphs, then captures for real: the bars of that
+    profiling run come first (vllm/v1/worker/gpu/cudagraph_utils.py:995-1000, 0.33.0).
     """
     if runner not in ("v1", "v2"):
         raise ValueError(f"runner must be 'v1' or 'v2', got {runner!r}")
-    lines = []
+    if vllm_version not in ("0.22.1", "0.33.0"):
+        raise ValueError(f"vllm_version must be '0.22.1' or '0.33.0', got {vllm_version!r}")
+    bars = []
     for runtime, descs in CudagraphDispatcher(cudagraph_mode, capture_sizes, max_num_seqs).capture_descs():
-        n = len(descs)
-        if runner == "v2":
-            label = str(runtime)
-        else:
-            kind = "decode" if descs[0].uniform else "mixed prefill-decode"
-            label = f"{kind}, {runtime}"
-        lines.append(f"Capturing CUDA graphs ({label}): 100%|██████████| {n}/{n}")
-    return lines
+        label = str(runtime) if runner == "v2" else (
+            f"{'decode' if descs[0].uniform else 'mixed prefill-decode'}, {runtime}")
+        bars.append((label, runtime, len(descs)))
+    if runner == "v2" and vllm_version == "0.33.0":
+        bars = [(label, runtime, min(n, 2) if runtime is CUDAGraphMode.FULL else n)
+                for label, runtime, n in bars] + bars
+    return [f"Capturing CUDA graphs ({label}): 100%|██████████| {n}/{n}" for label, _, n in bars]

@@ -131,6 +131,8 @@ def capture_sizes_for(
     _version(vllm_version)
     seqs = _count(max_num_seqs, "max_num_seqs")
     tokens = _count(max_num_batched_tokens, "max_num_batched_tokens")
+    if tokens < seqs:
+        raise ValueError(f"max_num_batched_tokens ({tokens}) is below max_num_seqs ({seqs}): vLLM refuses it")
     if compute_capability is not None:
         if (not isinstance(compute_capability, tuple) or len(compute_capability) != 2
                 or not all(isinstance(v, int) and not isinstance(v, bool) for v in compute_capability)):
@@ -139,6 +141,8 @@ def capture_sizes_for(
             raise ValueError(f"compute_capability must not be negative, got {compute_capability}")
     if max_capture_size is not None:
         unclipped = _count(max_capture_size, "max_capture_size")
+        if unclipped > 2**20:
+            raise ValueError(f"max_capture_size must be at most 2**20, got {unclipped}")
     else:
         blackwell = vllm_version == "0.33.0" and compute_capability is not None and compute_capability[0] == 10
         unclipped = min(2 * seqs, 1024 if blackwell else 512)
