@@ -66,19 +66,34 @@ def check_passes(facts: LogFacts, rules: str, max_num_seqs: int | None) -> Findi
     """The capture bars capture_log predicts for the logged mode, ladder and runner."""
     if facts.cudagraph_mode is None or facts.capture_sizes is None:
         return None
-    seqs = max_num_seqs or max(facts.capture_sizes or [1])
+    seqs, how = _max_num_seqs(facts, max_num_seqs)
     predicted = []
     if facts.capture_sizes:
-        for line in capture_log(facts.cudagraph_mode, facts.capture_sizes, seqs, runner=facts.runner):
+        for line in capture_log(facts.cudagraph_mode, facts.capture_sizes, seqs, runner=facts.runner,
+                                vllm_version=rules):
             label, count = line.split("(", 1)[1].split(")", 1)[0], int(line.rsplit("/", 1)[1])
             predicted.append((label, count))
     logged = [(p.label, p.total) for p in facts.passes]
-    assumed = "" if max_num_seqs else f" (max_num_seqs is not in the log: taken as {seqs}, so every rung can be a decode batch)"
+    assumed = f" ({how})" if how else ""
     if logged == predicted:
         why = f"{len(predicted)} pass(es), {sum(n for _, n in predicted)} graphs, as predicted{assumed}"
     else:
         why = f"the log captures {logged}, capture_log predicts {predicted}{assumed}"
     return Finding("passes", logged, predicted, logged == predicted, why, rules)
+
+
+def _max_num_seqs(facts: LogFacts, given: int | None) -> tuple[int, str]:
+    """max_num_seqs, which vLLM 0.22.1 logs only at DEBUG: given, inferred, or assumed (and said)."""
+    if given:
+        return given, ""
+    top, budget = facts.max_capture_size or 0, facts.max_num_batched_tokens or 0
+    if 0 < top < 512 and top % 2 == 0 and top < budget and facts.capture_sizes == _default_ladder(facts):
+        return top // 2, f"max_num_seqs {top // 2} inferred: a default capture max below 512 is 2 x max_num_seqs"
+    seqs = max(facts.capture_sizes or [1])
+    if not facts.capture_sizes:
+        return seqs, ""
+    return seqs, (f"max_num_seqs is not in the log: taken as {seqs}, so every rung can be a decode "
+                  f"batch; pass --max-num-seqs if yours is smaller")
 
 
 def check_mode(facts: LogFacts, rules: str) -> Finding | None:

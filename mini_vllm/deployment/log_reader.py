@@ -17,12 +17,16 @@ from collections.abc import Iterable, Iterator
 
 from mini_vllm.deployment.facts import CapturePass, LogFacts
 
-_PREFIX = re.compile(r"^\((?P<process>[A-Za-z][\w.-]*(?: pid=\d+)?)\) ")
+# Where one process's text ends and another's begins inside a physical line: a process prefix
+# (written at the start of each of that process's lines), or an unprefixed record starting
+# right after another process's carriage-return bar, which is the front end's.
+_BOUNDARY = re.compile(r"\((?P<process>[A-Za-z][\w.-]* pid=\d+)\) "
+                       r"|(?P<record>(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d \[)")
 _COLOR = re.compile(r"\x1b\[[0-9;]*m")
 _RECORD = re.compile(r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d "
                      r"\[(?P<source>[^\]]+)\] (?P<message>.*)$")
 _BAR = re.compile(r"Capturing CUDA graphs \((?P<label>[^)]*)\):\s*\d+%\|[^|]*\|\s*(?P<done>\d+)/(?P<total>\d+)")
-_ENUM = r"<?(?:\w+\.)?(?P<{}>[A-Z][A-Z_]*)(?::[^>]*>)?"
+_ENUM = r"<\w+\.(?P<{}>[A-Z][A-Z_]*): [^>]*>"  # an enum's repr in the config line: <CUDAGraphMode.FULL: (2, 1)>
 
 # The lines that state a fact, each found by a cheap substring before its regex runs (a log of
 # a long-running server is mostly request and stats lines, and must stream fast).
@@ -60,21 +64,41 @@ def _convert(name: str, text: str) -> object:
 
 
 def records(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """(process, segment) for every carriage-return segment of every line, prefix stripped.
+    """(process, segment) for every carriage-return segment of every line, prefixes stripped.
 
-    The process is the prefix's name ("EngineCore pid=1191"), or "main" for an unprefixed
-    line; a segment after a carriage return belongs to the process that began the line.
-    Terminal colours (a log copied from a TTY) are dropped.
+    The process is the prefix's name ("EngineCore pid=1191"), or "main" for unprefixed text. A
+    segment after a carriage return belongs to the process that began the line, until another
+    prefix or an unprefixed record interrupts it. Terminal colours (a log copied from a TTY)
+    are dropped.
     """
     for line in lines:
         if "\x1b" in line:
             line = _COLOR.sub("", line)
         line = line.rstrip("\n")
-        match = _PREFIX.match(line)
-        process = match["process"] if match else "main"
-        for segment in (line[match.end():] if match else line).split("\r"):
-            if segment:
-                yield process, segment
+        for process, text in _owners(line):
+            for segment in text.split("\r"):
+                if segment:
+                    yield process, segment
+
+
+def _owners(line: str) -> Iterator[tuple[str, str]]:
+    """A physical line cut where its owner changes: [(process, text), ...]."""
+    if "\r" not in line and "pid=" not in line[1:]:  # the common case: one owner, fast
+        match = _BOUNDARY.match(line)
+        if match and match["process"]:
+            yield match["process"], line[match.end():]
+        else:
+            yield "main", line
+        return
+    owner, start = "main", 0
+    for match in _BOUNDARY.finditer(line):
+        if match["process"]:
+            yield owner, line[start:match.start()]
+            owner, start = match["process"], match.end()
+        elif match.start() > start and line[match.start() - 1] != "\r":  # a record after a bar
+            yield owner, line[start:match.start()]
+            owner, start = "main", match.start()
+    yield owner, line[start:]
 
 
 class LogReader:
@@ -85,7 +109,7 @@ class LogReader:
         self.facts: dict[str, LogFacts] = {}
         self.held: dict[str, int] = {}          # per process: graphs of its last closed round
         self._open: dict[str, int] = {}         # per process: index of its bar still drawing
-        self._round: dict[str, list[int]] = {}  # per process: its bars since it last closed a round
+        self._round: dict[str, list[tuple[LogFacts, int]]] = {}  # per process: its bars since it last closed a round
 
     def feed(self, process: str, segment: str) -> None:
         facts = self.facts.setdefault(process if self.per_process else "log", LogFacts())
@@ -109,22 +133,23 @@ class LogReader:
         elif _CACHE_MISS in message and facts.compile_cache is None:
             facts.compile_cache = "miss"
         if _CAPTURE_DONE in message:  # closes a round of bars; an earlier round was a profile run
-            self.held[process] = sum(facts.passes[i].done for i in self._round.pop(process, []))
+            # Unprefixed bars count as this process's: 0.33.0 prefixes log records, not raw stderr.
+            bars = self._round.pop(process, []) + (self._round.pop("main", []) if process != "main" else [])
+            self.held[process] = sum(owner.passes[i].done for owner, i in bars)
         if record and record["level"] in ("WARNING", "ERROR", "CRITICAL") and message not in facts.warnings:
             facts.warnings.append(message)
 
     def _bar(self, process: str, facts: LogFacts, update: CapturePass) -> None:
-        """An update continues its process's open bar of the same label; anything else opens one."""
+        """An update continues its process's last bar if label and total match and the count does
+        not fall; anything else (another label, a restart at 0/n) opens a new pass."""
         i = self._open.get(process)
         last = facts.passes[i] if i is not None else None
         if last and last.label == update.label and last.total == update.total and update.done >= last.done:
-            facts.passes[i] = update
+            facts.passes[i] = update  # tqdm redraws, and draws a finished bar once more on close
         else:
             i = self._open[process] = len(facts.passes)
-            self._round.setdefault(process, []).append(i)
+            self._round.setdefault(process, []).append((facts, i))
             facts.passes.append(update)
-        if update.finished:
-            del self._open[process]
 
 
 def read(lines: Iterable[str], per_process: bool) -> LogReader:
@@ -139,6 +164,21 @@ def _text(text: str) -> list[str]:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str (the log's contents), got {type(text).__name__}")
     return text.split("\n")
+
+
+def merged(per_process: dict[str, LogFacts]) -> LogFacts:
+    """One deployment from its processes' facts: a field from the last process that states it,
+    bars and warnings from every process in turn (so the config line's process wins ties)."""
+    out, unset = LogFacts(), vars(LogFacts())
+    for facts in per_process.values():
+        for name, value in vars(facts).items():
+            if name == "passes":
+                out.passes += value
+            elif name == "warnings":
+                out.warnings += [w for w in value if w not in out.warnings]
+            elif value != unset[name]:
+                setattr(out, name, value)
+    return out
 
 
 def parse_log(text: str) -> LogFacts:

@@ -4,12 +4,13 @@ course's terms, and the ladder its traffic wants.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from mini_vllm.deployment.check import Finding, check_facts, rules_version
 from mini_vllm.deployment.evidence import read_evidence
 from mini_vllm.deployment.facts import LogFacts
-from mini_vllm.deployment.log_reader import read
+from mini_vllm.deployment.log_reader import merged, read
 from mini_vllm.deployment.tune import Recommendation, tune
 from mini_vllm.presentation import Shown
 
@@ -39,11 +40,14 @@ def _missing(facts: LogFacts) -> list[str]:
     return missing
 
 
-def _process_lines(name: str, facts: LogFacts) -> list[str]:
-    lines = [f"[{name}]"]
+#: A warning that bears on graphs or compilation; the report lists only these (--json has all).
+_GRAPH_WARNING = re.compile(r"(?i)cuda ?graph|cudagraph|compil|eager|captur|inductor|dynamo|padd")
+
+
+def _fact_lines(facts: LogFacts) -> list[str]:
     said = [
         ("vLLM version", facts.vllm_version),
-        ("model runner", None if facts.vllm_version is None and facts.runner == "v1" else facts.runner.upper()),
+        ("model runner", facts.runner.upper() if facts.vllm_version else None),
         ("enforce_eager", facts.enforce_eager),
         ("compilation mode", facts.compilation_mode),
         ("cudagraph_mode", facts.cudagraph_mode if facts.requested_cudagraph_mode is None else
@@ -51,12 +55,12 @@ def _process_lines(name: str, facts: LogFacts) -> list[str]:
         ("max_num_batched_tokens", facts.max_num_batched_tokens),
         ("max_cudagraph_capture_size", facts.max_capture_size),
     ]
-    lines += [f"  {label}: {value}" for label, value in said if value is not None]
+    lines = [f"  {label}: {value}" for label, value in said if value is not None]
     if facts.capture_sizes is not None:
         lines.append(f"  ladder: {_ladder(facts.capture_sizes)}")
     for p in facts.passes:
-        state = "finished" if p.finished else "NOT finished"
-        lines.append(f"  capture pass ({p.label}): {p.done}/{p.total} graphs, {state}")
+        lines.append(f"  capture pass ({p.label}): {p.done}/{p.total} graphs, "
+                     f"{'finished' if p.finished else 'NOT finished'}")
     if facts.passes:
         lines.append(f"  graphs captured: {facts.graphs_captured}")
     if facts.capture_seconds is not None:
@@ -64,8 +68,9 @@ def _process_lines(name: str, facts: LogFacts) -> list[str]:
     if facts.compile_seconds is not None:
         lines.append(f"  torch.compile: {facts.compile_seconds:g} s in total")
     if facts.compile_cache is not None:
-        lines.append(f"  compile cache: {facts.compile_cache}")
-    lines += [f"  warning: {w}" for w in facts.warnings]
+        lines.append(f"  compile cache: {facts.compile_cache}"
+                     f"{' (compiled artifacts loaded from disk)' if facts.compile_cache == 'hit' else ''}")
+    lines += [f"  warning: {w}" for w in facts.warnings if _GRAPH_WARNING.search(w)]
     return lines
 
 
@@ -74,25 +79,47 @@ def _finding_line(f: Finding) -> str:
     return f"  {f.fact}: {verdict} ({f.rules} rules): {f.why}"
 
 
+def _said_by(facts: LogFacts) -> str:
+    """What one process contributed, in a few words."""
+    parts = []
+    if facts.vllm_version:
+        parts.append("the engine config line")
+    if facts.max_num_batched_tokens is not None:
+        parts.append("the token budget")
+    if facts.passes:
+        parts.append(f"{len(facts.passes)} capture bar(s)")
+    if facts.capture_seconds is not None:
+        parts.append("the capture summary")
+    if facts.requested_cudagraph_mode:
+        parts.append("the mode override")
+    if facts.warnings:
+        parts.append(f"{len(facts.warnings)} warning(s)")
+    return ", ".join(parts) or "nothing about graphs"
+
+
 def show_explain(lines: Iterable[str], max_num_seqs: int | None = None) -> Shown:
-    """Read a log; one block per process that said something about graphs, then the checks."""
-    per_process = {name: facts for name, facts in read(lines, per_process=True).facts.items()
-                   if facts != LogFacts()}
+    """Read a log: the deployment's facts, which process said what, the checks, what is missing."""
+    reader = read(lines, per_process=True)
+    per_process = {name: facts for name, facts in reader.facts.items() if facts != LogFacts()}
     if not per_process:
         raise ValueError("no vLLM log line found: expected lines such as "
-                         "'INFO 12-07 02:38:33 [gpu_model_runner.py:6456] Graph capturing finished ...'")
-    text, data = [], {"schema": SCHEMA, "processes": []}
-    for name, facts in per_process.items():
-        findings = check_facts(facts, max_num_seqs)
-        missing = _missing(facts) if (facts.passes or facts.vllm_version) else []
-        text += _process_lines(name, facts)
-        if facts.vllm_version and rules_version(facts.vllm_version) != facts.vllm_version:
-            text.append(f"  note: vLLM {facts.vllm_version} is not mirrored by the course; its lines were "
-                        f"read as far as they go, and the checks use {rules_version(facts.vllm_version)}'s rules")
-        text += [_finding_line(f) for f in findings]
-        text += [f"  missing: {m}" for m in missing]
-        data["processes"].append({"process": name, "facts": facts.as_dict(), "missing": missing,
-                                  "checks": [vars(f) for f in findings]})
+                         "'INFO 12-07 02:38:23 [gpu_model_runner.py:6456] Graph capturing finished ...'")
+    deployment = merged(per_process)
+    findings = check_facts(deployment, max_num_seqs)
+    missing = _missing(deployment)
+    text = ["deployment:", *_fact_lines(deployment)]
+    rules = rules_version(deployment.vllm_version)
+    if deployment.vllm_version and rules != deployment.vllm_version:
+        text.append(f"  note: vLLM {deployment.vllm_version} is not mirrored by the course; its lines were "
+                    f"read as far as they go, and the checks below rest on {rules}'s rules")
+    text.append("processes:")
+    text += [f"  {name}: {_said_by(facts)}" for name, facts in per_process.items()]
+    text.append("checked against mini_vllm:" if findings else "checked against mini_vllm: nothing to check")
+    text += [_finding_line(f) for f in findings]
+    text += [f"missing: {m}" for m in missing]
+    data = {"schema": SCHEMA, "deployment": deployment.as_dict(), "rules": rules, "missing": missing,
+            "checks": [vars(f) for f in findings],
+            "processes": {name: facts.as_dict() for name, facts in per_process.items()}}
     return Shown("\n".join(text), data)
 
 
