@@ -21,7 +21,7 @@ _ROW = re.compile(r"\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*([A-Z_]+)\s*\|\s
 _GRAPH_MODES = ("FULL", "PIECEWISE")
 
 
-def graph_stats(text: str | Iterable[str]) -> list[StatsRow]:
+def graph_stats(text: str) -> list[StatsRow]:
     """Every ``--cudagraph-metrics`` table in a log, summed over the intervals that logged it.
 
     One row per (unpadded, padded, mode), sorted by unpadded, then padded, then mode. A non-str

@@ -83,17 +83,11 @@ def records(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
 
 def _owners(line: str) -> Iterator[tuple[str, str]]:
     """A physical line cut where its owner changes: [(process, text), ...]."""
-    if "\r" not in line and "pid=" not in line[1:]:  # the common case: one owner, fast
-        match = _BOUNDARY.match(line)
-        if match and match["process"]:
-            yield match["process"], line[match.end():]
-        else:
-            yield "main", line
-        return
     owner, start = "main", 0
     for match in _BOUNDARY.finditer(line):
         if match["process"]:
-            yield owner, line[start:match.start()]
+            if match.start() > start:
+                yield owner, line[start:match.start()]
             owner, start = match["process"], match.end()
         elif match.start() > start and line[match.start() - 1] != "\r":  # a record after a bar
             yield owner, line[start:match.start()]
