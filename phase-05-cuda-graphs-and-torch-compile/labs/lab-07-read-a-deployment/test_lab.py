@@ -143,6 +143,12 @@ def test_runner(lab, name, runner):
     assert got == runner, f"{name}.log runs Model Runner {runner.upper()}, got runner={got!r} (§3)"
 
 
+def test_runner_is_stated_before_any_capture(lab):
+    text = log("v2-qwen3")
+    got = lab.parse_log(text[:text.index("Capturing CUDA graphs")]).runner
+    assert got == "v2", f"v2-qwen3.log names its runner before it captures anything; got runner={got!r} (§3)"
+
+
 @pytest.mark.parametrize(("name", "requested"), [("compile-off-graphs-on", "FULL_AND_PIECEWISE"),
                                                  ("default", None), ("mode-none", None), ("enforce-eager", None)])
 def test_requested_mode_only_when_a_guard_changed_it(lab, name, requested):
