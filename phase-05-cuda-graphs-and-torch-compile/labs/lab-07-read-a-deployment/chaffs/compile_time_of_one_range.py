@@ -3,8 +3,6 @@
 import re
 
 from mini_vllm.deployment.facts import *
-from mini_vllm.deployment.graph_stats import graph_stats, graph_traffic, padded_tokens
-from mini_vllm.deployment.log_reader import graphs_held
 from mini_vllm.deployment.log_reader import parse_log as _parse_log
 
 CAUGHT_BY = ["test_capture_and_compile_summary"]

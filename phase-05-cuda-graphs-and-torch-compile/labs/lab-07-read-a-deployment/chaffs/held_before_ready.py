@@ -1,7 +1,6 @@
 """Reports the graphs captured so far for a log that ends before the engine is ready."""
 
 from mini_vllm.deployment.facts import *
-from mini_vllm.deployment.graph_stats import graph_stats, graph_traffic, padded_tokens
 from mini_vllm.deployment.log_reader import graphs_held as _graphs_held
 from mini_vllm.deployment.log_reader import parse_log
 

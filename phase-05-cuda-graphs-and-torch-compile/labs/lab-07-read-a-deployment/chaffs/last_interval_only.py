@@ -2,8 +2,6 @@
 
 from mini_vllm.deployment.facts import *
 from mini_vllm.deployment.graph_stats import graph_stats as _graph_stats
-from mini_vllm.deployment.graph_stats import graph_traffic, padded_tokens
-from mini_vllm.deployment.log_reader import graphs_held, parse_log
 
 CAUGHT_BY = ["test_graph_stats_sums_every_interval", "test_padded_tokens_on_the_deployments_own_ladder_is_what_vllm_measured"]
 

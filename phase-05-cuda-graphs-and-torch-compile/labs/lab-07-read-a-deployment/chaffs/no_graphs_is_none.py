@@ -1,9 +1,7 @@
 """Answers None for an engine that serves without graphs, as if it never became ready."""
 
 from mini_vllm.deployment.facts import *
-from mini_vllm.deployment.graph_stats import graph_stats, graph_traffic, padded_tokens
 from mini_vllm.deployment.log_reader import graphs_held as _graphs_held
-from mini_vllm.deployment.log_reader import parse_log
 
 CAUGHT_BY = ["test_graphs_held"]
 

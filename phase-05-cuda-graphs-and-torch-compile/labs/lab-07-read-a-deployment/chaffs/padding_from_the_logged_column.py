@@ -1,9 +1,7 @@
 """Prices any ladder with the logged Padded column: the padding the old ladder cost, not this one's."""
 
 from mini_vllm.deployment.facts import *
-from mini_vllm.deployment.graph_stats import graph_stats, graph_traffic
 from mini_vllm.deployment.graph_stats import padded_tokens as _padded_tokens
-from mini_vllm.deployment.log_reader import graphs_held, parse_log
 
 CAUGHT_BY = ["test_padded_tokens_on_another_ladder"]
 

@@ -1,8 +1,6 @@
 """Reports the config line's mode as the requested one, whether or not a guard changed it."""
 
 from mini_vllm.deployment.facts import *
-from mini_vllm.deployment.graph_stats import graph_stats, graph_traffic, padded_tokens
-from mini_vllm.deployment.log_reader import graphs_held
 from mini_vllm.deployment.log_reader import parse_log as _parse_log
 
 CAUGHT_BY = ["test_requested_mode_only_when_a_guard_changed_it"]
