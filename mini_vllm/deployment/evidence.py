@@ -3,7 +3,8 @@
 Three sources, told apart by their lines: vLLM's `--cudagraph-metrics` tables in a log (exact
 tokens per step, and vLLM's own padding), a Prometheus scrape with the histogram
 `vllm:iteration_tokens_total` (tokens per engine step, in 13 coarse buckets), or a CSV of batch
-sizes (one per line, or `size,count`). All three become StatsRow lists, so one tuner reads them.
+sizes (one per line, or `size,count`). vLLM's tables stay rows (they know each step's mode); the
+other two become {tokens: steps}, which is all a ladder needs.
 upstream: vllm/v1/metrics/loggers.py:711-716 (the histogram and its buckets; 0.22.1).
 """
 
@@ -26,10 +27,11 @@ _CSV = re.compile(r"^\s*(?P<size>\d+)\s*(?:[,;\t ]\s*(?P<count>\d+)\s*)?$")
 
 @dataclass
 class Evidence:
-    """Steps seen, as StatsRows (mode "UNKNOWN" where the source does not say), and what it is."""
+    """Steps seen: vLLM's rows (metrics), or {tokens: steps} where the source has no modes."""
 
     source: str                     # "metrics", "prometheus" or "csv"
-    rows: list[StatsRow]
+    rows: list[StatsRow] = field(default_factory=list)
+    traffic: dict[int, float] = field(default_factory=dict)
     cudagraph_mode: str | None = None
     capture_sizes: list[int] | None = None
     notes: list[str] = field(default_factory=list)
@@ -61,31 +63,39 @@ def read_evidence(lines: Iterable[str]) -> Evidence:
             other += 1
     rows = summed_rows(tables)
     if rows:
-        return Evidence("metrics", rows, mode, sizes)
+        return Evidence("metrics", rows, cudagraph_mode=mode, capture_sizes=sizes)
     if buckets:
         return _from_histogram(buckets)
     if csv and not other or (csv and other == 1):  # a header line is allowed
-        return Evidence("csv", [StatsRow(s, s, "UNKNOWN", n) for s, n in sorted(csv.items()) if s > 0])
+        return Evidence("csv", traffic={s: n for s, n in sorted(csv.items()) if s > 0})
     raise ValueError("no workload evidence found: expected --cudagraph-metrics tables from a vLLM log, "
                      "a Prometheus scrape with vllm:iteration_tokens_total, or a CSV of batch sizes")
 
 
 def _from_histogram(series: dict[str, Counter[float]]) -> Evidence:
-    """Cumulative bucket counts, summed over engines, as steps at each bucket's upper edge."""
+    """Cumulative bucket counts, summed over engines, spread evenly over each bucket's sizes.
+
+    The histogram cannot say where in (lower, upper] a step fell; spreading it evenly is an
+    assumption, stated in the notes, and every padding figure built on it is an estimate.
+    """
     total: Counter[float] = Counter()
     for counts in series.values():
         total.update(counts)
-    rows, below, above = [], 0.0, 0
+    traffic: dict[int, float] = {}
+    lower, below, above = 0, 0.0, 0.0
     for edge in sorted(total):
-        steps = round(total[edge] - below)
-        below = total[edge]
-        if steps and edge != float("inf"):
-            rows.append(StatsRow(int(edge), int(edge), "UNKNOWN", steps))
-        elif steps:
+        steps, below = total[edge] - below, total[edge]
+        if edge == float("inf"):
             above = steps
-    notes = ["a Prometheus histogram has 13 buckets (1, 8, 16, ..., 16384 tokens): each step is "
-             "counted at its bucket's upper edge, so rungs can only be tuned to those edges and "
-             "the padded tokens shown are bounds, not measurements"]
+            continue
+        upper = int(edge)
+        for size in range(lower + 1, upper + 1):
+            if steps > 0:
+                traffic[size] = steps / (upper - lower)
+        lower = upper
+    notes = ["a Prometheus histogram has 13 buckets (1, 8, 16, ..., 16384 tokens) and cannot say where "
+             "in a bucket a step fell: its steps are spread evenly over the bucket's sizes, so every "
+             "padded-token figure is an estimate under that assumption; --cudagraph-metrics tables are exact"]
     if above:
-        notes.append(f"{above} step(s) above 16384 tokens (the +Inf bucket) run eagerly on any ladder")
-    return Evidence("prometheus", rows, notes=notes)
+        notes.append(f"{above:g} step(s) above 16384 tokens (the +Inf bucket) run eagerly on any ladder")
+    return Evidence("prometheus", traffic=traffic, notes=notes)

@@ -59,7 +59,7 @@ def padded_tokens(rows: Sequence[StatsRow], ladder: Sequence[int]) -> int:
     return traffic_padding(graph_traffic(rows), ladder)
 
 
-def traffic_padding(traffic: Mapping[int, int], ladder: Sequence[int]) -> int:
+def traffic_padding(traffic: Mapping[int, float], ladder: Sequence[int]) -> float:
     """Tokens of padding {tokens: steps} computes on `ladder`; steps above its top pad nothing."""
     sizes = check_capture_sizes(ladder, "ladder")
     total = 0

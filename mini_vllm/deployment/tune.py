@@ -24,10 +24,10 @@ class Recommendation:
     source: str
     current: list[int]
     recommended: list[int]
-    steps: int                   # steps in the evidence
-    graph_steps: int             # of them, steps a ladder shapes (replayed, or of unknown mode)
-    padded_today: int            # from vLLM's own table when the source has it, else computed
-    padded_recommended: int
+    steps: float                 # steps in the evidence
+    graph_steps: float           # of them, steps a ladder shapes (replayed, or of unknown mode)
+    padded_today: float          # from vLLM's own table when the source has it, else computed
+    padded_recommended: float
     padded_today_measured: bool  # True: vLLM's Num Paddings column; False: computed on `current`
     advice: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -47,7 +47,7 @@ def tune(evidence: Evidence, current: list[int] | None = None, num_rungs: int | 
     budget = len(ladder) if num_rungs is None else check_int(num_rungs, "num_rungs")
     top = ladder[-1]
     known = evidence.source == "metrics"
-    traffic = graph_traffic(evidence.rows) if known else {r.unpadded: r.count for r in evidence.rows}
+    traffic = graph_traffic(evidence.rows) if known else evidence.traffic
     shaped = {t: n for t, n in traffic.items() if t <= top}
     if not shaped:
         raise ValueError(f"no step in the evidence could replay a graph on a ladder topped at {top}: "
@@ -57,7 +57,7 @@ def tune(evidence: Evidence, current: list[int] | None = None, num_rungs: int | 
         padded_today = sum((r.padded - r.unpadded) * r.count for r in evidence.rows if r.mode != "NONE")
     else:
         padded_today = traffic_padding(traffic, ladder)
-    steps = sum(r.count for r in evidence.rows)
+    steps = sum(r.count for r in evidence.rows) if known else sum(traffic.values())
     return Recommendation(evidence.source, ladder, recommended, steps, sum(shaped.values()), padded_today,
                           traffic_padding(shaped, recommended), known, _advice(evidence, top, steps), notes)
 

@@ -126,14 +126,12 @@ def show_explain(lines: Iterable[str], max_num_seqs: int | None = None) -> Shown
 def show_tune(lines: Iterable[str], current: list[int] | None = None, num_rungs: int | None = None) -> Shown:
     rec: Recommendation = tune(read_evidence(lines), current, num_rungs)
     today = "measured by vLLM" if rec.padded_today_measured else "computed on the current ladder"
-    saved = rec.padded_today - rec.padded_recommended
     text = [
-        f"evidence: {rec.source}, {rec.steps} steps, {rec.graph_steps} of them shaped by the ladder",
+        f"evidence: {rec.source}, {rec.steps:,.0f} steps, {rec.graph_steps:,.0f} of them shaped by the ladder",
         f"current ladder:     {_ladder(rec.current)}",
         f"recommended ladder: {_ladder(rec.recommended)}",
-        f"padded tokens: {rec.padded_today} today ({today}) -> {rec.padded_recommended} recommended "
-        f"({saved:+d} saved)" if saved >= 0 else
-        f"padded tokens: {rec.padded_today} today ({today}) -> {rec.padded_recommended} recommended",
+        f"padded tokens: {rec.padded_today:,.0f} today ({today}) -> {rec.padded_recommended:,.0f} on the "
+        f"recommended ladder ({rec.padded_recommended - rec.padded_today:+,.0f})",
         f"graphs to capture per pass: {len(rec.recommended)} (today {len(rec.current)})",
         f"flag (vLLM 0.22.1 and 0.33.0): {rec.flag}",
     ]

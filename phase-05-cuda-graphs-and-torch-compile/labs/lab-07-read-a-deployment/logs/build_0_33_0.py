@@ -34,18 +34,22 @@ def main(src: Path) -> None:
     for rel, needle in FORMATS:
         if needle not in (src / rel).read_text():
             sys.exit(f"{rel} no longer holds {needle}: rebuild against the right source")
-    engine, front = "(EngineCore pid=786) ", "(MainProcess pid=601) "
+    def record(process: str, time: str, source: str, line: int, message: str) -> str:
+        """One record in 0.33.0's format: the process name now comes from the formatter."""
+        return f"({process}) INFO 12-07 {time} [{source}:{line}] {message}"
+
+    engine, front = "EngineCore pid=786", "MainProcess pid=601"
     config = ("compilation_config={'mode': <CompilationMode.VLLM_COMPILE: 3>, 'cudagraph_mode': "
               "<CUDAGraphMode.FULL_AND_PIECEWISE: (2, 1)>, 'cudagraph_capture_sizes': "
               f"{SIZES}, 'max_cudagraph_capture_size': {SIZES[-1]}}}")
     lines = [
         "# BUILT from vLLM 0.33.0's source by build_0_33_0.py, NOT recorded from a run. Numbers that "
         "would be measured (seconds, GiB, pids, times) are copied from the 0.22.1 recording default.log.",
-        f"{front}INFO 12-07 02:38:02 [scheduler.py:311] Chunked prefill is enabled with max_num_batched_tokens=16384.",
-        f"{engine}INFO 12-07 02:38:02 [core.py:140] Initializing a V1 LLM engine (v0.33.0) with config: "
-        f"model='offline-opt-125m', enforce_eager=False, {config}",
-        f"{engine}INFO 12-07 02:38:03 [gpu_worker.py:513] Using V2 Model Runner",
-        f"{engine}INFO 12-07 02:38:11 [monitor.py:55] torch.compile took 6.45 s in total",
+        record(front, "02:38:02", "scheduler.py", 311, "Chunked prefill is enabled with max_num_batched_tokens=16384."),
+        record(engine, "02:38:02", "core.py", 140, "Initializing a V1 LLM engine (v0.33.0) with config: "
+               f"model='offline-opt-125m', enforce_eager=False, {config}"),
+        record(engine, "02:38:03", "gpu_worker.py", 513, "Using V2 Model Runner"),
+        record(engine, "02:38:11", "monitor.py", 55, "torch.compile took 6.45 s in total"),
     ]
     bars = capture_log("FULL_AND_PIECEWISE", SIZES, 1024, runner="v2", vllm_version="0.33.0")
     profiling = 2  # the profiling round's two bars come first (tests/golden/vllm-0.33.0.json)
@@ -55,9 +59,10 @@ def main(src: Path) -> None:
         lines.append(f"\r{label}:   0%|          | 0/{count} [00:00<?, ?it/s]"
                      f"\r{label}: 100%|██████████| {count}/{count} [00:01<00:00, 51.00it/s]")
         if i + 1 == profiling or i + 1 == len(bars):
-            lines.append(f"{engine}INFO 12-07 02:38:23 [model_runner.py:1164] Graph capturing finished in 2 secs, took 0.21 GiB")
-    lines.append(f"{engine}INFO 12-07 02:38:23 [core.py:406] init engine (profile, create kv cache, "
-                 "warmup model) took 17.87 s (compilation: 6.45 s)")
+            lines.append(record(engine, "02:38:23", "model_runner.py", 1164,
+                                "Graph capturing finished in 2 secs, took 0.21 GiB"))
+    lines.append(record(engine, "02:38:23", "core.py", 406, "init engine (profile, create kv cache, "
+                        "warmup model) took 17.87 s (compilation: 6.45 s)"))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
