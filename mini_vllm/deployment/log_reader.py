@@ -102,6 +102,7 @@ class LogReader:
         self.per_process = per_process
         self.facts: dict[str, LogFacts] = {}
         self.held: dict[str, int] = {}          # per process: graphs of its last closed round
+        self.last_closer: str | None = None     # the process that closed a round last
         self._open: dict[str, int] = {}         # per process: index of its bar still drawing
         self._round: dict[str, list[tuple[LogFacts, int]]] = {}  # per process: its bars since it last closed a round
 
@@ -130,6 +131,7 @@ class LogReader:
             # Unprefixed bars count as this process's: 0.33.0 prefixes log records, not raw stderr.
             bars = self._round.pop(process, []) + (self._round.pop("main", []) if process != "main" else [])
             self.held[process] = sum(owner.passes[i].done for owner, i in bars)
+            self.last_closer = process
         if record and record["level"] in ("WARNING", "ERROR", "CRITICAL") and message not in facts.warnings:
             facts.warnings.append(message)
 
@@ -190,8 +192,9 @@ def graphs_held(text: str) -> int | None:
     # A process may capture more than one round (0.33.0's V2 runner captures a profiling round
     # into a throwaway pool first); only the round closed by its last "Graph capturing finished"
     # line is kept. Only the first rank draws bars (gpu_model_runner.py:6513-6514, 0.22.1), and
-    # every rank captures the same graphs: the count is per GPU worker, the bar-drawing one's.
+    # every rank captures the same graphs: the count is per GPU worker, the bar-drawing one's. A
+    # log of several engines (ab-wide.log) answers for the one that closed a round last.
     reader = read(_text(text), per_process=False)
     if not any(f.ready for f in reader.facts.values()):
         return None
-    return max(reader.held.values(), default=0)
+    return reader.held.get(reader.last_closer, 0)

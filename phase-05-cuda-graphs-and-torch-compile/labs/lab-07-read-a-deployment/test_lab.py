@@ -297,10 +297,14 @@ def test_padded_tokens_on_another_ladder(lab, ladder, want):
 
 @pytest.mark.parametrize(("name", "held"), [("v2-qwen3", 102), ("built-0.33.0-v2-default", 102),
                                             ("max-num-seqs-24", 15), ("enforce-eager", 0), ("mode-none", 0),
-                                            ("mode-full-decode-only", 51)])
+                                            ("mode-full-decode-only", 51), ("ab-wide", 102)])
 def test_graphs_held(lab, name, held):
     got = lab.graphs_held(log(name))
     assert got == held, f"{name}.log: the engine serves with {held} graphs per GPU worker, got {got} (§7)"
+
+
+def test_rows_may_be_empty(lab):
+    assert (dict(lab.graph_traffic([])), lab.padded_tokens([], [1, 2])) == ({}, 0)
 
 
 def test_graphs_held_is_none_before_start_up_completes(lab):

@@ -1,7 +1,9 @@
 """Pads a step above the ladder's top rung down to the top instead of running it eagerly."""
 
 from mini_vllm.deployment.facts import *
+from mini_vllm.deployment.graph_stats import *
 from mini_vllm.deployment.graph_stats import padded_tokens as _padded_tokens
+from mini_vllm.deployment.log_reader import *
 
 CAUGHT_BY = ["test_padded_tokens_on_another_ladder"]
 

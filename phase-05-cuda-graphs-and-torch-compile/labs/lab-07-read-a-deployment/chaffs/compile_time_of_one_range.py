@@ -3,6 +3,8 @@
 import re
 
 from mini_vllm.deployment.facts import *
+from mini_vllm.deployment.graph_stats import *
+from mini_vllm.deployment.log_reader import *
 from mini_vllm.deployment.log_reader import parse_log as _parse_log
 
 CAUGHT_BY = ["test_capture_and_compile_summary"]

@@ -1,8 +1,9 @@
 """Keeps the first round of bars: under 0.33.0's V2 that is the profiling round, freed before serving."""
 
 from mini_vllm.deployment.facts import *
+from mini_vllm.deployment.graph_stats import *
+from mini_vllm.deployment.log_reader import *
 from mini_vllm.deployment.log_reader import graphs_held as _graphs_held
-from mini_vllm.deployment.log_reader import parse_log
 
 CAUGHT_BY = ["test_graphs_held"]
 

@@ -1,8 +1,9 @@
 """Reports the graphs captured so far for a log that ends before the engine is ready."""
 
 from mini_vllm.deployment.facts import *
+from mini_vllm.deployment.graph_stats import *
+from mini_vllm.deployment.log_reader import *
 from mini_vllm.deployment.log_reader import graphs_held as _graphs_held
-from mini_vllm.deployment.log_reader import parse_log
 
 CAUGHT_BY = ["test_graphs_held_is_none_before_start_up_completes"]
 

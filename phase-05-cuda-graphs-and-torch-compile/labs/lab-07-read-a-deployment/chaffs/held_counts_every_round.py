@@ -1,8 +1,9 @@
 """Counts every capture bar as a held graph, the profiling round's throwaway graphs included."""
 
 from mini_vllm.deployment.facts import *
+from mini_vllm.deployment.graph_stats import *
+from mini_vllm.deployment.log_reader import *
 from mini_vllm.deployment.log_reader import graphs_held as _graphs_held
-from mini_vllm.deployment.log_reader import parse_log
 
 CAUGHT_BY = ["test_graphs_held"]
 
