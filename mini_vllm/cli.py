@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import json
 import math
 import os
@@ -462,23 +463,26 @@ def _run_grade(args: argparse.Namespace) -> Shown:
 # --- explain-log and tune: a real deployment's log and traffic ----------------------------------
 
 def _text_lines(path: str) -> Iterator[str]:
-    """A log's lines, streamed from a file or stdin ("-"); binary or empty input is a ValueError."""
+    """A log's lines, streamed from a file or stdin ("-"); binary or empty input is a ValueError.
+
+    Decoded in the text layer's chunks, newline="" so tqdm's carriage returns reach the reader.
+    """
     name = "stdin" if path == "-" else path
-    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
+    raw = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
+    stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     empty = True
     try:
-        for number, raw in enumerate(stream, 1):
+        for line in stream:
             empty = False
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValueError(f"{name} is not a text log: line {number} is not UTF-8") from None
             if "\x00" in line:
-                raise ValueError(f"{name} is not a text log: line {number} holds NUL bytes")
+                raise ValueError(f"{name} is not a text log: it holds NUL bytes")
             yield line
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not a text log: it is not UTF-8") from None
     finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+        stream.detach()
+        if raw is not sys.stdin.buffer:
+            raw.close()
     if empty:
         raise ValueError(f"{name} is empty: nothing to read")
 

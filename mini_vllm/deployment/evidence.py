@@ -47,11 +47,13 @@ def read_evidence(lines: Iterable[str]) -> Evidence:
     for line in lines:
         if "|" in line:
             tables.append(line)
-        elif (m := _SETTINGS_MODE.search(line)) is not None:
+        elif (size := line.strip()).isdigit():  # the common CSV line, without a regex
+            csv[int(size)] += 1
+        elif "- Mode: " in line and (m := _SETTINGS_MODE.search(line)) is not None:
             mode = m["mode"]
-        elif (m := _SETTINGS_SIZES.search(line)) is not None:
+        elif "- Capture sizes: [" in line and (m := _SETTINGS_SIZES.search(line)) is not None:
             sizes = [int(x) for x in m["sizes"].replace(" ", "").split(",") if x]
-        elif (m := _BUCKET.match(line)) is not None:
+        elif line.startswith("vllm:iteration_tokens_total_bucket") and (m := _BUCKET.match(line)):
             le = _LE.search(m["labels"])
             series = _LE.sub("", m["labels"])
             if le:
