@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from mini_vllm.grading import loader, points
+from mini_vllm.grading import labconfig, loader, points
 from mini_vllm.grading.integrity import Snapshot
 
 OUTPUT_CAP = 8_000  # characters of captured output kept per test and stream
@@ -375,13 +375,10 @@ def lab_scores(h: Harness) -> dict[str, LabScore]:
                 score.gated += 1
                 continue
             gradable.append((nodeid, points.function_of(nodeid), Fraction(entry["weight"])))
-        shares = points.split(gradable, h.table.maximum(lab))
-        score.maximum = sum(shares.values(), Fraction(0))
-        for nodeid, share in shares.items():
-            score.graded += 1
-            if h.results.get(nodeid, {}).get("outcome") == "passed":
-                score.passed += 1
-                score.points += share
+        parts = points.plan(gradable, labconfig.read(_lab_dir(h.config, lab)), h.table.maximum(lab))
+        passed = {n for n, _, _ in gradable if h.results.get(n, {}).get("outcome") == "passed"}
+        score.maximum = sum((part.maximum for part in parts), Fraction(0))
+        score.graded, score.passed, score.points = len(gradable), len(passed), points.earned(parts, passed)
         if h.tampered:
             score.passed, score.points = 0, Fraction(0)
         scores[lab] = score
