@@ -88,11 +88,14 @@ def _enter(box: Box) -> dict[str, str]:
     text = Path(box.submission).read_bytes()
     if _mount(libc, "none", "/", None, _MS_REC | _MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), "cannot make the mounts private")
+    blank = Path(box.private).parent / "hidden.py"  # a regular file, so no import looks past it
+    blank.write_text('raise ImportError("hidden from graded code in the grading sandbox")\n')
+    blank.chmod(0o644)
     for hidden in box.hide:  # before the read-only pass: a bind over a file or a tmpfs over a folder
         if os.path.isdir(hidden):
             _mount(libc, "tmpfs", hidden, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=4k,mode=555")
         elif os.path.exists(hidden):
-            _mount(libc, "/dev/null", hidden, None, _MS_BIND, None)
+            _mount(libc, str(blank), hidden, None, _MS_BIND, None)
     for stub, init in box.stubs:
         _mount(libc, stub, init, None, _MS_BIND, None)
     held = []
