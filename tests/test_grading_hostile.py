@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mini_vllm.grading import grader
+from mini_vllm.grading import grader, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
@@ -110,14 +110,15 @@ def test_a_correct_file_scores_full_marks_and_the_starter_none(graded):
 def test_a_hang_costs_the_tests_that_hang_and_nothing_else(graded, case):
     s = graded[case]
     hung = [t for t in s.tests if t.outcome != "passed"]
-    assert s.status == "graded" and 0 < len(hung) < 5 and 90 < s.score < 100, (s.score, s.message, hung)
+    assert s.status == "graded" and 0 < len(hung) < 5 and 80 <= s.score < 100, (s.score, s.message, hung)
+    assert "timeouts" in s.flags, s.flags
     assert all("eager" in t.name or "Timeout" in (t.message or "") or t.outcome == "timeout" for t in hung), hung
 
 
 @pytest.mark.parametrize("case", ["os_exit_in_a_function", "sys_exit_in_a_function", "pytest_exit_in_a_function"])
 def test_ending_the_process_in_a_function_fails_only_the_tests_that_call_it(graded, case):
     s = graded[case]
-    assert s.status == "graded" and 90 < s.score < 100, (s.score, s.message)
+    assert s.status == "graded" and 80 <= s.score < 100, (s.score, s.message)
 
 
 @pytest.mark.parametrize("case", ["os_exit_at_import", "sys_exit_at_import", "pytest_exit_at_import",
@@ -172,9 +173,10 @@ def test_importing_the_reference_is_flagged(graded):
     assert "imports-reference" in s.flags and "mini_vllm.graph_simulator" in s.message
 
 
-def test_the_reference_import_policy_can_zero_it(graded, manifest):
+def test_the_reference_is_hidden_from_a_sandboxed_submission_and_the_policy_can_zero_it(graded, manifest):
     zeroed = grader.grade_file(manifest, Path(graded["imports_the_reference"].path), zero_reference_imports=True)
-    assert (graded["imports_the_reference"].score, zeroed.score) == (100, 0) and "imports-reference" in zeroed.flags
+    honest = 100 if sandbox.isolation() == "none" else 0  # the sandbox hides the lab's answer modules
+    assert (graded["imports_the_reference"].score, zeroed.score) == (honest, 0) and "imports-reference" in zeroed.flags
 
 
 # --- pytest run directly: scores survive xdist, --lf reruns failures, wrong-lab files say so ------

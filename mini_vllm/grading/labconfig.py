@@ -95,3 +95,14 @@ def _requirement(path: Path, raw: dict) -> Requirement:
     if weight <= 0 or not raw["tests"]:
         raise ValueError(f"{path}: requirement {raw['name']!r} needs a weight > 0 and at least one test")
     return Requirement(str(raw["name"]), str(raw["section"]), weight, tuple(raw["tests"]))
+
+
+def points_section(config: LabConfig) -> str:
+    """The README's "## Points" section, written from the same table the grader reads."""
+    rows = "\n".join(f"| {r.name} | {r.section} | {r.weight} |" for r in config.requirements)
+    return ("## Points\n"
+            f"Out of 100, by requirement (this lab's `{FILE}`). A requirement's points are shared by its "
+            "tests; a requirement\nnot fully met also loses 10 points (never below 0), so each concept "
+            "counts whole. Requirements\nwhose tests cannot run on the grading machine (no GPU, no torch) "
+            "are left out and the rest scaled to 100.\n\n"
+            f"| requirement | README section | points |\n|---|---|---|\n{rows}\n")
