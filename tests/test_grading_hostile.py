@@ -231,3 +231,17 @@ def test_the_grade_command_exit_status_and_formats(tmp_path):
         usage = subprocess.run([sys.executable, "-m", "mini_vllm.cli", *argv], capture_output=True, text=True,
                                timeout=300)
         assert usage.returncode == 2 and "error" in usage.stderr, (argv, usage.stderr)
+
+
+def test_a_syntax_error_is_flagged_with_its_reason_not_read_as_an_untouched_starter(graded):
+    s = graded["syntax_error"]
+    assert "load-error" in s.flags and "SyntaxError" in s.message.splitlines()[0], (s.flags, s.message)
+    assert "load-error" not in graded["starter"].flags
+
+
+def test_requiring_torch_without_torch_fails_the_torch_tests_instead_of_an_internal_error():
+    if __import__("importlib.util").util.find_spec("torch") is not None:
+        pytest.skip("torch is installed here")
+    lab_06 = LAB.parent / "lab-06-piecewise-compile"
+    proc = run_pytest(str(lab_06), "-q", "-k", "count_ops", graded_file="starter", LAB_REQUIRE_TORCH="1")
+    assert "INTERNALERROR" not in proc.stdout + proc.stderr and "forbids skipping" in proc.stdout, proc.stdout[-2000:]

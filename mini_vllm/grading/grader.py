@@ -66,6 +66,7 @@ class TestResult:
     outcome: str
     points: float
     message: str | None = None
+    requirement: str = ""
 
 
 @dataclass
@@ -386,6 +387,7 @@ def _score(manifest: Manifest, submission: Path, outcomes: dict[str, dict[str, A
            flags: set[str], notes: list[str], seconds: float, zero_reference_imports: bool) -> Submission:
     tests = []
     passed_ids = {n for n, got in outcomes.items() if got["outcome"] == "passed"}
+    part_of = {nodeid: part.name for part in manifest.parts for nodeid in part.shares}
     earned = points.earned(manifest.parts, passed_ids)
     for nodeid, share in manifest.points.items():
         got = outcomes.get(nodeid, {"outcome": "not run", "message": "no result was recorded for this test"})
@@ -395,11 +397,16 @@ def _score(manifest: Manifest, submission: Path, outcomes: dict[str, dict[str, A
         if (got.get("message") or "").startswith("Failed: Timeout"):  # pytest-timeout stopped it
             flags.add("timeouts")
         tests.append(TestResult(nodeid.split("::", 1)[1], got["outcome"], float(share) if passed else 0.0,
-                                got.get("message")))
+                                got.get("message"), part_of.get(nodeid, "")))
     if manifest.gated:
         flags.add("ungraded-here")
         notes.append(f"{len(manifest.gated)} tests cannot run on this machine and are not graded: "
                      f"{next(iter(manifest.gated.values()))}")
+    loading = next((got["message"] for got in outcomes.values() if " cannot be imported: " in (got.get("message") or "")
+                    or " stops the process while being imported " in (got.get("message") or "")), None)
+    if loading:  # a syntax error must not read like an untouched starter
+        flags.add("load-error")
+        notes.insert(0, loading.removeprefix("mini_vllm.grading.loader.GradedFileError: "))
     isolation = sandbox.isolation()
     if isolation == "none":
         notes.insert(0, sandbox.UNISOLATED)

@@ -216,7 +216,8 @@ class Harness:
         if out := os.environ.get("LAB_GRADE_MANIFEST"):
             self.write_manifest(session, Path(out))
         if self.choice != "solution" and session.items:  # the reference is ours: no need to watch it
-            if any(item.get_closest_marker("torch") and not gate(item) for item in session.items):
+            if not _torch_missing() and any(item.get_closest_marker("torch") and not gate(item)
+                                            for item in session.items):
                 import torch  # noqa: F401  (snapshot torch's comparisons before graded code runs)
                 import torch._dynamo  # noqa: F401  (it rebinds torch.manual_seed when first imported)
             modules = {item.module for item in session.items if isinstance(item, pytest.Function)}
