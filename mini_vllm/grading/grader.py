@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -265,7 +266,8 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
                           private=str(private), hide=(*hide, str(submission), *answers),
                           stubs=tuple(_package_stubs(answers, Path(tmp))), home=HOME,
                           keep=sandbox.kept_under(HOME, [sys.prefix, sys.base_prefix, str(ROOT), *sys.path]),
-                          cpu_seconds=int(max(1.0, deadline - time.monotonic())) + 30, as_root=os.geteuid() == 0)
+                          cpu_seconds=int(max(1.0, deadline - time.monotonic())) + 30,
+                          uid=_throwaway_uid() if os.geteuid() == 0 else None)
         isolated = sandbox.isolation() != "none"
         env = {**_clean_environment(), "LAB_IMPL": box.copy_to if isolated else str(submission),
                "PYTHONDONTWRITEBYTECODE": "1", "LAB_GRADE_RESULTS_FD": str(results_fd), "LAB_GRADE_KEY_FD": str(key_r)}
@@ -301,10 +303,22 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
                 _kill(proc)
                 stream.read()
                 break
+        if box.uid is not None and sandbox.isolation() == "unprivileged-user":
+            sandbox.end_processes_of(box.uid)  # no PID namespace here: what it left running goes now
         stream.file.close()
         raw = log_path.read_bytes()
         run.log = raw[-LOG_TAIL:].decode(errors="replace")
     return run
+
+
+_UIDS = itertools.cycle(sandbox.THROWAWAY_UIDS)
+_UIDS_LOCK = threading.Lock()
+
+
+def _throwaway_uid() -> int:
+    """A uid no other running submission has (1,000 in rotation; jobs are at most 256)."""
+    with _UIDS_LOCK:
+        return next(_UIDS)
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-NOBODY = 65534
+THROWAWAY_UIDS = range(61_000, 62_000)  # a root grader runs each submission as one of these
 MEMORY_BYTES = 6 << 30  # address space: CPU torch needs a few GiB
 FILE_BYTES = 64 << 20
 PROCESSES = 256  # beyond what the grading user already runs
@@ -45,18 +45,19 @@ class Box:
     home: str  # the grading user's home: replaced by an empty tmpfs...
     keep: tuple[str, ...]  # ...but for these paths inside it (the Python installation, the course)
     cpu_seconds: int
-    as_root: bool  # the grader is root: run the submission as an unprivileged user
+    uid: int | None  # the grader is root: the unprivileged uid the submission runs as
 
 
 @cache
 def isolation() -> str:
-    """Which isolation this machine gives: 'namespaces+nobody', 'user-namespaces', or 'none'."""
-    if os.name != "posix" or not shutil.which("unshare") or not shutil.which("setpriv"):
+    """Which isolation this machine gives, strongest first: 'namespaces+nobody' (root),
+    'user-namespaces' (not root), 'unprivileged-user' (root where namespaces are refused, as in
+    many containers: a throwaway uid, no namespaces), or 'none'."""
+    if os.name != "posix" or not shutil.which("setpriv"):
         return "none"
-    probe = subprocess.run([*_unshare(), "true"], capture_output=True, timeout=30)
-    if probe.returncode == 0:
+    if shutil.which("unshare") and subprocess.run([*_unshare(), "true"], capture_output=True, timeout=30).returncode == 0:
         return "namespaces+nobody" if os.geteuid() == 0 else "user-namespaces"
-    return "none"
+    return "unprivileged-user" if os.geteuid() == 0 else "none"
 
 
 def _unshare() -> list[str]:
@@ -72,9 +73,21 @@ def kept_under(home: str, paths: list[str]) -> tuple[str, ...]:
 
 def command(argv: list[str], box: Box) -> list[str]:
     """`argv` run inside a fresh sandbox (or as it is, where there is none)."""
-    if isolation() == "none":
+    mode = isolation()
+    if mode == "none":
         return argv
-    return [*_unshare(), sys.executable, "-m", "mini_vllm.grading.sandbox", json.dumps(box.__dict__), "--", *argv]
+    inside = [sys.executable, "-m", "mini_vllm.grading.sandbox", mode, json.dumps(box.__dict__), "--", *argv]
+    return inside if mode == "unprivileged-user" else [*_unshare(), *inside]
+
+
+def end_processes_of(uid: int) -> None:
+    """Kill every process running as `uid` (a throwaway uid: only one submission's processes)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                os.kill(int(entry.name), 9)
+        except (OSError, ProcessLookupError):
+            continue
 
 
 def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> int:
@@ -82,10 +95,28 @@ def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flag
                       data.encode() if data else None)
 
 
-def _enter(box: Box) -> dict[str, str]:
-    """Inside the new namespaces, before the submission runs: make the box; the environment to run in."""
-    libc = ctypes.CDLL(None, use_errno=True)
+def _enter(box: Box, mode: str) -> dict[str, str]:
+    """Before the submission runs: make the box; the environment to run in."""
     text = Path(box.submission).read_bytes()
+    if mode != "unprivileged-user":
+        _mounts(box)
+    home = Path(box.private) / "home"
+    home.mkdir(mode=0o777)
+    Path(box.copy_to).parent.mkdir(parents=True, exist_ok=True)
+    Path(box.copy_to).write_bytes(text)
+    for path in (Path(box.private), home, Path(box.copy_to).parent, Path(box.copy_to)):
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    busy = sum(1 for p in Path("/proc").iterdir() if p.name.isdigit())
+    for limit, value in ((resource.RLIMIT_AS, MEMORY_BYTES), (resource.RLIMIT_FSIZE, FILE_BYTES),
+                         (resource.RLIMIT_CPU, box.cpu_seconds), (resource.RLIMIT_CORE, 0),
+                         (resource.RLIMIT_NPROC, busy + PROCESSES if box.uid is None else PROCESSES)):
+        resource.setrlimit(limit, (value, value))
+    return {"TMPDIR": box.private, "HOME": str(home)}
+
+
+def _mounts(box: Box) -> None:
+    """In the new mount namespace: answers and classmates hidden, home covered, the disk read-only."""
+    libc = ctypes.CDLL(None, use_errno=True)
     if _mount(libc, "none", "/", None, _MS_REC | _MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), "cannot make the mounts private")
     blank = Path(box.private).parent / "hidden.py"  # a regular file, so no import looks past it
@@ -113,20 +144,7 @@ def _enter(box: Box) -> dict[str, str]:
         _mount(libc, "none", target, None, flags, None)  # some (/proc of the new namespace) may refuse: fine
     if _mount(libc, "tmpfs", box.private, "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS) != 0:
         raise OSError(ctypes.get_errno(), f"cannot mount a private tmpfs on {box.private}")
-    for shm in ("/dev/shm",):
-        _mount(libc, "tmpfs", shm, "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS)
-    home = Path(box.private) / "home"
-    home.mkdir(mode=0o777)
-    Path(box.copy_to).parent.mkdir(parents=True, exist_ok=True)
-    Path(box.copy_to).write_bytes(text)
-    for path in (home, Path(box.copy_to).parent, Path(box.copy_to)):
-        os.chmod(path, 0o777 if path.is_dir() else 0o666)
-    busy = sum(1 for p in Path("/proc").iterdir() if p.name.isdigit())
-    for limit, value in ((resource.RLIMIT_AS, MEMORY_BYTES), (resource.RLIMIT_FSIZE, FILE_BYTES),
-                         (resource.RLIMIT_CPU, box.cpu_seconds), (resource.RLIMIT_CORE, 0),
-                         (resource.RLIMIT_NPROC, busy + PROCESSES if not box.as_root else PROCESSES)):
-        resource.setrlimit(limit, (value, value))
-    return {"TMPDIR": box.private, "HOME": str(home)}
+    _mount(libc, "tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS)
 
 
 def _mountpoints() -> list[str]:
@@ -145,13 +163,13 @@ def _locked_flags(target: str) -> int:
 
 
 def main(argv: list[str]) -> None:
-    config, _, command_line = argv[0], argv[1], argv[2:]
+    mode, config, _, command_line = argv[0], argv[1], argv[2], argv[3:]
     raw = json.loads(config)
     box = Box(**{**raw, "hide": tuple(raw["hide"]), "stubs": tuple(map(tuple, raw["stubs"]))})
-    env = {**os.environ, **_enter(box)}
+    env = {**os.environ, **_enter(box, mode)}
     drop = ["setpriv", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
-    if box.as_root:
-        drop += [f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    if box.uid is not None:
+        drop += [f"--reuid={box.uid}", f"--regid={box.uid}", "--clear-groups"]
     os.execvpe(drop[0], [*drop, "--", *command_line], env)
 
 
