@@ -28,9 +28,8 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from fractions import Fraction
+from pathlib import Path
 
 from mini_vllm.grading import labconfig, points
 from mini_vllm.grading.points import function_of  # a chaff names a parametrized test once
