@@ -23,6 +23,7 @@ LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-r
 STARTER = (LAB / "starter.py").read_text()
 CORRECT = (LAB / "independent" / "from_the_readme.py").read_text()
 PAST_GRADING_S = 4  # how long the daemon waits before it strikes: after its own grading has ended
+pytestmark = pytest.mark.slow  # a dozen graded submissions: about 40 s on 2 cores
 
 
 def attacks(folder: Path, outside: Path) -> dict[str, str]:

@@ -31,7 +31,7 @@ HOSTILE = {
 
 
 def build_class(lab: Path, count: int, folder: Path) -> None:
-    sources = sorted((lab / "independent").glob("*.py")) * 8 + [lab / "starter.py"]  # 1 starter in 33, as before
+    sources = sorted((lab / "independent").glob("*.py")) * 8 + [lab / "starter.py"]  # lab-03: 1 file, so 1 starter in 9
     texts = [(lab / "starter.py").read_text() + extra for extra in HOSTILE.values()]
     texts += [sources[i % len(sources)].read_text() for i in range(count - len(texts))]
     for i, text in enumerate(texts):

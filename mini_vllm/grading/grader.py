@@ -30,7 +30,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from mini_vllm.grading import labconfig, points, sandbox
+from mini_vllm.grading import labconfig, points, release, sandbox
 from mini_vllm.grading.plugin import sign
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -235,14 +235,12 @@ def answers_hidden_from(lab_dir: Path) -> list[str]:
 def _package_stubs(hidden: list[str], folder: Path) -> list[tuple[str, str]]:
     """(stub, __init__.py) for each mini_vllm package whose __init__ imports a hidden answer module:
     the sandbox sees an empty package there, so the helpers beside the answers still import."""
-    modules = {Path(h).relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
-               for h in hidden if h.endswith(".py") and Path(h).is_relative_to(ROOT / "mini_vllm")}
+    hidden_files = {Path(h).relative_to(ROOT).as_posix() for h in hidden if Path(h).is_relative_to(ROOT)}
     stubs = []
     for init in sorted((ROOT / "mini_vllm").rglob("__init__.py")):
-        text = init.read_text()
-        if any(m in text or "." + m.rsplit(".", 1)[-1] + " import" in text for m in modules):
+        if release.imports_of(init) & hidden_files:
             stub = folder / f"stub_{len(stubs)}.py"
-            stub.write_text('"""Emptied in the grading sandbox: this package re-exports answer modules."""\n')
+            stub.write_text(release.EMPTY_INIT)
             stub.chmod(0o644)
             stubs.append((str(stub), str(init)))
     return stubs

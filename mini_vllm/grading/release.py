@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 INSTRUCTORS_ONLY = ("tests/", "tools/", ".ci/", ".github/", "INSTRUCTORS.md")
 LAB_ANSWERS = ("solution.py", "independent/", "chaffs/")
-EMPTY_INIT = '"""Emptied in the student release: this package re-exported modules students write."""\n'
+EMPTY_INIT = '"""Emptied: this package re-exported modules students write (the release, the sandbox)."""\n'
 
 
 def tracked_files() -> list[str]:
@@ -32,7 +32,7 @@ def tracked_files() -> list[str]:
             if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.parts)]
 
 
-def _imports(path: Path) -> set[str]:
+def imports_of(path: Path) -> set[str]:
     """Repository-relative files of the mini_vllm modules `path` imports."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -49,9 +49,9 @@ def plan(files: list[str], labs: list[Path]) -> tuple[set[str], set[str], list[s
     """(files left out, package __init__ files emptied, warnings) for a release of `labs`."""
     answers = {a for lab in labs if (c := labconfig.read(lab)) for a in c.answers}
     modules = [f for f in files if f.startswith("mini_vllm/") and f.endswith(".py")]
-    graph = {f: _imports(ROOT / f) - {f} for f in modules}
+    graph = {f: imports_of(ROOT / f) - {f} for f in modules}
     lab_files = [f for f in files if f.startswith(LABS.relative_to(ROOT).as_posix()) and f.endswith(".py")]
-    needed, todo = set(), [d for f in lab_files + ["conftest.py"] if not _left_out(f) for d in _imports(ROOT / f)]
+    needed, todo = set(), [d for f in lab_files + ["conftest.py"] if not _left_out(f) for d in imports_of(ROOT / f)]
     while todo:  # what the starters, the tests and the harness import, with what that imports
         f = todo.pop()
         if f not in needed:

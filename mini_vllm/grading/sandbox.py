@@ -24,6 +24,7 @@ from pathlib import Path
 
 THROWAWAY_UIDS = range(61_000, 62_000)  # a root grader runs each submission as one of these
 MEMORY_BYTES = 6 << 30  # address space: CPU torch needs a few GiB
+GPU_DEVICE = "/dev/nvidiactl"  # where it exists, no address-space limit: CUDA reserves far more than it uses
 FILE_BYTES = 64 << 20
 PROCESSES = 256  # beyond what the grading user already runs
 TMPFS = "size=512m,mode=1777"
@@ -107,7 +108,8 @@ def _enter(box: Box, mode: str) -> dict[str, str]:
     for path in (Path(box.private), home, Path(box.copy_to).parent, Path(box.copy_to)):
         os.chmod(path, 0o777 if path.is_dir() else 0o666)
     busy = sum(1 for p in Path("/proc").iterdir() if p.name.isdigit())
-    for limit, value in ((resource.RLIMIT_AS, MEMORY_BYTES), (resource.RLIMIT_FSIZE, FILE_BYTES),
+    memory = resource.RLIM_INFINITY if os.path.exists(GPU_DEVICE) else MEMORY_BYTES
+    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_FSIZE, FILE_BYTES),
                          (resource.RLIMIT_CPU, box.cpu_seconds), (resource.RLIMIT_CORE, 0),
                          (resource.RLIMIT_NPROC, busy + PROCESSES if box.uid is None else PROCESSES)):
         resource.setrlimit(limit, (value, value))
