@@ -35,7 +35,7 @@ def tracked_files() -> list[str]:
 def imports_of(path: Path) -> set[str]:
     """Repository-relative files of the mini_vllm modules `path` imports."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _run_time_nodes(ast.parse(path.read_text())):
         names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                  [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
         for name in names:
@@ -43,6 +43,19 @@ def imports_of(path: Path) -> set[str]:
                 base = name.replace(".", "/")
                 found |= {f for f in (f"{base}.py", f"{base}/__init__.py") if (ROOT / f).is_file()}
     return found
+
+
+def _run_time_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node but those under `if TYPE_CHECKING:` (imports for type hints never run)."""
+    nodes, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo += node.orelse
+            continue
+        nodes.append(node)
+        todo += ast.iter_child_nodes(node)
+    return nodes
 
 
 def plan(files: list[str], labs: list[Path]) -> tuple[set[str], set[str], list[str]]:
