@@ -51,13 +51,13 @@ class Box:
 
 @cache
 def isolation() -> str:
-    """Which isolation this machine gives, strongest first: 'namespaces+nobody' (root),
+    """Which isolation this machine gives, strongest first: 'namespaces+throwaway-uid' (root),
     'user-namespaces' (not root), 'unprivileged-user' (root where namespaces are refused, as in
     many containers: a throwaway uid, no namespaces), or 'none'."""
     if os.name != "posix" or not shutil.which("setpriv"):
         return "none"
     if shutil.which("unshare") and subprocess.run([*_unshare(), "true"], capture_output=True, timeout=30).returncode == 0:
-        return "namespaces+nobody" if os.geteuid() == 0 else "user-namespaces"
+        return "namespaces+throwaway-uid" if os.geteuid() == 0 else "user-namespaces"
     return "unprivileged-user" if os.geteuid() == 0 else "none"
 
 
