@@ -519,12 +519,28 @@ def _run_tune(args: argparse.Namespace) -> Shown:
 
     current = sorted(set(args.current_sizes)) if args.current_sizes else None
     return show_tune(_text_lines(args.file), current, args.rungs)
+def _add_release(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("release", help="write the course as students get it for a graded class (no answers)",
+                       description="Write the student release: no solutions, independent/ or chaffs/ files, "
+                                   "no 'After the lab' sections, no answer modules (INSTRUCTORS.md).")
+    p.add_argument("audience", choices=("student",), help="who the release is for")
+    p.add_argument("outdir", metavar="OUTDIR", help="a folder that does not exist yet")
+    p.set_defaults(run=_run_release)
+
+
+def _run_release(args: argparse.Namespace) -> Shown:
+    from mini_vllm.grading.release import release_student
+
+    warnings = release_student(Path(args.outdir))
+    return Shown("\n".join([f"student release written to {args.outdir}", *(f"warning: {w}" for w in warnings)]),
+                 {"outdir": args.outdir, "warnings": warnings})
 
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
     _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade,
     _add_explain_log, _add_tune,
+    _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade, _add_release,
 )
 
 

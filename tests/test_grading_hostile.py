@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mini_vllm.grading import grader
+from mini_vllm.grading import grader, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
@@ -110,14 +110,15 @@ def test_a_correct_file_scores_full_marks_and_the_starter_none(graded):
 def test_a_hang_costs_the_tests_that_hang_and_nothing_else(graded, case):
     s = graded[case]
     hung = [t for t in s.tests if t.outcome != "passed"]
-    assert s.status == "graded" and 0 < len(hung) < 5 and 90 < s.score < 100, (s.score, s.message, hung)
+    assert s.status == "graded" and 0 < len(hung) < 5 and 80 <= s.score < 100, (s.score, s.message, hung)
+    assert "timeouts" in s.flags, s.flags
     assert all("eager" in t.name or "Timeout" in (t.message or "") or t.outcome == "timeout" for t in hung), hung
 
 
 @pytest.mark.parametrize("case", ["os_exit_in_a_function", "sys_exit_in_a_function", "pytest_exit_in_a_function"])
 def test_ending_the_process_in_a_function_fails_only_the_tests_that_call_it(graded, case):
     s = graded[case]
-    assert s.status == "graded" and 90 < s.score < 100, (s.score, s.message)
+    assert s.status == "graded" and 80 <= s.score < 100, (s.score, s.message)
 
 
 @pytest.mark.parametrize("case", ["os_exit_at_import", "sys_exit_at_import", "pytest_exit_at_import",
@@ -172,9 +173,10 @@ def test_importing_the_reference_is_flagged(graded):
     assert "imports-reference" in s.flags and "mini_vllm.graph_simulator" in s.message
 
 
-def test_the_reference_import_policy_can_zero_it(graded, manifest):
+def test_the_reference_is_hidden_from_a_sandboxed_submission_and_the_policy_can_zero_it(graded, manifest):
     zeroed = grader.grade_file(manifest, Path(graded["imports_the_reference"].path), zero_reference_imports=True)
-    assert (graded["imports_the_reference"].score, zeroed.score) == (100, 0) and "imports-reference" in zeroed.flags
+    honest = 100 if sandbox.isolation() == "none" else 0  # the sandbox hides the lab's answer modules
+    assert (graded["imports_the_reference"].score, zeroed.score) == (honest, 0) and "imports-reference" in zeroed.flags
 
 
 # --- pytest run directly: scores survive xdist, --lf reruns failures, wrong-lab files say so ------
@@ -229,3 +231,18 @@ def test_the_grade_command_exit_status_and_formats(tmp_path):
         usage = subprocess.run([sys.executable, "-m", "mini_vllm.cli", *argv], capture_output=True, text=True,
                                timeout=300)
         assert usage.returncode == 2 and "error" in usage.stderr, (argv, usage.stderr)
+
+
+def test_a_syntax_error_is_flagged_with_its_reason_not_read_as_an_untouched_starter(graded):
+    s = graded["syntax_error"]
+    reason = "syntax_error.py cannot be imported: SyntaxError"  # after the NO ISOLATION line, where there is one
+    assert "load-error" in s.flags and any(ln.startswith(reason) for ln in s.message.splitlines()[:2]), s.message
+    assert "load-error" not in graded["starter"].flags
+
+
+def test_requiring_torch_without_torch_fails_the_torch_tests_instead_of_an_internal_error():
+    if __import__("importlib.util").util.find_spec("torch") is not None:
+        pytest.skip("torch is installed here")
+    lab_06 = LAB.parent / "lab-06-piecewise-compile"
+    proc = run_pytest(str(lab_06), "-q", "-k", "count_ops", graded_file="starter", LAB_REQUIRE_TORCH="1")
+    assert "INTERNALERROR" not in proc.stdout + proc.stderr and "forbids skipping" in proc.stdout, proc.stdout[-2000:]

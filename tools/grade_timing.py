@@ -1,10 +1,12 @@
 """Time `mini-vllm grade` on a class: 100 lab-03 submissions, graded two at a time on two cores.
 
-The class is built from files the repository already has (correct independent files, the
-untouched starter, every known-bug variant in chaffs/) cycled to 100, of which three are
-hostile instead: an infinite loop in one function, an exit at import, a patched numpy. The run is pinned to two cores where
-the machine has more, and reports wall time, CPU time, and the scores' spread so a wrong run
-cannot pass for a fast one.
+The class is built from files the repository already has: correct independent files (they run
+every test, as a near-correct file does) and the untouched starter, cycled to 100, of which
+three are hostile instead: an infinite loop in one function, an exit at import, a patched numpy.
+The known-bug variants in chaffs/ are not used: they import the reference, which the grading
+sandbox hides, so they would fail at import in no time. The run is pinned to two cores where
+the machine has more, and reports wall time, CPU time, the load, the sandbox used, and the
+scores' spread so a wrong run cannot pass for a fast one.
 Usage: python tools/grade_timing.py [--count 100] [--jobs 2] [--lab 03]
 """
 
@@ -29,7 +31,7 @@ HOSTILE = {
 
 
 def build_class(lab: Path, count: int, folder: Path) -> None:
-    sources = sorted((lab / "independent").glob("*.py")) + [lab / "starter.py"] + sorted((lab / "chaffs").glob("*.py"))
+    sources = sorted((lab / "independent").glob("*.py")) * 8 + [lab / "starter.py"]  # lab-03: 1 file, so 1 starter in 9
     texts = [(lab / "starter.py").read_text() + extra for extra in HOSTILE.values()]
     texts += [sources[i % len(sources)].read_text() for i in range(count - len(texts))]
     for i, text in enumerate(texts):
@@ -45,6 +47,7 @@ def main(argv: list[str]) -> int:
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 2:
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:2])  # children inherit it
     from mini_vllm.grading.grader import resolve_lab
+    from mini_vllm.grading.sandbox import isolation
 
     lab = resolve_lab(args.lab)
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +62,7 @@ def main(argv: list[str]) -> int:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     scores = Counter(row[2] for row in rows)
     print(f"{lab.name}: {len(rows)} submissions, --jobs {args.jobs}, on {len(os.sched_getaffinity(0))} cores "
-          f"(load average {os.getloadavg()[0]:.1f})")
+          f"(load average {os.getloadavg()[0]:.1f}), sandbox: {isolation()}")
     print(f"wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s "
           f"({wall / len(rows):.2f} s wall per submission)")
     print("scores (score: submissions):", ", ".join(f"{s}: {n}" for s, n in sorted(scores.items())))

@@ -4,7 +4,8 @@ Four claims, each checked by running the lab's tests in a fresh pytest process:
 1. On the untouched starters, collection is clean and every graded test fails with
    NotImplementedError in the test body (not an import, fixture or assertion error).
 2. On the solutions, every test passes (tests skipped for want of a GPU or torch are listed).
-3. Every known-bug variant in a lab's chaffs/ folder is caught by each test it names.
+3. Every known-bug variant in a lab's chaffs/ folder is caught by each test it names, and
+   costs at least 10 of 100 points under the lab's grading.toml (whose names must all exist).
 4. Every independent correct file in a lab's independent/ folder passes every test.
 
 An independent file is a correct implementation written from the lab's README and starter.py
@@ -27,8 +28,10 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
+from mini_vllm.grading import labconfig, points
 from mini_vllm.grading.points import function_of  # a chaff names a parametrized test once
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +40,7 @@ LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 RUN_TIMEOUT_S = 600
 # On a GPU runner (or CI's torch step) a skipped test proves nothing, so a skip is a problem.
 SKIPS_FORBIDDEN = "1" in (os.environ.get("LAB_REQUIRE_GPU"), os.environ.get("LAB_REQUIRE_TORCH"))
+MIN_CHAFF_COST = Fraction(10)  # of 100 points: a conceptual bug must cost a real share of the grade
 
 
 @dataclass
@@ -149,10 +153,21 @@ def check_chaff(lab: Path, chaff: Chaff, solution_results: dict[str, dict], repo
         elif not any(e["outcome"] == "failed" for e in runs):
             report.problems.append(
                 f"{lab.name}/chaffs/{chaff.path.name} ({chaff.bug}) is NOT caught by {test}")
+    ran = len(unverified) < len(chaff.caught_by)  # a chaff whose tests all skipped here costs nothing here
+    if ran and (cost := points.DEFAULT_MAX - score_of(lab, results)) < MIN_CHAFF_COST:
+        report.problems.append(f"{lab.name}/chaffs/{chaff.path.name} ({chaff.bug}) costs only {float(cost):.2f} of "
+                               f"100 points; weigh its requirement in grading.toml so it costs >= {MIN_CHAFF_COST}")
     if unverified:
         where = f"unverified here, its tests were skipped (GPU or torch missing): {unverified}"
         (report.problems if SKIPS_FORBIDDEN else report.notes).append(
             f"{lab.name}/chaffs/{chaff.path.name}: {where}")
+
+
+def score_of(lab: Path, results: dict[str, dict]) -> Fraction:
+    """What a file with these results scores out of 100, as the grader would score it."""
+    gradable = [(name, function_of(name), Fraction(e["weight"])) for name, e in results.items() if not e["gated"]]
+    parts = points.plan(gradable, labconfig.read(lab), points.DEFAULT_MAX)
+    return points.earned(parts, {name for name, e in results.items() if e["outcome"] == "passed"})
 
 
 def check_lab(lab: Path) -> Report:
@@ -160,6 +175,8 @@ def check_lab(lab: Path) -> Report:
     try:
         check_starter(lab, report)
         solution_results = check_solution(lab, report)
+        if config := labconfig.read(lab):
+            config.check({function_of(n) for n in solution_results})
         chaffs = [read_chaff(p) for p in sorted((lab / "chaffs").glob("*.py"))]
         if not chaffs:
             report.problems.append(f"{lab.name}: no known-bug variants in chaffs/")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -29,12 +30,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from mini_vllm.grading import points
+from mini_vllm.grading import labconfig, points, release, sandbox
 from mini_vllm.grading.plugin import sign
 
 ROOT = Path(__file__).resolve().parents[2]
+HOME = os.path.realpath(os.path.expanduser("~"))
 LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
-STATUSES = ("graded", "timeout", "crashed", "no-results")
+STATUSES = ("graded", "crashed", "no-results")
 GRACE_S = 5.0  # beyond a test's own timeout before the grader kills its process
 STARTUP_S = 120.0  # from process start to the first test (imports, collection)
 MAX_RESTARTS = 8  # processes that die mid-test before the rest is given up
@@ -52,6 +54,7 @@ class Manifest:
     gated: dict[str, str]  # nodeid -> why this machine cannot run it
     max_score: Fraction
     test_timeout: float | None = None  # one limit for every test, overriding pyproject's
+    parts: list[points.Part] = field(default_factory=list)  # the lab's requirements, with their tests
 
     @property
     def nodeids(self) -> list[str]:
@@ -64,6 +67,17 @@ class TestResult:
     outcome: str
     points: float
     message: str | None = None
+    requirement: str = ""
+
+
+@dataclass
+class RequirementResult:
+    name: str
+    section: str
+    score: float
+    max_score: float
+    passed: int
+    total: int
 
 
 @dataclass
@@ -77,6 +91,8 @@ class Submission:
     flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
     message: str = ""
+    isolation: str = ""
+    requirements: list[RequirementResult] = field(default_factory=list)
     tests: list[TestResult] = field(default_factory=list)
 
 
@@ -132,9 +148,14 @@ def collect_manifest(lab_dir: Path, max_points: float | None = None, test_timeou
     tests = [t for t in data["tests"] if t["lab"] == lab_dir.name]
     maximum = Fraction(max_points) if max_points is not None else Fraction(data["max_points"][lab_dir.name])
     gradable = [(t["nodeid"], t["function"], Fraction(t["weight"])) for t in tests if not t["gated"]]
+    config = labconfig.read(lab_dir)
+    if config is not None:
+        config.check({t["function"] for t in tests})
+    parts = points.plan(gradable, config, maximum)
     return Manifest(
         lab_dir=lab_dir,
-        points=points.split(gradable, maximum),
+        points={nodeid: share for part in parts for nodeid, share in part.shares.items()},
+        parts=parts,
         timeouts={t["nodeid"]: test_timeout or t["timeout"] for t in tests},
         gated={t["nodeid"]: t["gated"] for t in tests if t["gated"]},
         max_score=maximum if gradable else Fraction(0),
@@ -202,25 +223,60 @@ class _Stream:
             run.tampered = event["tampered"]
 
 
-def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline: float) -> Run:
-    """One pytest process on `targets`, watched: a test past its timeout (+grace) is killed."""
+def answers_hidden_from(lab_dir: Path) -> list[str]:
+    """What a submission's sandbox must not read: every lab's solution, independent/ and chaffs/
+    folders, and this lab's answer modules (grading.toml)."""
+    hidden = [str(p) for lab in LABS.glob("lab-*") for p in
+              (lab / "solution.py", lab / "independent", lab / "chaffs") if p.exists()]
+    config = labconfig.read(lab_dir)
+    return hidden + [str(ROOT / answer) for answer in (config.answers if config else ())]
+
+
+def _package_stubs(hidden: list[str], folder: Path) -> list[tuple[str, str]]:
+    """(stub, __init__.py) for each mini_vllm package whose __init__ imports a hidden answer module:
+    the sandbox sees an empty package there, so the helpers beside the answers still import."""
+    hidden_files = {Path(h).relative_to(ROOT).as_posix() for h in hidden if Path(h).is_relative_to(ROOT)}
+    stubs = []
+    for init in sorted((ROOT / "mini_vllm").rglob("__init__.py")):
+        if release.imports_of(init) & hidden_files:
+            stub = folder / f"stub_{len(stubs)}.py"
+            stub.write_text(release.EMPTY_INIT)
+            stub.chmod(0o644)
+            stubs.append((str(stub), str(init)))
+    return stubs
+
+
+def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline: float,
+              hide: tuple[str, ...] = ()) -> Run:
+    """One pytest process on `targets` in its own sandbox, watched: a test past its timeout (+grace) is killed."""
     run = Run()
     key = secrets.token_bytes(32)
     with tempfile.TemporaryDirectory() as tmp:
-        results_path, log_path = Path(tmp) / "results", Path(tmp) / "log"
+        os.chmod(tmp, 0o755)  # the unprivileged user of a root grader must reach the private folder
+        results_path, log_path, private = Path(tmp) / "results", Path(tmp) / "log", Path(tmp) / "private"
+        private.mkdir(mode=0o755)
         results_fd = os.open(results_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         key_r, key_w = os.pipe()
         os.write(key_w, key)
         os.close(key_w)
-        env = {**_clean_environment(), "LAB_IMPL": str(submission), "PYTHONDONTWRITEBYTECODE": "1",
-               "LAB_GRADE_RESULTS_FD": str(results_fd), "LAB_GRADE_KEY_FD": str(key_r)}
+        answers = answers_hidden_from(manifest.lab_dir)
+        box = sandbox.Box(submission=str(submission), copy_to=str(private / "submission" / submission.name),
+                          private=str(private), hide=(*hide, str(submission), *answers),
+                          stubs=tuple(_package_stubs(answers, Path(tmp))), home=HOME,
+                          keep=sandbox.kept_under(HOME, [sys.prefix, sys.base_prefix, str(ROOT), *sys.path]),
+                          cpu_seconds=int(max(1.0, deadline - time.monotonic())) + 30,
+                          uid=_throwaway_uid() if os.geteuid() == 0 else None)
+        isolated = sandbox.isolation() != "none"
+        env = {**_clean_environment(), "LAB_IMPL": box.copy_to if isolated else str(submission),
+               "PYTHONDONTWRITEBYTECODE": "1", "LAB_GRADE_RESULTS_FD": str(results_fd), "LAB_GRADE_KEY_FD": str(key_r)}
         command = [sys.executable, "-m", "pytest", *targets, "-q", "--tb=line", "-p", "no:cacheprovider",
                    "-p", "no:randomly", "-p", "no:xdist"]
         if manifest.test_timeout:
             command += ["--timeout", str(manifest.test_timeout)]
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, pass_fds=(results_fd, key_r), start_new_session=True)
+            proc = subprocess.Popen(sandbox.command(command, box), cwd=ROOT, env=env, stdout=log,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    pass_fds=(results_fd, key_r), start_new_session=True)
         os.close(results_fd)
         os.close(key_r)
         stream = _Stream(results_path, key, run)
@@ -245,13 +301,30 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
                 _kill(proc)
                 stream.read()
                 break
+        if box.uid is not None and sandbox.isolation() == "unprivileged-user":
+            sandbox.end_processes_of(box.uid)  # no PID namespace here: what it left running goes now
         stream.file.close()
         raw = log_path.read_bytes()
         run.log = raw[-LOG_TAIL:].decode(errors="replace")
     return run
 
 
+_UIDS = itertools.cycle(sandbox.THROWAWAY_UIDS)
+_UIDS_LOCK = threading.Lock()
+
+
+def _throwaway_uid() -> int:
+    """A uid no other running submission has (1,000 in rotation; jobs are at most 256)."""
+    with _UIDS_LOCK:
+        return next(_UIDS)
+
+
 def _kill(proc: subprocess.Popen) -> None:
+    """The sandbox's first process first (its PID namespace dies with it), then the process group."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    with contextlib.suppress(OSError):
+        for pid in children.read_text().split():
+            os.kill(int(pid), signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -261,7 +334,7 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def grade_file(manifest: Manifest, submission: Path, timeout: float = 300.0,
-               zero_reference_imports: bool = False) -> Submission:
+               zero_reference_imports: bool = False, classmates: Sequence[Path] = ()) -> Submission:
     """Grade one file: run the lab's tests on it, restarting after crashes and kills, then score."""
     start = time.monotonic()
     deadline = start + timeout
@@ -275,7 +348,7 @@ def grade_file(manifest: Manifest, submission: Path, timeout: float = 300.0,
         notes.append(f"imports the reference: {', '.join(refs)}")
     while (remaining := [n for n in manifest.nodeids if n not in outcomes]) and status is None:
         targets = [str(manifest.lab_dir)] if runs == 0 else remaining
-        run = run_child(manifest, submission, targets, deadline)
+        run = run_child(manifest, submission, targets, deadline, tuple(map(str, classmates)))
         runs += 1
         ever_reported |= run.events > 0
         before = len(outcomes)
@@ -289,9 +362,12 @@ def grade_file(manifest: Manifest, submission: Path, timeout: float = 300.0,
             flags.add("missing-api")
             if not any(n.startswith("lacks ") for n in notes):
                 notes.append(f"lacks {len(run.missing_api)} of this lab's names: {', '.join(run.missing_api)}")
-        if run.killed == "deadline":
-            status = "timeout"
-            notes.append(f"grading ran past --timeout {timeout:g} s")
+        if run.killed == "deadline":  # the passes so far stand; only what is left is lost
+            for nodeid in remaining:
+                outcomes.setdefault(nodeid, _lost(nodeid, f"not run: the submission's --timeout {timeout:g} s "
+                                                  "ended grading first", "timeout"))
+            flags.add("timeouts")
+            notes.append(f"grading ran past --timeout {timeout:g} s; the tests not run by then earn nothing")
         elif run.killed == "startup":
             status = "no-results"
             notes.append(f"pytest did not start a test within {STARTUP_S:g} s")
@@ -322,24 +398,39 @@ def _lost(nodeid: str, why: str, outcome: str = "crashed") -> dict[str, Any]:
 def _score(manifest: Manifest, submission: Path, outcomes: dict[str, dict[str, Any]], status: str,
            flags: set[str], notes: list[str], seconds: float, zero_reference_imports: bool) -> Submission:
     tests = []
-    earned = Fraction(0)
+    passed_ids = {n for n, got in outcomes.items() if got["outcome"] == "passed"}
+    part_of = {nodeid: part.name for part in manifest.parts for nodeid in part.shares}
+    earned = points.earned(manifest.parts, passed_ids)
     for nodeid, share in manifest.points.items():
         got = outcomes.get(nodeid, {"outcome": "not run", "message": "no result was recorded for this test"})
         passed = got["outcome"] == "passed"
         if got["outcome"] == "skipped":
             flags.add("skips")
-        earned += share if passed else 0
+        if (got.get("message") or "").startswith("Failed: Timeout"):  # pytest-timeout stopped it
+            flags.add("timeouts")
         tests.append(TestResult(nodeid.split("::", 1)[1], got["outcome"], float(share) if passed else 0.0,
-                                got.get("message")))
+                                got.get("message"), part_of.get(nodeid, "")))
     if manifest.gated:
         flags.add("ungraded-here")
         notes.append(f"{len(manifest.gated)} tests cannot run on this machine and are not graded: "
                      f"{next(iter(manifest.gated.values()))}")
+    loading = next((got["message"] for got in outcomes.values() if " cannot be imported: " in (got.get("message") or "")
+                    or " stops the process while being imported " in (got.get("message") or "")), None)
+    if loading:  # a syntax error must not read like an untouched starter
+        flags.add("load-error")
+        notes.insert(0, loading.removeprefix("mini_vllm.grading.loader.GradedFileError: "))
+    isolation = sandbox.isolation()
+    if isolation == "none":
+        notes.insert(0, sandbox.UNISOLATED)
     zeroed = status != "graded" or "tampered" in flags or (zero_reference_imports and "imports-reference" in flags)
     return Submission(
         path=str(submission), passed=sum(t.outcome == "passed" for t in tests), total=len(tests),
         score=0.0 if zeroed else round(float(earned), 2), max_score=float(manifest.max_score), status=status,
-        flags=sorted(flags), seconds=round(seconds, 2), message="\n".join(notes), tests=tests,
+        flags=sorted(flags), seconds=round(seconds, 2), message="\n".join(notes), tests=tests, isolation=isolation,
+        requirements=[RequirementResult(part.name, part.section,
+                                        0.0 if zeroed else round(float(part.earned(passed_ids)), 2),
+                                        round(float(part.maximum), 2), sum(n in passed_ids for n in part.shares),
+                                        len(part.shares)) for part in manifest.parts],
     )
 
 
@@ -386,5 +477,6 @@ def grade(lab_dir: Path, submissions: Sequence[Path], jobs: int = 1, timeout: fl
     """Grade many submissions against one lab, `jobs` at a time; results in the given order."""
     manifest = collect_manifest(lab_dir, max_points, test_timeout)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        graded = list(pool.map(lambda s: grade_file(manifest, s, timeout, zero_reference_imports), submissions))
+        graded = list(pool.map(lambda s: grade_file(manifest, s, timeout, zero_reference_imports, submissions),
+                               submissions))
     return manifest, graded

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from mini_vllm.grading import loader, points
+from mini_vllm.grading import labconfig, loader, points
 from mini_vllm.grading.integrity import Snapshot
 
 OUTPUT_CAP = 8_000  # characters of captured output kept per test and stream
@@ -216,7 +216,8 @@ class Harness:
         if out := os.environ.get("LAB_GRADE_MANIFEST"):
             self.write_manifest(session, Path(out))
         if self.choice != "solution" and session.items:  # the reference is ours: no need to watch it
-            if any(item.get_closest_marker("torch") and not gate(item) for item in session.items):
+            if not _torch_missing() and any(item.get_closest_marker("torch") and not gate(item)
+                                            for item in session.items):
                 import torch  # noqa: F401  (snapshot torch's comparisons before graded code runs)
                 import torch._dynamo  # noqa: F401  (it rebinds torch.manual_seed when first imported)
             modules = {item.module for item in session.items if isinstance(item, pytest.Function)}
@@ -375,13 +376,10 @@ def lab_scores(h: Harness) -> dict[str, LabScore]:
                 score.gated += 1
                 continue
             gradable.append((nodeid, points.function_of(nodeid), Fraction(entry["weight"])))
-        shares = points.split(gradable, h.table.maximum(lab))
-        score.maximum = sum(shares.values(), Fraction(0))
-        for nodeid, share in shares.items():
-            score.graded += 1
-            if h.results.get(nodeid, {}).get("outcome") == "passed":
-                score.passed += 1
-                score.points += share
+        parts = points.plan(gradable, labconfig.read(_lab_dir(h.config, lab)), h.table.maximum(lab))
+        passed = {n for n, _, _ in gradable if h.results.get(n, {}).get("outcome") == "passed"}
+        score.maximum = sum((part.maximum for part in parts), Fraction(0))
+        score.graded, score.passed, score.points = len(gradable), len(passed), points.earned(parts, passed)
         if h.tampered:
             score.passed, score.points = 0, Fraction(0)
         scores[lab] = score

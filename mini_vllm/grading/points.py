@@ -1,6 +1,9 @@
-"""Points: each lab totals a maximum (default 100), split over its test functions by weight.
+"""Points: each lab totals a maximum (default 100), split over its requirements, then its tests.
 
-A test function weighs 1 unless a `@pytest.mark.points(w)` marker or a line of the
+A lab's grading.toml (labconfig) weighs its requirements; a requirement's points are split
+over its test functions, and a requirement not fully met also loses a tenth of the lab's
+maximum, so one conceptual bug costs at least 10 of 100 points however few cases catch it.
+Within a requirement (or a lab without grading.toml) a test function weighs 1 unless a `@pytest.mark.points(w)` marker or a line of the
 `lab_points` table (pyproject's [tool.pytest.ini_options]) says otherwise; the cases of a
 parametrized function share that function's points. A test function added later gets its
 share without anyone editing the table. Table lines:
@@ -12,10 +15,13 @@ share without anyone editing the table. Table lines:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
+from mini_vllm.grading.labconfig import LabConfig
+
 DEFAULT_MAX = Fraction(100)
+PENALTY_SHARE = Fraction(1, 10)  # of the lab's maximum, lost by each requirement not fully met
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class Table:
 
 def function_of(nodeid: str) -> str:
     """'path::test_x[case]' -> 'test_x': parametrized cases share their function."""
-    return nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+    return nodeid.split("[", 1)[0].rsplit("::", 1)[-1]
 
 
 def split(tests: Iterable[tuple[str, str, Fraction]], maximum: Fraction) -> dict[str, Fraction]:
@@ -68,3 +74,41 @@ def split(tests: Iterable[tuple[str, str, Fraction]], maximum: Fraction) -> dict
     if not total:
         return {nodeid: Fraction(0) for nodeid, _, _ in tests}
     return {nodeid: maximum * weights[function] / total / cases[function] for nodeid, function, _ in tests}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One requirement's slice of a lab: its maximum, split over its test ids."""
+
+    name: str
+    section: str
+    maximum: Fraction
+    shares: dict[str, Fraction] = field(default_factory=dict)
+    penalty: Fraction = Fraction(0)
+
+    def earned(self, passed: set[str]) -> Fraction:
+        """Its passed tests' shares; less the penalty (never below 0) unless every test passed."""
+        got = sum((share for nodeid, share in self.shares.items() if nodeid in passed), Fraction(0))
+        return got if all(n in passed for n in self.shares) else max(Fraction(0), got - self.penalty)
+
+
+def plan(tests: Iterable[tuple[str, str, Fraction]], config: LabConfig | None, maximum: Fraction) -> list[Part]:
+    """A lab's parts from (test id, function, weight) of its gradable tests; weights of parts left
+    without a gradable test (GPU tests on a CPU machine) are shared out over the rest."""
+    tests = list(tests)
+    if config is None:
+        return [Part("all tests", "", maximum, split(tests, maximum))]
+    groups: dict[str, list[tuple[str, str, Fraction]]] = {r.name: [] for r in config.requirements}
+    for test in tests:
+        groups[config.requirement_of(test[1]).name].append(test)
+    live = [r for r in config.requirements if groups[r.name]]
+    total = sum((r.weight for r in live), Fraction(0))
+    parts = []
+    for r in live:
+        top = maximum * r.weight / total
+        parts.append(Part(r.name, r.section, top, split(groups[r.name], top), PENALTY_SHARE * maximum))
+    return parts
+
+
+def earned(parts: Iterable[Part], passed: set[str]) -> Fraction:
+    return sum((part.earned(passed) for part in parts), Fraction(0))

@@ -1,0 +1,179 @@
+"""One sandbox per submission: its own PID, network, IPC and mount namespaces, the disk read-only.
+
+`command()` wraps a pytest command line so that it runs inside `unshare` (user namespaces when
+the grader is not root; a separate unprivileged user when it is, as on Gradescope), and
+`python -m mini_vllm.grading.sandbox` is the set-up that runs inside before pytest: every
+mount made read-only, a private tmpfs for the temporary directory and home, classmates' files
+and the lab's answers hidden, limits on memory, processes, file size and CPU time, then every
+capability dropped. When the sandbox's first process ends, the kernel ends every process the
+submission started. Where no namespace can be made, grading runs unisolated and says so.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+THROWAWAY_UIDS = range(61_000, 62_000)  # a root grader runs each submission as one of these
+MEMORY_BYTES = 6 << 30  # address space: CPU torch needs a few GiB
+GPU_DEVICE = "/dev/nvidiactl"  # where it exists, no address-space limit: CUDA reserves far more than it uses
+FILE_BYTES = 64 << 20
+PROCESSES = 256  # beyond what the grading user already runs
+TMPFS = "size=512m,mode=1777"
+UNISOLATED = ("NO ISOLATION: this machine cannot make a sandbox (no unshare or user namespaces); "
+              "the submission ran as the grading user, able to write anything that user can")
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = (
+    1, 2, 4, 8, 32, 4096, 16384, 1 << 18)
+
+
+@dataclass(frozen=True)
+class Box:
+    """What the set-up inside needs: the file to copy in, where, and what to hide."""
+
+    submission: str  # the original file, read before anything is hidden
+    copy_to: str  # a private path (under the tmpfs) the tests load instead
+    private: str  # the empty directory the tmpfs is mounted on (TMPDIR and HOME point there)
+    hide: tuple[str, ...]  # classmates' files, the lab's answers: made unreadable
+    stubs: tuple[tuple[str, str], ...]  # (empty module, package __init__ it replaces)
+    home: str  # the grading user's home: replaced by an empty tmpfs...
+    keep: tuple[str, ...]  # ...but for these paths inside it (the Python installation, the course)
+    cpu_seconds: int
+    uid: int | None  # the grader is root: the unprivileged uid the submission runs as
+
+
+@cache
+def isolation() -> str:
+    """Which isolation this machine gives, strongest first: 'namespaces+throwaway-uid' (root),
+    'user-namespaces' (not root), 'unprivileged-user' (root where namespaces are refused, as in
+    many containers: a throwaway uid, no namespaces), or 'none'."""
+    if os.name != "posix" or not shutil.which("setpriv"):
+        return "none"
+    if shutil.which("unshare") and subprocess.run([*_unshare(), "true"], capture_output=True, timeout=30).returncode == 0:
+        return "namespaces+throwaway-uid" if os.geteuid() == 0 else "user-namespaces"
+    return "unprivileged-user" if os.geteuid() == 0 else "none"
+
+
+def _unshare() -> list[str]:
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    return ["unshare", *user, "--pid", "--fork", "--kill-child=SIGKILL", "--mount", "--mount-proc", "--net", "--ipc"]
+
+
+def kept_under(home: str, paths: list[str]) -> tuple[str, ...]:
+    """The outermost of `paths` that lie inside `home` (what must stay visible once home is covered)."""
+    inside = sorted({os.path.realpath(p) for p in paths if os.path.realpath(p).startswith(home.rstrip("/") + "/")})
+    return tuple(p for p in inside if not any(p.startswith(q + "/") for q in inside if q != p))
+
+
+def command(argv: list[str], box: Box) -> list[str]:
+    """`argv` run inside a fresh sandbox (or as it is, where there is none)."""
+    mode = isolation()
+    if mode == "none":
+        return argv
+    inside = [sys.executable, "-m", "mini_vllm.grading.sandbox", mode, json.dumps(box.__dict__), "--", *argv]
+    return inside if mode == "unprivileged-user" else [*_unshare(), *inside]
+
+
+def end_processes_of(uid: int) -> None:
+    """Kill every process running as `uid` (a throwaway uid: only one submission's processes)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                os.kill(int(entry.name), 9)
+        except (OSError, ProcessLookupError):
+            continue
+
+
+def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> int:
+    return libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+                      data.encode() if data else None)
+
+
+def _enter(box: Box, mode: str) -> dict[str, str]:
+    """Before the submission runs: make the box; the environment to run in."""
+    text = Path(box.submission).read_bytes()
+    if mode != "unprivileged-user":
+        _mounts(box)
+    home = Path(box.private) / "home"
+    home.mkdir(mode=0o777)
+    Path(box.copy_to).parent.mkdir(parents=True, exist_ok=True)
+    Path(box.copy_to).write_bytes(text)
+    for path in (Path(box.private), home, Path(box.copy_to).parent, Path(box.copy_to)):
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    busy = sum(1 for p in Path("/proc").iterdir() if p.name.isdigit())
+    memory = resource.RLIM_INFINITY if os.path.exists(GPU_DEVICE) else MEMORY_BYTES
+    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_FSIZE, FILE_BYTES),
+                         (resource.RLIMIT_CPU, box.cpu_seconds), (resource.RLIMIT_CORE, 0),
+                         (resource.RLIMIT_NPROC, busy + PROCESSES if box.uid is None else PROCESSES)):
+        resource.setrlimit(limit, (value, value))
+    return {"TMPDIR": box.private, "HOME": str(home)}
+
+
+def _mounts(box: Box) -> None:
+    """In the new mount namespace: answers and classmates hidden, home covered, the disk read-only."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if _mount(libc, "none", "/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        raise OSError(ctypes.get_errno(), "cannot make the mounts private")
+    blank = Path(box.private).parent / "hidden.py"  # a regular file, so no import looks past it
+    blank.write_text('raise ImportError("hidden from graded code in the grading sandbox")\n')
+    blank.chmod(0o644)
+    for hidden in box.hide:  # before the read-only pass: a bind over a file or a tmpfs over a folder
+        if os.path.isdir(hidden):
+            _mount(libc, "tmpfs", hidden, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=4k,mode=555")
+        elif os.path.exists(hidden):
+            _mount(libc, str(blank), hidden, None, _MS_BIND, None)
+    for stub, init in box.stubs:
+        _mount(libc, stub, init, None, _MS_BIND, None)
+    held = []
+    for i, path in enumerate(box.keep):  # hold them under the private folder while home is covered
+        hold = Path(box.private) / f"keep{i}"
+        hold.mkdir()
+        _mount(libc, path, str(hold), None, _MS_BIND | _MS_REC, None)
+        held.append((hold, path))
+    if box.home and _mount(libc, "tmpfs", box.home, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755") == 0:
+        for hold, path in held:
+            Path(path).mkdir(parents=True, exist_ok=True)
+            _mount(libc, str(hold), path, None, _MS_BIND | _MS_REC, None)
+    for target in sorted(_mountpoints(), key=len):
+        flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _locked_flags(target)
+        _mount(libc, "none", target, None, flags, None)  # some (/proc of the new namespace) may refuse: fine
+    if _mount(libc, "tmpfs", box.private, "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS) != 0:
+        raise OSError(ctypes.get_errno(), f"cannot mount a private tmpfs on {box.private}")
+    _mount(libc, "tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS)
+
+
+def _mountpoints() -> list[str]:
+    return [line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()]
+
+
+def _locked_flags(target: str) -> int:
+    """nosuid/nodev/noexec a mount already has: a user namespace may not drop them on remount."""
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        fields = line.split()
+        if fields[4] == target:
+            options = set(fields[5].split(","))
+            return ((_MS_NOSUID if "nosuid" in options else 0) | (_MS_NODEV if "nodev" in options else 0)
+                    | (_MS_NOEXEC if "noexec" in options else 0))
+    return 0
+
+
+def main(argv: list[str]) -> None:
+    mode, config, _, command_line = argv[0], argv[1], argv[2], argv[3:]
+    raw = json.loads(config)
+    box = Box(**{**raw, "hide": tuple(raw["hide"]), "stubs": tuple(map(tuple, raw["stubs"]))})
+    env = {**os.environ, **_enter(box, mode)}
+    drop = ["setpriv", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
+    if box.uid is not None:
+        drop += [f"--reuid={box.uid}", f"--regid={box.uid}", "--clear-groups"]
+    os.execvpe(drop[0], [*drop, "--", *command_line], env)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

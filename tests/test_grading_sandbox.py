@@ -1,0 +1,115 @@
+"""A submission graded in its sandbox cannot reach its classmates, the course, the answers or the results.
+
+One lab-01 class is graded as `mini-vllm grade` would: two honest classmates (a correct file and
+the starter) beside submissions that attack the machine. After grading, and after waiting out
+any process an attacker left behind, every file outside the sandboxes must be unchanged and the
+honest classmates must keep their scores. Needs a sandbox (unshare with namespaces); on a machine
+that has none the grader runs unisolated and says so, which the last test checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from mini_vllm.grading import grader, sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
+STARTER = (LAB / "starter.py").read_text()
+CORRECT = (LAB / "independent" / "from_the_readme.py").read_text()
+PAST_GRADING_S = 4  # how long the daemon waits before it strikes: after its own grading has ended
+pytestmark = pytest.mark.slow  # a dozen graded submissions: about 40 s on 2 cores
+
+
+def attacks(folder: Path, outside: Path) -> dict[str, str]:
+    """Each attack from issue 24 that reaches beyond the submission's own process."""
+    return {
+        "overwrites_classmates": STARTER + (
+            f"\nimport glob\nfor _p in glob.glob({str(folder)!r} + '/*.py'):\n"
+            "    try:\n        open(_p, 'w').write('')\n    except OSError:\n        pass\n"),
+        "rewrites_the_course_tests_then_crashes": STARTER + (
+            f"\ntry:\n    open({str(LAB / 'test_lab.py')!r}, 'a').write('\\nraise SystemExit\\n')\n"
+            "except OSError:\n    pass\nimport os\nos._exit(1)\n"),
+        "leaves_a_daemon": STARTER + (
+            "\nimport os, time\nif os.fork() == 0:\n    os.setsid()\n"
+            f"    time.sleep({PAST_GRADING_S})\n"
+            f"    for _p in [{str(outside)!r}, *__import__('glob').glob({str(folder)!r} + '/*')]:\n"
+            "        try:\n            open(_p, 'w').write('pwned')\n        except OSError:\n            pass\n"
+            "    os._exit(0)\n"),
+        "execs_an_independent_file": (
+            f"exec(open({str(LAB / 'independent' / 'from_the_readme.py')!r}).read())\n"),
+        "imports_the_reference_by_a_built_name": (
+            "import importlib\n_m = importlib.import_module('mini_vllm.' + 'graph_' + 'simulator')\n"
+            "globals().update({k: getattr(_m, k) for k in dir(_m) if not k.startswith('__')})\n"),
+    }
+
+
+def digest(paths: list[Path]) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    if sandbox.isolation() == "none":
+        pytest.skip("this machine cannot make a sandbox (no unshare or user namespaces)")
+    folder = tmp_path_factory.mktemp("class")
+    outside = tmp_path_factory.mktemp("instructor") / "gradebook.csv"
+    outside.write_text("student,score\n")
+    for name, text in {"correct": CORRECT, "starter": STARTER, **attacks(folder, outside)}.items():
+        (folder / f"{name}.py").write_text(text)
+    course = [*LAB.rglob("*.py"), *(ROOT / "mini_vllm").rglob("*.py")]
+    before = digest([*course, *folder.iterdir(), outside])
+    manifest = grader.collect_manifest(LAB, test_timeout=5)
+    files = grader.submissions_in([str(folder)])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = {Path(s.path).stem: s for s in pool.map(
+            lambda f: grader.grade_file(manifest, f, timeout=120, classmates=files), files)}
+    time.sleep(PAST_GRADING_S + 2)
+    return results, before, digest([*course, *folder.iterdir(), outside])
+
+
+def test_honest_classmates_keep_their_scores_beside_the_attackers(graded):
+    results, _, _ = graded
+    assert (results["correct"].score, results["starter"].score) == (100, 0), results["correct"].message
+    assert all(s.isolation != "none" for s in results.values())
+
+
+def test_no_file_outside_the_sandbox_changed_not_even_after_grading_ended(graded):
+    _, before, after = graded
+    changed = [path for path in before if before[path] != after.get(path)]
+    assert not changed, f"a submission changed files outside its sandbox: {changed}"
+
+
+@pytest.mark.parametrize("case", ["overwrites_classmates", "rewrites_the_course_tests_then_crashes", "leaves_a_daemon",
+                                  "execs_an_independent_file", "imports_the_reference_by_a_built_name"])
+def test_an_attack_beyond_the_process_earns_nothing(graded, case):
+    results, _, _ = graded
+    assert results[case].score == 0, (case, results[case].score, results[case].message[-500:])
+
+
+def test_a_machine_without_a_sandbox_grades_and_says_so_in_one_loud_line(monkeypatch, tmp_path):
+    monkeypatch.setattr(sandbox, "isolation", lambda: "none")
+    manifest = grader.collect_manifest(LAB, test_timeout=5)
+    (tmp_path / "ada.py").write_text(CORRECT)
+    s = grader.grade_file(manifest, tmp_path / "ada.py", timeout=120)
+    assert (s.score, s.isolation) == (100, "none")
+    assert s.message.splitlines()[0].startswith("NO ISOLATION"), s.message
+
+
+def test_the_submission_time_limit_keeps_the_passes_already_earned(tmp_path):
+    hang = "import signal, time\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n    time.sleep(3600)\n"
+    head = "def piecewise_launches("
+    assert head in CORRECT
+    body = CORRECT.split(head, 1)
+    slow = body[0] + head + body[1].replace('"""\n', '"""\n    ' + hang, 1) if '"""' in body[1] else None
+    assert slow is not None
+    (tmp_path / "slow.py").write_text(slow)
+    manifest = grader.collect_manifest(LAB, test_timeout=1)
+    s = grader.grade_file(manifest, tmp_path / "slow.py", timeout=20)
+    assert s.status == "graded" and "timeouts" in s.flags and s.passed > len(s.tests) // 2 and s.score > 0, (
+        s.status, s.flags, s.passed, s.score, s.message)
