@@ -538,9 +538,8 @@ def _run_release(args: argparse.Namespace) -> Shown:
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
-    _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade,
-    _add_explain_log, _add_tune,
     _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade, _add_release,
+    _add_explain_log, _add_tune,
 )
 
 
