@@ -420,7 +420,7 @@ def _add_grade(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("grade", help="grade submitted files against a lab's tests (json, csv, gradescope, classroom)",
                        description="Grade each SUBMISSION in its own pytest process and score it from the "
                                    "results the harness recorded, never from an exit code (INSTRUCTORS.md).")
-    p.add_argument("lab", metavar="LAB", help="a lab number (01-06) or folder name")
+    p.add_argument("lab", metavar="LAB", help="a lab number (01-07) or folder name")
     p.add_argument("submissions", metavar="SUBMISSION", nargs="+", help="a .py file (one student) or a folder of them")
     p.add_argument("--out", type=_output_file,
                    help="write the result here; standard output then gets one line per submission")
