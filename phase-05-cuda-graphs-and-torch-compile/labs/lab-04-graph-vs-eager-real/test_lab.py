@@ -63,10 +63,16 @@ def test_spread_is_median_min_max(lab, samples, want):
     )
 
 
-@pytest.mark.parametrize("bad", [[], [1.0, 0.0], [2.0, -1.0]], ids=["empty", "zero", "negative"])
+@pytest.mark.parametrize(
+    "bad",
+    [[], [1.0, 0.0], [2.0, -1.0], [1.0, float("nan"), 3.0], [1.0, 2.0, float("inf")], [float("-inf"), 2.0]],
+    ids=["empty", "zero", "negative", "nan", "inf", "minus-inf"],
+)
 def test_spread_refuses_non_samples(lab, bad):
     with pytest.raises(ValueError, match=naming("samples")):
         lab.spread(bad)
+        pytest.fail(f"spread({bad}) returned; a repeat that is not a finite number > 0 must be a "
+                    "ValueError naming samples (NaN sorts nowhere, so its median would be noise)")
 
 
 # --- speedup_table: ratios of medians, spread carried through ---------------------------------
@@ -128,6 +134,23 @@ def test_baseline_is_selectable(lab):
 def test_unknown_arm_is_refused(lab):
     with pytest.raises(ValueError, match=naming("graphs", "eager")):
         lab.speedup_table({"runs": [run("eager", 1, [1.0])]}, "graphs")
+
+
+def test_unknown_baseline_is_refused(lab):
+    runs = [run("graphs", 1, [2.0]), run("compile", 1, [1.5])]
+    with pytest.raises(ValueError, match=naming("eager", "graphs", "compile")):
+        lab.speedup_table({"runs": runs}, "graphs")
+        pytest.fail("no eager runs, yet speedup_table returned: a missing baseline is refused like a "
+                    "missing arm, a ValueError naming it and the arms present")
+
+
+def test_two_runs_of_one_arm_at_one_batch_are_refused(lab):
+    runs = [run("eager", 8, [100.0]), run("eager", 8, [300.0]), run("graphs", 8, [400.0])]
+    with pytest.raises(ValueError, match=naming("eager", "8")):
+        lab.speedup_table({"runs": runs}, "graphs")
+        pytest.fail("eager has two runs at batch 8, yet speedup_table picked one: which set of "
+                    "repeats is the baseline is not the analysis's to guess (a ValueError naming "
+                    "the arm and the batch)")
 
 
 @pytest.mark.parametrize(
@@ -269,6 +292,23 @@ def test_verdict_tolerates_noise_and_only_noise(lab, speedups, tolerance, want):
     assert got == want, f"{speedups} at tolerance {tolerance}: want {want}, got {got}"
 
 
+@pytest.mark.parametrize(
+    "speedups, want",
+    [
+        ({1: 6.0, 8: 6.1, 64: 3.0}, (True, True, True)),
+        ({1: 0.50, 8: 0.515, 64: 0.40}, (False, False, False)),
+    ],
+    ids=["large-wins-rise-1.7-percent", "small-ratios-rise-3-percent"],
+)
+def test_verdict_tolerance_is_relative(lab, speedups, want):
+    got = tuple(lab.claims_verdict(verdict_rows(lab, speedups), tolerance=0.02))
+    assert got == want, (
+        f"{speedups} at tolerance 0.02: want {want}, got {got}. The tolerance is relative: b rises "
+        "above a only when b > a * (1 + tolerance). 6.0 -> 6.1 is +1.7% (noise, though more than "
+        "0.02 in absolute terms); 0.50 -> 0.515 is +3% (a rise, though less than 0.02 absolute)."
+    )
+
+
 def test_never_inverts_judges_the_median(lab):
     noisy = [lab.SpeedupRow(1, 2.0, 1.8, 2.2), lab.SpeedupRow(64, 1.05, 0.9, 1.2)]
     got = lab.claims_verdict(noisy)
@@ -408,12 +448,14 @@ def test_extrapolation_on_the_committed_twin(lab, batch, layers, weight_bytes, g
         ("made_up", {"reference_layers": 0}, ["reference_layers"]),
         ("made_up", {"weight_bytes": 0.0}, ["weight_bytes"]),
         ("made_up", {"bandwidth_gb_per_s": -1.0}, ["bandwidth_gb_per_s"]),
+        ("made_up", {"bandwidth_gb_per_s": float("inf")}, ["bandwidth_gb_per_s"]),
+        ("made_up", {"weight_bytes": float("nan")}, ["weight_bytes"]),
         ("made_up", {"launch_us": 0.0}, ["launch_us"]),
         ("made_up", {"num_layers": 2.5}, ["num_layers"]),
     ],
     ids=["batch-not-measured", "batch-zero", "no-constants", "no-per-batch", "results-not-a-mapping",
          "zero-kernels", "fractional-kernels", "zero-layers", "zero-reference-layers", "zero-bytes",
-         "negative-bandwidth", "zero-launch", "fractional-layers"],
+         "negative-bandwidth", "infinite-bandwidth", "nan-bytes", "zero-launch", "fractional-layers"],
 )
 def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, names):
     data = {"made_up": made_up_run({1: 120}),
@@ -501,6 +543,14 @@ def eager_oracle(model, tokens, positions, rows: int):
         layer.k_cache.copy_(k)
         layer.v_cache.copy_(v)
     return want
+
+
+@pytest.mark.parametrize("num_warmups", [0, -1], ids=["zero", "negative"])
+def test_runner_refuses_a_capture_without_warmup(lab, num_warmups):
+    with pytest.raises(ValueError, match=naming("num_warmups")):
+        lab.CudaGraphRunner(lambda x: x, LADDER, num_warmups=num_warmups, progress=False)
+        pytest.fail(f"num_warmups={num_warmups} was accepted: a capture must follow at least one eager "
+                    "run, or lazy one-time work (allocations, autotuning) lands inside the recording")
 
 
 @pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")

@@ -55,7 +55,13 @@ def _samples(results: Mapping[str, Any], arm: str) -> dict[int, list[float]]:
     arms = sorted({r["arm"] for r in runs})
     if arm not in arms:
         raise ValueError(f"no arm {arm!r} in the results; present: {arms}")
-    return {int(r["batch"]): list(r["tokens_per_s"]) for r in runs if r["arm"] == arm}
+    by_batch: dict[int, list[float]] = {}
+    for r in runs:
+        if r["arm"] == arm:
+            if int(r["batch"]) in by_batch:
+                raise ValueError(f"arm {arm!r} ran batch {r['batch']} twice")
+            by_batch[int(r["batch"])] = list(r["tokens_per_s"])
+    return by_batch
 
 
 def speedup_table(results: Mapping[str, Any], arm: str, baseline: str = "eager") -> list[SpeedupRow]:
@@ -152,6 +158,10 @@ class CudaGraphRunner:
         shared_pool: bool = True,
         progress: bool = True,
     ) -> None:
+        if isinstance(num_warmups, bool) or not isinstance(num_warmups, int):
+            raise TypeError(f"num_warmups must be an int >= 1, got {num_warmups!r}")
+        if num_warmups < 1:
+            raise ValueError(f"num_warmups must be an int >= 1, got {num_warmups}")
         self.step = step
         self.capture_sizes = sorted(capture_sizes)
         self.num_warmups = num_warmups
