@@ -31,8 +31,8 @@ from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_records, summ
 from mini_vllm.capture_sizes import default_capture_sizes, padded_size
 from mini_vllm.checks import check_int, check_int_sequence
 from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
-from mini_vllm.model_shapes import SHAPE_CONFIGS, load_shape
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
+from mini_vllm.model_shapes import SHAPE_CONFIGS, load_shape
 
 START_TOKEN = 2  # OPT's BOS id; any id works, the weights are random
 

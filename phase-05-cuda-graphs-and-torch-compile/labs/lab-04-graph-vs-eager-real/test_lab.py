@@ -341,7 +341,7 @@ def test_verdict_refuses_what_is_not_rows(lab, rows, error):
         lab.claims_verdict(rows)
 
 
-# --- §7 transfer: extrapolate to a GPU and model the student picks ----------------------------
+# --- §7.1 the naive first step: extrapolate from the weight-read floor ------------------------
 
 
 def made_up_run(kernels: dict[int, int], launch_us: float = 10.0, bare_launch_us: float = 4.0) -> dict:
@@ -470,6 +470,145 @@ def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, 
         lab.extrapolate(data, batch, **call)
     assert re.search(naming(*names), str(info.value)), (
         f"extrapolate(..., {kwargs}) must name {', '.join(names)}, each as a word of its own; said {info.value}"
+    )
+
+
+# --- §7.2 transfer: predict a model the twin never ran -----------------------------------------
+# The shape helpers are given (mini_vllm.model_shapes), not graded: the oracle imports them
+# from there, never from the file under test.
+
+SMALL = dict(heads=4, vocab=1000, max_positions=98, dtype_bytes=2)
+
+
+def small_twin(kernels: int = 100, gpu_us: float = 500.0, gb_per_s: float = 1000.0, launch_us: float = 10.0,
+               slots: int = 50) -> dict:
+    """A made-up twin run with round numbers: only what a prediction reads."""
+    return {"runs": [], "constants": {"launch_us": launch_us, "d2d_gb_per_s": gb_per_s},
+            "per_batch": {"1": {"kernels_per_step": kernels, "gpu_us": gpu_us},
+                          "8": {"kernels_per_step": kernels - 7, "gpu_us": gpu_us * 3}},
+            "config": {"max_seq_len": slots}}
+
+
+def predictor_oracle(twin: dict, shape, batch: int, gb_per_s: float, reference, launch_us: float | None = None):
+    """§7.2's model written out: bytes at the bandwidth plus the twin's unexplained cost per kernel."""
+    from mini_vllm.model_shapes import kv_cache_bytes, weight_bytes
+
+    constants, first, slots = twin["constants"], twin["per_batch"]["1"], twin["config"]["max_seq_len"]
+    twin_bytes_us = (weight_bytes(reference) + kv_cache_bytes(reference, 1, slots)) / (constants["d2d_gb_per_s"] * 1e3)
+    per_kernel_us = (first["gpu_us"] - twin_bytes_us) / first["kernels_per_step"]
+    kernels = round(first["kernels_per_step"] * shape.num_layers / reference.num_layers)
+    gpu_us = kernels * per_kernel_us + (weight_bytes(shape) + kv_cache_bytes(shape, batch, slots)) / (gb_per_s * 1e3)
+    launch = constants["launch_us"] if launch_us is None else launch_us
+    return kernels, gpu_us, max(kernels * launch, gpu_us) / (launch + gpu_us)
+
+
+def shapes():
+    from mini_vllm.model_shapes import OPT_125M, ModelShape, load_shape
+
+    small = ModelShape(num_layers=10, hidden=100, ffn=400, **SMALL)
+    return OPT_125M, small, load_shape
+
+
+@pytest.mark.parametrize("card", ["twin", "h200/twin"], ids=["h100", "h200"])
+def test_predictor_gives_back_the_twins_own_gpu_time(lab, card):
+    opt125m, _, _ = shapes()
+    twin = committed(card)
+    got = lab.predict_speedup(twin, opt125m, 1, bandwidth_gb_per_s=twin["constants"]["d2d_gb_per_s"])
+    want = twin["per_batch"]["1"]
+    assert isinstance(got, lab.Prediction), f"predict_speedup must return a Prediction, got {type(got).__name__}"
+    assert (got.kernels_per_step, got.gpu_us) == (want["kernels_per_step"], pytest.approx(want["gpu_us"])), (
+        f"applied to the twin itself (OPT-125m, batch 1, its own card) the model must give back what was "
+        f"measured: {want['kernels_per_step']} kernels, {want['gpu_us']:.1f} us; got {tuple(got)[:2]}. "
+        "The per-kernel cost is calibrated so that this holds."
+    )
+
+
+@pytest.mark.parametrize(
+    ("layers", "hidden", "batch", "gb_per_s"),
+    [(20, 100, 1, 1000.0), (10, 300, 1, 1000.0), (10, 100, 8, 1000.0), (30, 200, 8, 4000.0), (5, 100, 1, 250.0)],
+    ids=["deeper", "wider", "batch-8", "deeper-wider-faster-card", "shallower-slower-card"],
+)
+def test_predictor_on_a_made_up_twin(lab, layers, hidden, batch, gb_per_s):
+    from mini_vllm.model_shapes import ModelShape
+
+    _, reference, _ = shapes()
+    twin = small_twin()
+    target = ModelShape(num_layers=layers, hidden=hidden, ffn=4 * hidden, **SMALL)
+    want = predictor_oracle(twin, target, batch, gb_per_s, reference)
+    got = lab.predict_speedup(twin, target, batch, bandwidth_gb_per_s=gb_per_s, reference_shape=reference)
+    assert tuple(got) == pytest.approx(want), (
+        f"{layers} layers x {hidden} at batch {batch} on a {gb_per_s:.0f} GB/s card, from a twin of 10 x 100: want "
+        f"(kernels_per_step, gpu_us, predicted) = {tuple(round(x, 3) for x in want)}, got {tuple(got)}. "
+        "Which bytes does a step move, and which card were the twin's bytes moved on?"
+    )
+
+
+@pytest.mark.parametrize("launch_us, gpu_us", [(10.0, 500.0), (1.0, 500.0), (10.0, 5000.0)],
+                         ids=["cpu-bound", "gpu-bound", "gpu-bound-by-the-twin"])
+def test_predictor_lets_cpu_and_gpu_overlap(lab, launch_us, gpu_us):
+    _, reference, _ = shapes()
+    twin = small_twin(gpu_us=gpu_us, launch_us=launch_us)
+    want = predictor_oracle(twin, reference, 8, 1000.0, reference)
+    got = lab.predict_speedup(twin, reference, 8, bandwidth_gb_per_s=1000.0, reference_shape=reference)
+    assert got.predicted == pytest.approx(want[2]), (
+        f"eager step = max(kernels x launch, GPU), graph step = launch + GPU: want {want[2]:.4f}, got "
+        f"{got.predicted!r}. The CPU issues while the GPU runs, so the two do not add."
+    )
+
+
+def test_predictor_uses_the_launch_cost_given(lab):
+    _, reference, _ = shapes()
+    twin = small_twin()
+    want = predictor_oracle(twin, reference, 1, 1000.0, reference, launch_us=2.5)
+    got = lab.predict_speedup(twin, reference, 1, bandwidth_gb_per_s=1000.0, launch_us=2.5, reference_shape=reference)
+    assert tuple(got) == pytest.approx(want), f"launch_us=2.5 (another host) replaces the twin's 10: want {want}, got {tuple(got)}"
+
+
+@pytest.mark.parametrize("card", ["twin", "h200/twin"], ids=["h100", "h200"])
+@pytest.mark.parametrize("name", ["opt-350m", "opt-1.3b"])
+def test_predictor_on_the_committed_shapes(lab, card, name):
+    opt125m, _, load_shape = shapes()
+    twin = committed(card)
+    bandwidth = twin["constants"]["d2d_gb_per_s"]
+    for batch in (1, 8, 64, 256):
+        want = predictor_oracle(twin, load_shape(name), batch, bandwidth, opt125m)
+        got = lab.predict_speedup(twin, load_shape(name), batch, bandwidth_gb_per_s=bandwidth)
+        assert tuple(got) == pytest.approx(want), (
+            f"{name} at batch {batch} from results/{card}.json: want (kernels_per_step, gpu_us, predicted) = "
+            f"{tuple(round(x, 3) for x in want)}, got {tuple(got)}"
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "kwargs", "names"),
+    [
+        (None, {"bandwidth_gb_per_s": float("inf")}, ["bandwidth_gb_per_s"]),
+        (None, {"bandwidth_gb_per_s": 0.0}, ["bandwidth_gb_per_s"]),
+        (None, {"batch": 0}, ["batch"]),
+        (None, {"launch_us": -1.0}, ["launch_us"]),
+        (None, {"shape": (24, 1024)}, ["shape"]),
+        ("no_batch_1", {}, ["per_batch", "1"]),
+        ("no_max_seq_len", {}, ["config", "max_seq_len"]),
+        ("no_bandwidth", {}, ["constants", "d2d_gb_per_s"]),
+    ],
+    ids=["infinite-bandwidth", "zero-bandwidth", "batch-zero", "negative-launch", "shape-a-tuple",
+         "no-batch-1", "no-cache-slots", "no-twin-bandwidth"],
+)
+def test_predictor_refuses_what_it_cannot_predict(lab, change, kwargs, names):
+    _, reference, _ = shapes()
+    twin = small_twin()
+    if change == "no_batch_1":
+        del twin["per_batch"]["1"]
+    elif change == "no_max_seq_len":
+        twin["config"] = {}
+    elif change == "no_bandwidth":
+        del twin["constants"]["d2d_gb_per_s"]
+    call = {"shape": reference, "batch": 1, "bandwidth_gb_per_s": 1000.0, "reference_shape": reference, **kwargs}
+    with pytest.raises((ValueError, TypeError)) as info:
+        lab.predict_speedup(twin, call.pop("shape"), call.pop("batch"), **call)
+    assert re.search(naming(*names), str(info.value)), (
+        f"predict_speedup(..., {change or kwargs}) must name {', '.join(names)}, each as a word of its own; "
+        f"said {info.value}"
     )
 
 
