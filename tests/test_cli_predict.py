@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from mini_vllm.cli import main
-from mini_vllm.model_shapes import OPT_125M, SHAPE_CONFIGS, ModelShape, kv_cache_bytes, load_shape, weight_bytes
+from mini_vllm.model_shapes import (
+    OPT_125M,
+    SHAPE_CONFIGS,
+    ModelShape,
+    kv_cache_bytes,
+    load_shape,
+    weight_bytes,
+)
 from mini_vllm.speedup_predictor import predict_speedup
 
 LAB04 = Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-04-graph-vs-eager-real"
