@@ -15,20 +15,29 @@ from typing import Any
 
 from mini_vllm.bench_analysis import Extrapolation, PredictionRow, SpeedupRow, Spread, Verdict
 from mini_vllm.capture_sizes import padded_size
-from mini_vllm.launch_cost import predicted_step_speedup
+from mini_vllm.launch_cost import overlapped_step_speedup, predicted_step_speedup
+from mini_vllm.model_shapes import OPT_125M, ModelShape, kv_cache_bytes, load_shape, weight_bytes
+from mini_vllm.speedup_predictor import Prediction
 
 __all__ = [
     "CudaGraphRunner",
     "Extrapolation",
+    "ModelShape",
+    "OPT_125M",
+    "Prediction",
     "PredictionRow",
     "SpeedupRow",
     "Spread",
     "Verdict",
     "claims_verdict",
     "extrapolate",
+    "kv_cache_bytes",
+    "load_shape",
+    "predict_speedup",
     "prediction_error",
     "speedup_table",
     "spread",
+    "weight_bytes",
 ]
 
 
@@ -125,6 +134,39 @@ def extrapolate(
     bytes_per_us = bandwidth * 1e9 / 1e6
     gpu_us = weight_bytes / bytes_per_us
     return Extrapolation(kernels, gpu_us, predicted_step_speedup(kernels, launch, gpu_us))
+
+
+def _key(table: Any, key: str, where: str) -> Any:
+    if not isinstance(table, Mapping) or key not in table:
+        raise ValueError(f"results lack {where}[{key!r}]")
+    return table[key]
+
+
+def predict_speedup(
+    results: Mapping[str, Any], shape: ModelShape, batch: int, *, bandwidth_gb_per_s: float,
+    launch_us: float | None = None, reference_shape: ModelShape = OPT_125M,
+) -> Prediction:
+    """Bytes at the card's bandwidth plus a per-kernel cost calibrated on the twin's batch 1."""
+    for name, value in (("shape", shape), ("reference_shape", reference_shape)):
+        if not isinstance(value, ModelShape):
+            raise TypeError(f"{name} must be a ModelShape, got {value!r}")
+    batch = _count(batch, "batch")
+    bandwidth = _positive(bandwidth_gb_per_s, "bandwidth_gb_per_s")
+    constants = results.get("constants")
+    twin_launch = _positive(_key(constants, "launch_us", "constants"), "constants['launch_us']")
+    twin_bandwidth = _positive(_key(constants, "d2d_gb_per_s", "constants"), "constants['d2d_gb_per_s']")
+    first = _key(results.get("per_batch"), "1", "per_batch")
+    slots = _count(_key(results.get("config"), "max_seq_len", "config"), "config['max_seq_len']")
+    twin_kernels = _count(_key(first, "kernels_per_step", "per_batch['1']"), "per_batch['1']['kernels_per_step']")
+    twin_gpu = _positive(_key(first, "gpu_us", "per_batch['1']"), "per_batch['1']['gpu_us']")
+    launch = twin_launch if launch_us is None else _positive(launch_us, "launch_us")
+    # the twin's batch-1 GPU time = its bytes on its own card + kernels x the unexplained cost
+    twin_bytes_us = (weight_bytes(reference_shape) + kv_cache_bytes(reference_shape, 1, slots)) / (twin_bandwidth * 1e3)
+    per_kernel = (twin_gpu - twin_bytes_us) / twin_kernels
+    kernels = round(twin_kernels * shape.num_layers / reference_shape.num_layers)
+    bytes_us = (weight_bytes(shape) + kv_cache_bytes(shape, batch, slots)) / (bandwidth * 1e3)
+    gpu_us = kernels * per_kernel + bytes_us
+    return Prediction(kernels, gpu_us, overlapped_step_speedup(kernels, launch, gpu_us))
 
 
 def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdict:
