@@ -3,6 +3,8 @@
 from mini_vllm.bench_analysis import *
 from mini_vllm.gpu import cuda_graph_runner
 from mini_vllm.gpu.cuda_graph_runner import *
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_runner_refuses_a_capture_without_warmup"]
 
