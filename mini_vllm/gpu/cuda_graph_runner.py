@@ -154,7 +154,7 @@ class CudaGraphRunner:
         if not self.entries:
             raise RuntimeError("no graphs yet: call capture(*example_inputs) before serving batches")
         if len(inputs) != len(self.static_inputs):
-            raise TypeError(f"expected {len(self.static_inputs)} input tensors, got {len(inputs)}")
+            raise TypeError(f"inputs: expected {len(self.static_inputs)} tensors (as captured), got {len(inputs)}")
         batch = inputs[0].shape[0]
         for i, (buf, x) in enumerate(zip(self.static_inputs, inputs)):
             if x.shape[0] != batch or x.shape[1:] != buf.shape[1:] or x.dtype != buf.dtype:

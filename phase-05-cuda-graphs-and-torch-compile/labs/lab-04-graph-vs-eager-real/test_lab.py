@@ -692,6 +692,89 @@ def test_runner_refuses_a_capture_without_warmup(lab, num_warmups):
                     "run, or lazy one-time work (allocations, autotuning) lands inside the recording")
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [({"step": "not a function"}, TypeError, "step"), ({"capture_sizes": [4, 2]}, ValueError, "capture_sizes"),
+     ({"capture_sizes": []}, ValueError, "capture_sizes"), ({"capture_sizes": [0, 1]}, ValueError, "capture_sizes"),
+     ({"num_warmups": 1.5}, TypeError, "num_warmups"), ({"shared_pool": "yes"}, TypeError, "shared_pool"),
+     ({"progress": 1}, TypeError, "progress")],
+    ids=["step-not-callable", "ladder-falling", "ladder-empty", "rung-zero", "warmups-a-float", "pool-a-string",
+         "progress-an-int"],
+)
+def test_runner_refuses_bad_arguments_by_name(lab, kwargs, error, name):
+    call = {"step": lambda x: x, "capture_sizes": LADDER, "progress": False, **kwargs}
+    with pytest.raises(error, match=naming(name)):
+        lab.CudaGraphRunner(call.pop("step"), call.pop("capture_sizes"), **call)
+        pytest.fail(f"CudaGraphRunner accepted {kwargs}: the constructor is the boundary, so a bad argument is "
+                    f"refused there, naming {name}, before a capture records anything")
+
+
+def test_runner_counts_replays_eager_calls_and_captures(lab, models, device):
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    runner.capture(*example(1, device))
+    for batch in (3, 16, 20, 1, 24):  # 20 and 24 are above the top rung (16)
+        runner(*example(batch, device))
+    got = (runner.captures, runner.replays, runner.eager_calls)
+    assert got == (len(LADDER), 3, 2), (
+        f"after capturing {LADDER} and serving batches 3, 16, 20, 1, 24: want (captures, replays, eager_calls) = "
+        f"({len(LADDER)}, 3, 2), got {got}. A batch above the top rung runs eagerly and replays nothing."
+    )
+
+
+@pytest.mark.parametrize("num_warmups", [1, 3], ids=lambda n: f"warmups{n}")
+def test_capture_runs_each_rung_num_warmups_times_then_records_it(lab, models, device, num_warmups):
+    model = small_model(models, device)
+    rows_seen = []
+
+    def step(*inputs):
+        rows_seen.append(inputs[0].shape[0])
+        return model.step(*inputs)
+
+    lab.CudaGraphRunner(step, LADDER, num_warmups=num_warmups, progress=False).capture(*example(1, device))
+    got = {rows: rows_seen.count(rows) for rows in LADDER}
+    want = {rows: num_warmups + 1 for rows in LADDER}
+    assert got == want, (
+        f"runs of the step per rung during capture: want {want} ({num_warmups} eager warm-up(s), then the one "
+        f"run the graph records), got {got}"
+    )
+
+
+def test_capture_reports_its_time_and_memory(lab, models, device, capsys):
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=True)
+    runner.capture(*example(1, device))
+    err = capsys.readouterr().err
+    assert re.search(r"Graph capturing finished in \d+ secs, took \d+\.\d\d GiB", err), (
+        f"with progress=True, capture ends with vLLM's line 'Graph capturing finished in N secs, took X.XX GiB' "
+        f"on stderr; got {err[-300:]!r}"
+    )
+    assert isinstance(runner.capture_seconds, float) and runner.capture_seconds > 0, (
+        f"capture_seconds must be the wall time of the capture, a float > 0; got {runner.capture_seconds!r}")
+    assert isinstance(runner.capture_bytes, int) and runner.capture_bytes >= 0, (
+        f"capture_bytes must be the device memory the capture took, an int >= 0; got {runner.capture_bytes!r}")
+    quiet = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    quiet.capture(*example(1, device))
+    assert capsys.readouterr() == ("", ""), "with progress=False, capture prints nothing"
+
+
+def test_a_call_the_graphs_cannot_serve_is_refused(lab, models, device):
+    import torch
+
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    with pytest.raises(RuntimeError, match=naming("capture")):
+        runner(*example(2, device))
+        pytest.fail("a call before capture() returned; there is no graph to replay yet")
+    runner.capture(*example(1, device))
+    tokens, positions = example(4, device)
+    bad_calls = {"one input of two": (tokens,), "a float input": (tokens.float(), positions),
+                 "a row shape": (tokens[:, None], positions), "two batches": (tokens, positions[:3])}
+    for what, inputs in bad_calls.items():
+        with pytest.raises(TypeError, match=naming("inputs")):
+            runner(*inputs)
+            pytest.fail(f"a call with {what} different from the examples was served; the graphs read the "
+                        f"static buffers as captured, so it must be a TypeError naming inputs")
+    assert torch.equal(runner(tokens, positions), runner(tokens, positions)), "a good call after refusals still works"
+
+
 @pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")
 def test_replay_gives_the_eager_tokens_and_cache(lab, models, device, batch):
     import torch

@@ -200,6 +200,15 @@ class CudaGraphRunner:
         shared_pool: bool = True,
         progress: bool = True,
     ) -> None:
+        if not callable(step):
+            raise TypeError(f"step must be callable, got {step!r}")
+        if (not isinstance(capture_sizes, Sequence) or not capture_sizes
+                or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in capture_sizes)
+                or any(a >= b for a, b in zip(capture_sizes, capture_sizes[1:]))):
+            raise ValueError(f"capture_sizes must be a strictly increasing list of ints >= 1, got {capture_sizes!r}")
+        for name, flag in (("shared_pool", shared_pool), ("progress", progress)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be a bool, got {flag!r}")
         if isinstance(num_warmups, bool) or not isinstance(num_warmups, int):
             raise TypeError(f"num_warmups must be an int >= 1, got {num_warmups!r}")
         if num_warmups < 1:
@@ -251,7 +260,14 @@ class CudaGraphRunner:
 
     def __call__(self, *inputs: Any) -> Any:
         """Pad, copy in, replay, return the caller's rows."""
+        if not self.graphs:
+            raise RuntimeError("call capture first")
+        if len(inputs) != len(self.static_inputs):
+            raise TypeError(f"inputs: {len(inputs)} given, {len(self.static_inputs)} captured")
         batch = inputs[0].shape[0]
+        for x, buf in zip(inputs, self.static_inputs):
+            if x.shape[0] != batch or x.shape[1:] != buf.shape[1:] or x.dtype != buf.dtype:
+                raise TypeError(f"inputs do not match the captured examples: {tuple(x.shape)} {x.dtype}")
         size = padded_size(batch, self.capture_sizes)
         if size is None:
             self.eager_calls += 1
