@@ -170,7 +170,7 @@ def _static_buffers(example_inputs: Sequence[Any], rows: int) -> tuple[Any, ...]
     import torch
 
     if not example_inputs:
-        raise ValueError("capture needs at least one example input tensor")
+        raise ValueError("example_inputs: capture needs at least one example tensor")
     for i, x in enumerate(example_inputs):
         if not isinstance(x, torch.Tensor) or x.dim() == 0 or x.shape[0] == 0:
             raise ValueError(f"example_inputs[{i}] must be a tensor with a batch on dim 0")

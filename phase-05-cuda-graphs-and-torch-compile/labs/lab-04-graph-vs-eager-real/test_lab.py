@@ -777,6 +777,49 @@ def test_a_call_the_graphs_cannot_serve_is_refused(lab, models, device):
     assert torch.equal(runner(tokens, positions), runner(tokens, positions)), "a good call after refusals still works"
 
 
+def test_capture_refuses_examples_without_rows(lab, models, device):
+    import torch
+
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    bad = {"no example": (), "a list": ([2, 2],), "a 0-d tensor": (torch.tensor(2, device=device),),
+           "an empty batch": (torch.zeros(0, dtype=torch.long, device=device),)}
+    for what, examples in bad.items():
+        with pytest.raises(ValueError, match=naming("example_inputs")):
+            runner.capture(*examples)
+            pytest.fail(f"capture accepted {what}: the examples must give a dtype, a device and a row shape")
+
+
+def test_any_capturable_step_is_served(lab, device, capsys):
+    import time
+
+    import torch
+
+    def step(x, scale):  # rows of 3 features in, a tuple of two row-wise results out
+        return x * scale, (x * x).sum(dim=1)
+
+    runner = lab.CudaGraphRunner(step, [1, 2, 4])  # the defaults: one shared pool, progress shown
+    pools_before = len(torch.cuda.CUDAGraph.pools_used) if device == "cpu" else 0
+    examples = (torch.ones(2, 3, device=device), torch.full((2, 1), 2.0, device=device))
+    started = time.perf_counter()
+    runner.capture(*examples)
+    wall = time.perf_counter() - started
+    assert re.search(r"Graph capturing finished in \d+ secs", capsys.readouterr().err), "progress is on by default"
+    assert 0 < runner.capture_seconds <= wall, (
+        f"capture_seconds is the capture's wall time: it must lie in (0, {wall:.4f}] s; got {runner.capture_seconds}")
+    if device == "cpu":
+        used = len(set(torch.cuda.CUDAGraph.pools_used[pools_before:]))
+        assert used == 1, f"shared_pool defaults to True: 3 graphs in one pool; they used {used}"
+    for batch in (1, 3):
+        x = torch.arange(batch * 3, dtype=torch.float32, device=device).reshape(batch, 3)
+        scale = torch.full((batch, 1), 0.5, device=device)
+        got = runner(x, scale)
+        want = step(x, scale)
+        assert isinstance(got, tuple) and len(got) == 2, f"a step returning a tuple is served a tuple; got {type(got)}"
+        assert all(torch.equal(g, w) for g, w in zip(got, want)), (
+            f"batch {batch}: each tensor of the tuple must be the step's own result on the batch's rows, "
+            f"sliced to {batch} rows; got {got}, want {want}")
+
+
 @pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")
 def test_replay_gives_the_eager_tokens_and_cache(lab, models, device, batch):
     import torch

@@ -229,6 +229,9 @@ class CudaGraphRunner:
         """Record the whole ladder, largest first."""
         import torch
 
+        if not example_inputs or any(not isinstance(x, torch.Tensor) or x.dim() == 0 or len(x) == 0
+                                     for x in example_inputs):
+            raise ValueError("example_inputs must be tensors with at least one row")
         top = self.capture_sizes[-1]
         self.static_inputs = tuple(x[:1].repeat(top, *([1] * (x.dim() - 1))) for x in example_inputs)
         pool = torch.cuda.graph_pool_handle() if self.shared_pool else None
@@ -276,4 +279,5 @@ class CudaGraphRunner:
             buf[:batch].copy_(x)
         self.graphs[size].replay()
         self.replays += 1
-        return self.static_outputs[size][:batch]
+        out = self.static_outputs[size]
+        return type(out)(o[:batch] for o in out) if isinstance(out, (tuple, list)) else out[:batch]
