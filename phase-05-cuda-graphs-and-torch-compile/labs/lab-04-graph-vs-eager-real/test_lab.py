@@ -741,10 +741,17 @@ def test_capture_runs_each_rung_num_warmups_times_then_records_it(lab, models, d
     )
 
 
-def test_capture_reports_its_time_and_memory(lab, models, device, capsys):
+def test_capture_reports_its_time_and_memory(lab, models, device, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: a progress bar shows itself
     runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=True)
     runner.capture(*example(1, device))
     err = capsys.readouterr().err
+    assert "Capturing CUDA graphs (decode, FULL)" in err, (
+        f"with progress=True on a terminal, capture shows a bar worded like vLLM's, 'Capturing CUDA graphs "
+        f"(decode, FULL)'; stderr had {err[:300]!r}"
+    )
     assert re.search(r"Graph capturing finished in \d+ secs, took \d+\.\d\d GiB", err), (
         f"with progress=True, capture ends with vLLM's line 'Graph capturing finished in N secs, took X.XX GiB' "
         f"on stderr; got {err[-300:]!r}"
