@@ -587,12 +587,14 @@ def test_predictor_on_the_committed_shapes(lab, card, name):
         (None, {"batch": 0}, ["batch"]),
         (None, {"launch_us": -1.0}, ["launch_us"]),
         (None, {"shape": (24, 1024)}, ["shape"]),
+        (None, {"reference_shape": (12, 768)}, ["reference_shape"]),
+        ("gpu_below_its_bytes", {}, ["per_batch", "1", "gpu_us"]),
         ("no_batch_1", {}, ["per_batch", "1"]),
         ("no_max_seq_len", {}, ["config", "max_seq_len"]),
         ("no_bandwidth", {}, ["constants", "d2d_gb_per_s"]),
     ],
     ids=["infinite-bandwidth", "zero-bandwidth", "batch-zero", "negative-launch", "shape-a-tuple",
-         "no-batch-1", "no-cache-slots", "no-twin-bandwidth"],
+         "reference-a-tuple", "twin-faster-than-its-bytes", "no-batch-1", "no-cache-slots", "no-twin-bandwidth"],
 )
 def test_predictor_refuses_what_it_cannot_predict(lab, change, kwargs, names):
     _, reference, _ = shapes()
@@ -603,6 +605,8 @@ def test_predictor_refuses_what_it_cannot_predict(lab, change, kwargs, names):
         twin["config"] = {}
     elif change == "no_bandwidth":
         del twin["constants"]["d2d_gb_per_s"]
+    elif change == "gpu_below_its_bytes":  # 1 us, below the 2.85 us its own bytes take at 1000 GB/s
+        twin["per_batch"]["1"]["gpu_us"] = 1.0
     call = {"shape": reference, "batch": 1, "bandwidth_gb_per_s": 1000.0, "reference_shape": reference, **kwargs}
     with pytest.raises((ValueError, TypeError)) as info:
         lab.predict_speedup(twin, call.pop("shape"), call.pop("batch"), **call)

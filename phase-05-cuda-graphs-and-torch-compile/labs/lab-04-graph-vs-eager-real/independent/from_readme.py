@@ -162,6 +162,8 @@ def predict_speedup(
     launch = twin_launch if launch_us is None else _positive(launch_us, "launch_us")
     # the twin's batch-1 GPU time = its bytes on its own card + kernels x the unexplained cost
     twin_bytes_us = (weight_bytes(reference_shape) + kv_cache_bytes(reference_shape, 1, slots)) / (twin_bandwidth * 1e3)
+    if twin_gpu < twin_bytes_us:
+        raise ValueError(f"per_batch['1']['gpu_us'] {twin_gpu} is below its own bytes' time {twin_bytes_us}")
     per_kernel = (twin_gpu - twin_bytes_us) / twin_kernels
     kernels = round(twin_kernels * shape.num_layers / reference_shape.num_layers)
     bytes_us = (weight_bytes(shape) + kv_cache_bytes(shape, batch, slots)) / (bandwidth * 1e3)
