@@ -543,8 +543,8 @@ def test_predictor_on_a_made_up_twin(lab, layers, hidden, batch, gb_per_s):
     )
 
 
-@pytest.mark.parametrize("launch_us, gpu_us", [(10.0, 500.0), (1.0, 500.0), (10.0, 5000.0)],
-                         ids=["cpu-bound", "gpu-bound", "gpu-bound-by-the-twin"])
+@pytest.mark.parametrize("launch_us, gpu_us", [(10.0, 500.0), (1.0, 500.0), (10.0, 5000.0), (10.0, 3.5)],
+                         ids=["cpu-bound", "gpu-bound", "gpu-bound-by-the-twin", "twin-all-bytes"])
 def test_predictor_lets_cpu_and_gpu_overlap(lab, launch_us, gpu_us):
     _, reference, _ = shapes()
     twin = small_twin(gpu_us=gpu_us, launch_us=launch_us)
