@@ -224,11 +224,9 @@ def extrapolate(
 ) -> Extrapolation:
     """lab-02's predicted graph speedup for a model and card you pick, from the twin's run.
 
-    Each input comes from where it lives: kernels per step from the code (the twin's count at
-    this batch, scaled by the layer ratio), GPU time from the model and the card (every
-    weight read once at the card's bandwidth: a floor), launch cost from the host (the twin's
-    measured launch_us unless you give another). Which way both simplifications err, and so
-    what kind of bound the prediction is, is README §7's question.
+    The naive first step of README §7: each input comes from where it lives (kernels per step
+    from the code, GPU time from the model and the card, launch cost from the host), each in
+    its simplest form. README §7.1 states the contract; §7.2 improves on it.
     """
     batch = check_int(batch, "batch")
     num_layers = check_int(num_layers, "num_layers")

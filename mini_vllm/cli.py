@@ -26,6 +26,7 @@ from mini_vllm.capture_sizes import MAX_CAPTURE_SIZE
 from mini_vllm.checks import check_int, int_range
 from mini_vllm.cudagraph_dispatcher import RUNNERS
 from mini_vllm.cudagraph_mode import CUDAGraphMode
+from mini_vllm.model_shapes import SHAPE_CONFIGS
 from mini_vllm.presentation import Shown
 from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 
@@ -347,12 +348,14 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
                    help=f"interleaved repeats per arm and batch (at most {MAX_BENCH_REPEATS})")
     p.add_argument("--arms", nargs="+", choices=TWIN_ARMS, default=list(TWIN_ARMS),
                    help="arms to run (eager is the baseline and always needed)")
+    p.add_argument("--shape", choices=list(SHAPE_CONFIGS), default="opt-125m",
+                   help="the decoder's shape, from its committed config.json (dummy weights)")
     p.add_argument("--out", type=_output_file, help="write the result JSON here")
     p.add_argument("--plot", type=_chart_file, help=f"write the speedup plot here ({CHART_OUT_HELP})")
     p.add_argument("--from", dest="from_json", metavar="JSON", type=_named_path,
                    help="report a saved result file instead of measuring (no GPU needed)")
     p.set_defaults(run=_run_bench,
-                   conflicts=[("--from", "--batch-sizes", "--steps", "--repeats", "--arms", "--out")])
+                   conflicts=[("--from", "--batch-sizes", "--steps", "--repeats", "--arms", "--shape", "--out")])
 
 
 def _run_bench(args: argparse.Namespace) -> Shown:
@@ -368,7 +371,32 @@ def _run_bench(args: argparse.Namespace) -> Shown:
     if args.plot:
         _check_chart_format(args.plot, "--plot")
     return show_bench(args.from_json, args.batch_sizes, args.steps, args.repeats, args.arms,
-                      args.out, args.plot)
+                      args.out, args.plot, args.shape)
+
+
+# --- predict: lab-04's predictor for a model and card the twin never ran ---------------------
+
+PREDICT_CARDS = ("h100", "h200")
+
+
+def _add_predict(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("predict", help="lab-04: predicted graph speed-up of a model (config.json) on a card")
+    p.add_argument("model", type=_named_path,
+                   help="a Hugging Face config.json, or a committed shape: opt-125m, opt-350m, opt-1.3b")
+    p.add_argument("--card", choices=PREDICT_CARDS, default="h100",
+                   help="whose committed twin run lends the host and GPU constants and the bandwidth")
+    p.add_argument("--bandwidth", type=_positive_float, metavar="GB_PER_S",
+                   help="the card's memory bandwidth in GB/s, instead of the twin run's measured one")
+    p.add_argument("--batch-sizes", type=_int_in(1, MAX_BENCH_BATCH), nargs="+", default=[1, 8, 64, 256],
+                   help=f"batch sizes to predict (each at most {MAX_BENCH_BATCH})")
+    _add_json(p)
+    p.set_defaults(run=_run_predict)
+
+
+def _run_predict(args: argparse.Namespace) -> Shown:
+    from mini_vllm.presentation.predict import show_predict
+
+    return show_predict(args.model, args.card, args.batch_sizes, args.bandwidth)
 
 
 # --- compile: lab-06's piecewise torch.compile backend on the CPU (needs torch) ---------------
@@ -538,8 +566,8 @@ def _run_release(args: argparse.Namespace) -> Shown:
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_crossover, _add_crossover_chart, _add_ladder, _add_ladder_chart,
-    _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_compile, _add_grade, _add_release,
-    _add_explain_log, _add_tune,
+    _add_modes, _add_dispatch, _add_capture_log, _add_bench, _add_predict, _add_compile, _add_grade,
+    _add_release, _add_explain_log, _add_tune,
 )
 
 

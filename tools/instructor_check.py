@@ -13,7 +13,9 @@ alone, never from the reference (it keeps the starter's header and style). A tes
 rejects correct student code, a bug the reference alone can never reveal.
 
 A chaff is a .py file with the lab's API and one plausible bug. Its docstring's first line says
-what the bug is; `CAUGHT_BY = ["test_name", ...]` names the tests that must fail on it.
+what the bug is; `CAUGHT_BY = ["test_name", ...]` names the tests that must fail on it, and only
+those tests run against it (on a GPU, a chaff of the analysis never waits for CUDA tests).
+Progress goes to stderr, one line per finished run, so a slow GPU check is never silent.
 Usage: python tools/instructor_check.py [lab-dir ...]   (default: every lab)
 """
 
@@ -26,6 +28,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -41,6 +45,14 @@ RUN_TIMEOUT_S = 600
 # On a GPU runner (or CI's torch step) a skipped test proves nothing, so a skip is a problem.
 SKIPS_FORBIDDEN = "1" in (os.environ.get("LAB_REQUIRE_GPU"), os.environ.get("LAB_REQUIRE_TORCH"))
 MIN_CHAFF_COST = Fraction(10)  # of 100 points: a conceptual bug must cost a real share of the grade
+STARTED = time.perf_counter()
+_progress_lock = threading.Lock()
+
+
+def progress(line: str) -> None:
+    """One line on stderr with the seconds since the check began (threads never interleave)."""
+    with _progress_lock:
+        print(f"[{time.perf_counter() - STARTED:6.1f} s] {line}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -56,14 +68,16 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def run_lab(lab: Path, impl: str, *extra: str) -> dict[str, dict]:
-    """Run one lab's tests under LAB_IMPL=impl; return {test name: outcome record}."""
+def run_lab(lab: Path, impl: str, tests: list[str] | None = None) -> dict[str, dict]:
+    """Run one lab's tests (all, or only the test functions named) under LAB_IMPL=impl;
+    return {test name: outcome record}."""
+    targets = [f"{lab / 'test_lab.py'}::{test}" for test in tests] if tests else [str(lab)]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.json"
         env = {**os.environ, "LAB_IMPL": impl, "LAB_RESULTS_JSON": str(out)}
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "pytest", str(lab), "-q", "--tb=no", "-p", "no:randomly", "-p", "no:cacheprovider", *extra],
+                [sys.executable, "-m", "pytest", *targets, "-q", "--tb=no", "-p", "no:randomly", "-p", "no:cacheprovider"],
                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
@@ -72,6 +86,7 @@ def run_lab(lab: Path, impl: str, *extra: str) -> dict[str, dict]:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
             raise RuntimeError(f"pytest on {lab.name} with LAB_IMPL={impl} produced no results:\n{tail}")
         results = json.loads(out.read_text())
+    progress(f"{lab.name}: {Path(impl).name if impl.endswith('.py') else impl} ran {len(results)} tests")
     return {nodeid.split("::", 1)[1]: entry for nodeid, entry in results.items()}
 
 
@@ -144,7 +159,7 @@ def check_chaff(lab: Path, chaff: Chaff, solution_results: dict[str, dict], repo
     if unknown:
         report.problems.append(f"{lab.name}/chaffs/{chaff.path.name} names tests that do not exist: {unknown}")
         return
-    results = run_lab(lab, str(chaff.path))
+    results = run_lab(lab, str(chaff.path), chaff.caught_by)
     unverified = []
     for test in chaff.caught_by:
         runs = [e for n, e in results.items() if function_of(n) == test]

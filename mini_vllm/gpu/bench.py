@@ -30,8 +30,9 @@ import torch
 from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_records, summarize_runs
 from mini_vllm.capture_sizes import default_capture_sizes, padded_size
 from mini_vllm.checks import check_int, check_int_sequence
-from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
+from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
+from mini_vllm.model_shapes import SHAPE_CONFIGS, load_shape
 
 START_TOKEN = 2  # OPT's BOS id; any id works, the weights are random
 
@@ -46,6 +47,7 @@ class BenchConfig:
     arms: Sequence[str] = TWIN_ARMS
     max_seq_len: int = 256
     seed: int = 0
+    shape: str = "opt-125m"  # a committed shape (model_shapes.SHAPE_CONFIGS); the constants come from opt-125m
 
     def __post_init__(self) -> None:
         check_int_sequence(self.batch_sizes, "batch_sizes")
@@ -53,6 +55,8 @@ class BenchConfig:
         check_int(self.repeats, "repeats")
         if self.steps > self.max_seq_len:
             raise ValueError(f"steps ({self.steps}) must be <= max_seq_len ({self.max_seq_len})")
+        if self.shape not in SHAPE_CONFIGS:
+            raise ValueError(f"shape must be one of {list(SHAPE_CONFIGS)}, got {self.shape!r}")
         unknown = set(self.arms) - set(TWIN_ARMS)
         if unknown or "eager" not in self.arms:
             raise ValueError(f"arms must include 'eager' and come from {TWIN_ARMS}, got {list(self.arms)}")
@@ -224,7 +228,10 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     batches = sorted(set(config.batch_sizes))
     # 0.22.1's ladder up to the largest batch, which joins it when it lies off the stride.
     ladder = sorted({*default_capture_sizes(max(batches)), max(batches)})
-    model = CapturableOptDecoder(max_batch=ladder[-1], max_seq_len=config.max_seq_len, seed=config.seed)
+    shape = load_shape(config.shape)
+    decoder = DecoderConfig(num_layers=shape.num_layers, hidden=shape.hidden, heads=shape.heads, ffn=shape.ffn,
+                            vocab=shape.vocab, max_positions=shape.max_positions)
+    model = CapturableOptDecoder(decoder, max_batch=ladder[-1], max_seq_len=config.max_seq_len, seed=config.seed)
     example = (torch.full((1,), START_TOKEN, dtype=torch.long, device="cuda"),
                torch.zeros(1, dtype=torch.long, device="cuda"))
 
@@ -322,7 +329,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
         "device": torch.cuda.get_device_name(),
         "versions": _versions(),
         "config": {**asdict(config), "batch_sizes": batches, "arms": arms,
-                   "model": "OPT-125m-shaped decoder, random fp16 weights, static KV cache"},
+                   "model": f"{config.shape}-shaped decoder, random fp16 weights, static KV cache"},
         "constants": constants,
         "per_batch": per_batch,
         "capture": capture,

@@ -154,7 +154,7 @@ class CudaGraphRunner:
         if not self.entries:
             raise RuntimeError("no graphs yet: call capture(*example_inputs) before serving batches")
         if len(inputs) != len(self.static_inputs):
-            raise TypeError(f"expected {len(self.static_inputs)} input tensors, got {len(inputs)}")
+            raise TypeError(f"inputs: expected {len(self.static_inputs)} tensors (as captured), got {len(inputs)}")
         batch = inputs[0].shape[0]
         for i, (buf, x) in enumerate(zip(self.static_inputs, inputs)):
             if x.shape[0] != batch or x.shape[1:] != buf.shape[1:] or x.dtype != buf.dtype:
@@ -170,7 +170,7 @@ def _static_buffers(example_inputs: Sequence[Any], rows: int) -> tuple[Any, ...]
     import torch
 
     if not example_inputs:
-        raise ValueError("capture needs at least one example input tensor")
+        raise ValueError("example_inputs: capture needs at least one example tensor")
     for i, x in enumerate(example_inputs):
         if not isinstance(x, torch.Tensor) or x.dim() == 0 or x.shape[0] == 0:
             raise ValueError(f"example_inputs[{i}] must be a tensor with a batch on dim 0")

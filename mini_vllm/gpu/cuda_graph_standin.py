@@ -106,7 +106,9 @@ class Stream:
         pass
 
     def wait_stream(self, other: Any) -> None:
-        pass
+        # torch's wait_stream records an event on `other`: anything but a stream fails there too
+        if not isinstance(other, Stream):
+            raise TypeError(f"wait_stream needs a Stream to wait for, got {other!r}")
 
     def synchronize(self) -> None:
         pass

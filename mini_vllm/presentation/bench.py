@@ -150,7 +150,8 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
 
 
 def show_bench(from_json: str | None, batch_sizes: Sequence[int], steps: int, repeats: int,
-               arms: Sequence[str], out: str | Path | None, plot: str | Path | None) -> Shown:
+               arms: Sequence[str], out: str | Path | None, plot: str | Path | None,
+               shape: str = "opt-125m") -> Shown:
     """`mini-vllm bench`: measure the twin on a GPU (or read a saved run), then report it."""
     written: list[str | Path] = []
     if from_json:
@@ -158,7 +159,7 @@ def show_bench(from_json: str | None, batch_sizes: Sequence[int], steps: int, re
     else:
         from mini_vllm.gpu.bench import BenchConfig, run_benchmark  # torch is imported here only
 
-        config = BenchConfig(tuple(batch_sizes), steps, repeats, tuple(arms))
+        config = BenchConfig(tuple(batch_sizes), steps, repeats, tuple(arms), shape=shape)
         results = run_benchmark(config, log=lambda line: print(line, file=sys.stderr))
         if out:
             Path(out).write_text(json.dumps(results, indent=1) + "\n")

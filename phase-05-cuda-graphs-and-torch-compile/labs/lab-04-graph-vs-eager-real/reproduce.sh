@@ -8,6 +8,7 @@
 #   bash reproduce.sh timeline       # one eager and one replayed step under torch.profiler: JSON + PNG
 #   bash reproduce.sh latency        # after `vllm`: upstream's latency benchmark on the same A/B
 #   bash reproduce.sh piecewise      # lab-06's pieces as CUDA graphs: launches and step times
+#   bash reproduce.sh shapes [SHAPE ...]  # the twin, eager and graphs, on shapes the predictor never saw
 #   bash reproduce.sh vllm PARTS     # install the offline vLLM bundle from PARTS, then run.py --offline
 #                                    # (PARTS: bash tools/offline_vllm_bundle.sh build PARTS, with network)
 set -euo pipefail
@@ -16,7 +17,7 @@ out=${OUT:-$lab/results}
 mkdir -p "$out"
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 
-case ${1:?usage: reproduce.sh env|twin|tests|timeline|vllm PARTS|latency|piecewise} in
+case ${1:?usage: reproduce.sh env|twin|shapes|tests|timeline|vllm PARTS|latency|piecewise} in
   env)
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
     python3 -c 'import sys, torch; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name())'
@@ -26,6 +27,24 @@ case ${1:?usage: reproduce.sh env|twin|tests|timeline|vllm PARTS|latency|piecewi
     # 15 repeats, not the default 5: on a virtualized host the eager arm's CPU time swings by 2x
     # from one second to the next, and the medians need the extra samples to settle.
     python3 -m mini_vllm.cli bench --repeats 15 --out "$out/twin.json" --plot "$out/twin.png" "${@:2}" 2>&1 | tee "$out/twin.log"
+    ;;
+  shapes)
+    # One run per shape (default opt-350m and opt-1.3b, 24 layers x 1024 and x 2048, dummy weights),
+    # each a fresh process, into $out/<card>/<shape>/run<N>/ with N the next free number: call it
+    # three times for three runs. Eager and graphs only, 9 interleaved repeats of 64 steps (the
+    # twin's 15 x 128 would take about 3 min per shape), so both shapes fit ~3 min on an H100.
+    # Then: python tools/predict_check.py $out --out $out/predict_check.json
+    card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1 | grep -o 'H[12]00' | tr H h)
+    for shape in "${@:2}"; do [[ -f $lab/offline-$shape/config.json ]] || { echo "no shape $shape" >&2; exit 2; }; done
+    shapes=("${@:2}"); [[ ${#shapes[@]} -gt 0 ]] || shapes=(opt-350m opt-1.3b)
+    for shape in "${shapes[@]}"; do
+      n=1; while [[ -e $out/${card:?not an H100 or H200}/$shape/run$n ]]; do n=$((n + 1)); done
+      dir=$out/$card/$shape/run$n; mkdir -p "$dir"
+      start=$SECONDS
+      python3 -m mini_vllm.cli bench --shape "$shape" --arms eager graphs --steps "${STEPS:-64}" \
+        --repeats "${REPEATS:-9}" --out "$dir/twin.json" 2>&1 | tee "$dir/twin.log"
+      echo "$shape run$n: $((SECONDS - start)) s" | tee -a "$dir/twin.log"
+    done
     ;;
   tests)
     LAB_REQUIRE_GPU=1 python3 -m pytest "$lab" tests -m gpu -q -p no:cacheprovider "${@:2}" 2>&1 | tee "$out/gpu-tests.log"

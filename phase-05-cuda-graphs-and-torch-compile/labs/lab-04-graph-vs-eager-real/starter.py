@@ -2,7 +2,8 @@
 
 Fill in every body that raises NotImplementedError; README.md §5 (the analysis, any laptop),
 §6 (the runner, a CUDA GPU) and §7 (the transfer task) state the contract. The result types
-are given (their field order is in README §5).
+are given (their field order is in README §5), and so are §7's helpers for a model's shape and
+bytes (`ModelShape`, `load_shape`, `weight_bytes`, `kv_cache_bytes`, from mini_vllm.model_shapes).
 Grade yourself: LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-04-graph-vs-eager-real -q
 """
 
@@ -12,19 +13,28 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mini_vllm.bench_analysis import Extrapolation, PredictionRow, SpeedupRow, Spread, Verdict
+from mini_vllm.model_shapes import OPT_125M, ModelShape, kv_cache_bytes, load_shape, weight_bytes
+from mini_vllm.speedup_predictor import Prediction
 
 __all__ = [
     "CudaGraphRunner",
     "Extrapolation",
+    "ModelShape",
+    "OPT_125M",
+    "Prediction",
     "PredictionRow",
     "SpeedupRow",
     "Spread",
     "Verdict",
     "claims_verdict",
     "extrapolate",
+    "kv_cache_bytes",
+    "load_shape",
+    "predict_speedup",
     "prediction_error",
     "speedup_table",
     "spread",
+    "weight_bytes",
 ]
 
 
@@ -70,13 +80,25 @@ def extrapolate(
 ) -> Extrapolation:
     """lab-02's predicted graph speedup for a model and card you pick, from the twin's run.
 
-    Each input comes from where it lives: kernels per step from the code (the twin's count at
-    this batch, scaled by the layer ratio), GPU time from the model and the card (every
-    weight read once at the card's bandwidth: a floor), launch cost from the host (the twin's
-    measured launch_us unless you give another). Which way both simplifications err, and so
-    what kind of bound the prediction is, is README §7's question.
+    The naive first step of README §7: each input comes from where it lives (kernels per step
+    from the code, GPU time from the model and the card, launch cost from the host), each in
+    its simplest form. README §7.1 states the contract; §7.2 improves on it.
     """
-    raise NotImplementedError("lab-04: extrapolate — see README §7")
+    raise NotImplementedError("lab-04: extrapolate — see README §7.1")
+
+
+def predict_speedup(
+    results: Mapping[str, Any], shape: ModelShape, batch: int, *, bandwidth_gb_per_s: float,
+    launch_us: float | None = None, reference_shape: ModelShape = OPT_125M,
+) -> Prediction:
+    """The graph speed-up the overlap-aware model predicts for `shape` at `batch` on a card.
+
+    The twin (`results`, run with `reference_shape`) lends the host's launch cost and, at batch
+    1, the GPU cost per kernel that its bytes do not explain; the target's bytes come from its
+    shape, moved at `bandwidth_gb_per_s`. README §7 states the contract.
+    """
+    # lab-02's overlap-aware model is mini_vllm.launch_cost.overlapped_step_speedup: use it.
+    raise NotImplementedError("lab-04: predict_speedup — see README §7.2")
 
 
 def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdict:

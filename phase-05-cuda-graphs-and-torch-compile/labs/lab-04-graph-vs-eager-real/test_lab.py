@@ -63,10 +63,16 @@ def test_spread_is_median_min_max(lab, samples, want):
     )
 
 
-@pytest.mark.parametrize("bad", [[], [1.0, 0.0], [2.0, -1.0]], ids=["empty", "zero", "negative"])
+@pytest.mark.parametrize(
+    "bad",
+    [[], [1.0, 0.0], [2.0, -1.0], [1.0, float("nan"), 3.0], [1.0, 2.0, float("inf")], [float("-inf"), 2.0]],
+    ids=["empty", "zero", "negative", "nan", "inf", "minus-inf"],
+)
 def test_spread_refuses_non_samples(lab, bad):
     with pytest.raises(ValueError, match=naming("samples")):
         lab.spread(bad)
+        pytest.fail(f"spread({bad}) returned; a repeat that is not a finite number > 0 must be a "
+                    "ValueError naming samples (NaN sorts nowhere, so its median would be noise)")
 
 
 # --- speedup_table: ratios of medians, spread carried through ---------------------------------
@@ -128,6 +134,23 @@ def test_baseline_is_selectable(lab):
 def test_unknown_arm_is_refused(lab):
     with pytest.raises(ValueError, match=naming("graphs", "eager")):
         lab.speedup_table({"runs": [run("eager", 1, [1.0])]}, "graphs")
+
+
+def test_unknown_baseline_is_refused(lab):
+    runs = [run("graphs", 1, [2.0]), run("compile", 1, [1.5])]
+    with pytest.raises(ValueError, match=naming("eager", "graphs", "compile")):
+        lab.speedup_table({"runs": runs}, "graphs")
+        pytest.fail("no eager runs, yet speedup_table returned: a missing baseline is refused like a "
+                    "missing arm, a ValueError naming it and the arms present")
+
+
+def test_two_runs_of_one_arm_at_one_batch_are_refused(lab):
+    runs = [run("eager", 8, [100.0]), run("eager", 8, [300.0]), run("graphs", 8, [400.0])]
+    with pytest.raises(ValueError, match=naming("eager", "8")):
+        lab.speedup_table({"runs": runs}, "graphs")
+        pytest.fail("eager has two runs at batch 8, yet speedup_table picked one: which set of "
+                    "repeats is the baseline is not the analysis's to guess (a ValueError naming "
+                    "the arm and the batch)")
 
 
 @pytest.mark.parametrize(
@@ -269,6 +292,23 @@ def test_verdict_tolerates_noise_and_only_noise(lab, speedups, tolerance, want):
     assert got == want, f"{speedups} at tolerance {tolerance}: want {want}, got {got}"
 
 
+@pytest.mark.parametrize(
+    "speedups, want",
+    [
+        ({1: 6.0, 8: 6.1, 64: 3.0}, (True, True, True)),
+        ({1: 0.50, 8: 0.515, 64: 0.40}, (False, False, False)),
+    ],
+    ids=["large-wins-rise-1.7-percent", "small-ratios-rise-3-percent"],
+)
+def test_verdict_tolerance_is_relative(lab, speedups, want):
+    got = tuple(lab.claims_verdict(verdict_rows(lab, speedups), tolerance=0.02))
+    assert got == want, (
+        f"{speedups} at tolerance 0.02: want {want}, got {got}. The tolerance is relative: b rises "
+        "above a only when b > a * (1 + tolerance). 6.0 -> 6.1 is +1.7% (noise, though more than "
+        "0.02 in absolute terms); 0.50 -> 0.515 is +3% (a rise, though less than 0.02 absolute)."
+    )
+
+
 def test_never_inverts_judges_the_median(lab):
     noisy = [lab.SpeedupRow(1, 2.0, 1.8, 2.2), lab.SpeedupRow(64, 1.05, 0.9, 1.2)]
     got = lab.claims_verdict(noisy)
@@ -301,7 +341,7 @@ def test_verdict_refuses_what_is_not_rows(lab, rows, error):
         lab.claims_verdict(rows)
 
 
-# --- §7 transfer: extrapolate to a GPU and model the student picks ----------------------------
+# --- §7.1 the naive first step: extrapolate from the weight-read floor ------------------------
 
 
 def made_up_run(kernels: dict[int, int], launch_us: float = 10.0, bare_launch_us: float = 4.0) -> dict:
@@ -408,12 +448,14 @@ def test_extrapolation_on_the_committed_twin(lab, batch, layers, weight_bytes, g
         ("made_up", {"reference_layers": 0}, ["reference_layers"]),
         ("made_up", {"weight_bytes": 0.0}, ["weight_bytes"]),
         ("made_up", {"bandwidth_gb_per_s": -1.0}, ["bandwidth_gb_per_s"]),
+        ("made_up", {"bandwidth_gb_per_s": float("inf")}, ["bandwidth_gb_per_s"]),
+        ("made_up", {"weight_bytes": float("nan")}, ["weight_bytes"]),
         ("made_up", {"launch_us": 0.0}, ["launch_us"]),
         ("made_up", {"num_layers": 2.5}, ["num_layers"]),
     ],
     ids=["batch-not-measured", "batch-zero", "no-constants", "no-per-batch", "results-not-a-mapping",
          "zero-kernels", "fractional-kernels", "zero-layers", "zero-reference-layers", "zero-bytes",
-         "negative-bandwidth", "zero-launch", "fractional-layers"],
+         "negative-bandwidth", "infinite-bandwidth", "nan-bytes", "zero-launch", "fractional-layers"],
 )
 def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, names):
     data = {"made_up": made_up_run({1: 120}),
@@ -428,6 +470,149 @@ def test_extrapolation_refuses_what_it_cannot_extrapolate(lab, results, kwargs, 
         lab.extrapolate(data, batch, **call)
     assert re.search(naming(*names), str(info.value)), (
         f"extrapolate(..., {kwargs}) must name {', '.join(names)}, each as a word of its own; said {info.value}"
+    )
+
+
+# --- §7.2 transfer: predict a model the twin never ran -----------------------------------------
+# The shape helpers are given (mini_vllm.model_shapes), not graded: the oracle imports them
+# from there, never from the file under test.
+
+SMALL = dict(heads=4, vocab=1000, max_positions=98, dtype_bytes=2)
+
+
+def small_twin(kernels: int = 100, gpu_us: float = 500.0, gb_per_s: float = 1000.0, launch_us: float = 10.0,
+               slots: int = 50) -> dict:
+    """A made-up twin run with round numbers: only what a prediction reads."""
+    return {"runs": [], "constants": {"launch_us": launch_us, "d2d_gb_per_s": gb_per_s},
+            "per_batch": {"1": {"kernels_per_step": kernels, "gpu_us": gpu_us},
+                          "8": {"kernels_per_step": kernels - 7, "gpu_us": gpu_us * 3}},
+            "config": {"max_seq_len": slots}}
+
+
+def predictor_oracle(twin: dict, shape, batch: int, gb_per_s: float, reference, launch_us: float | None = None):
+    """§7.2's model written out: bytes at the bandwidth plus the twin's unexplained cost per kernel."""
+    from mini_vllm.model_shapes import kv_cache_bytes, weight_bytes
+
+    constants, first, slots = twin["constants"], twin["per_batch"]["1"], twin["config"]["max_seq_len"]
+    twin_bytes_us = (weight_bytes(reference) + kv_cache_bytes(reference, 1, slots)) / (constants["d2d_gb_per_s"] * 1e3)
+    per_kernel_us = (first["gpu_us"] - twin_bytes_us) / first["kernels_per_step"]
+    kernels = round(first["kernels_per_step"] * shape.num_layers / reference.num_layers)
+    gpu_us = kernels * per_kernel_us + (weight_bytes(shape) + kv_cache_bytes(shape, batch, slots)) / (gb_per_s * 1e3)
+    launch = constants["launch_us"] if launch_us is None else launch_us
+    return kernels, gpu_us, max(kernels * launch, gpu_us) / (launch + gpu_us)
+
+
+def shapes():
+    from mini_vllm.model_shapes import OPT_125M, ModelShape, load_shape
+
+    small = ModelShape(num_layers=10, hidden=100, ffn=400, **SMALL)
+    return OPT_125M, small, load_shape
+
+
+@pytest.mark.parametrize("card", ["twin", "h200/twin"], ids=["h100", "h200"])
+def test_predictor_gives_back_the_twins_own_gpu_time(lab, card):
+    opt125m, _, _ = shapes()
+    twin = committed(card)
+    got = lab.predict_speedup(twin, opt125m, 1, bandwidth_gb_per_s=twin["constants"]["d2d_gb_per_s"])
+    want = twin["per_batch"]["1"]
+    assert isinstance(got, lab.Prediction), f"predict_speedup must return a Prediction, got {type(got).__name__}"
+    assert (got.kernels_per_step, got.gpu_us) == (want["kernels_per_step"], pytest.approx(want["gpu_us"])), (
+        f"applied to the twin itself (OPT-125m, batch 1, its own card) the model must give back what was "
+        f"measured: {want['kernels_per_step']} kernels, {want['gpu_us']:.1f} us; got {tuple(got)[:2]}. "
+        "The per-kernel cost is calibrated so that this holds."
+    )
+
+
+@pytest.mark.parametrize(
+    ("layers", "hidden", "batch", "gb_per_s"),
+    [(20, 100, 1, 1000.0), (10, 300, 1, 1000.0), (10, 100, 8, 1000.0), (30, 200, 8, 4000.0), (5, 100, 1, 250.0)],
+    ids=["deeper", "wider", "batch-8", "deeper-wider-faster-card", "shallower-slower-card"],
+)
+def test_predictor_on_a_made_up_twin(lab, layers, hidden, batch, gb_per_s):
+    from mini_vllm.model_shapes import ModelShape
+
+    _, reference, _ = shapes()
+    twin = small_twin()
+    target = ModelShape(num_layers=layers, hidden=hidden, ffn=4 * hidden, **SMALL)
+    want = predictor_oracle(twin, target, batch, gb_per_s, reference)
+    got = lab.predict_speedup(twin, target, batch, bandwidth_gb_per_s=gb_per_s, reference_shape=reference)
+    assert tuple(got) == pytest.approx(want), (
+        f"{layers} layers x {hidden} at batch {batch} on a {gb_per_s:.0f} GB/s card, from a twin of 10 x 100: want "
+        f"(kernels_per_step, gpu_us, predicted) = {tuple(round(x, 3) for x in want)}, got {tuple(got)}. "
+        "Which bytes does a step move, and which card were the twin's bytes moved on?"
+    )
+
+
+@pytest.mark.parametrize("launch_us, gpu_us", [(10.0, 500.0), (1.0, 500.0), (10.0, 5000.0), (10.0, 3.5)],
+                         ids=["cpu-bound", "gpu-bound", "gpu-bound-by-the-twin", "twin-all-bytes"])
+def test_predictor_lets_cpu_and_gpu_overlap(lab, launch_us, gpu_us):
+    _, reference, _ = shapes()
+    twin = small_twin(gpu_us=gpu_us, launch_us=launch_us)
+    want = predictor_oracle(twin, reference, 8, 1000.0, reference)
+    got = lab.predict_speedup(twin, reference, 8, bandwidth_gb_per_s=1000.0, reference_shape=reference)
+    assert got.predicted == pytest.approx(want[2]), (
+        f"eager step = max(kernels x launch, GPU), graph step = launch + GPU: want {want[2]:.4f}, got "
+        f"{got.predicted!r}. The CPU issues while the GPU runs, so the two do not add."
+    )
+
+
+def test_predictor_uses_the_launch_cost_given(lab):
+    _, reference, _ = shapes()
+    twin = small_twin()
+    want = predictor_oracle(twin, reference, 1, 1000.0, reference, launch_us=2.5)
+    got = lab.predict_speedup(twin, reference, 1, bandwidth_gb_per_s=1000.0, launch_us=2.5, reference_shape=reference)
+    assert tuple(got) == pytest.approx(want), f"launch_us=2.5 (another host) replaces the twin's 10: want {want}, got {tuple(got)}"
+
+
+@pytest.mark.parametrize("card", ["twin", "h200/twin"], ids=["h100", "h200"])
+@pytest.mark.parametrize("name", ["opt-350m", "opt-1.3b"])
+def test_predictor_on_the_committed_shapes(lab, card, name):
+    opt125m, _, load_shape = shapes()
+    twin = committed(card)
+    bandwidth = twin["constants"]["d2d_gb_per_s"]
+    for batch in (1, 8, 64, 256):
+        want = predictor_oracle(twin, load_shape(name), batch, bandwidth, opt125m)
+        got = lab.predict_speedup(twin, load_shape(name), batch, bandwidth_gb_per_s=bandwidth)
+        assert tuple(got) == pytest.approx(want), (
+            f"{name} at batch {batch} from results/{card}.json: want (kernels_per_step, gpu_us, predicted) = "
+            f"{tuple(round(x, 3) for x in want)}, got {tuple(got)}"
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "kwargs", "names"),
+    [
+        (None, {"bandwidth_gb_per_s": float("inf")}, ["bandwidth_gb_per_s"]),
+        (None, {"bandwidth_gb_per_s": 0.0}, ["bandwidth_gb_per_s"]),
+        (None, {"batch": 0}, ["batch"]),
+        (None, {"launch_us": -1.0}, ["launch_us"]),
+        (None, {"shape": (24, 1024)}, ["shape"]),
+        (None, {"reference_shape": (12, 768)}, ["reference_shape"]),
+        ("gpu_below_its_bytes", {}, ["per_batch", "1", "gpu_us"]),
+        ("no_batch_1", {}, ["per_batch", "1"]),
+        ("no_max_seq_len", {}, ["config", "max_seq_len"]),
+        ("no_bandwidth", {}, ["constants", "d2d_gb_per_s"]),
+    ],
+    ids=["infinite-bandwidth", "zero-bandwidth", "batch-zero", "negative-launch", "shape-a-tuple",
+         "reference-a-tuple", "twin-faster-than-its-bytes", "no-batch-1", "no-cache-slots", "no-twin-bandwidth"],
+)
+def test_predictor_refuses_what_it_cannot_predict(lab, change, kwargs, names):
+    _, reference, _ = shapes()
+    twin = small_twin()
+    if change == "no_batch_1":
+        del twin["per_batch"]["1"]
+    elif change == "no_max_seq_len":
+        twin["config"] = {}
+    elif change == "no_bandwidth":
+        del twin["constants"]["d2d_gb_per_s"]
+    elif change == "gpu_below_its_bytes":  # 1 us, below the 2.85 us its own bytes take at 1000 GB/s
+        twin["per_batch"]["1"]["gpu_us"] = 1.0
+    call = {"shape": reference, "batch": 1, "bandwidth_gb_per_s": 1000.0, "reference_shape": reference, **kwargs}
+    with pytest.raises((ValueError, TypeError)) as info:
+        lab.predict_speedup(twin, call.pop("shape"), call.pop("batch"), **call)
+    assert re.search(naming(*names), str(info.value)), (
+        f"predict_speedup(..., {change or kwargs}) must name {', '.join(names)}, each as a word of its own; "
+        f"said {info.value}"
     )
 
 
@@ -501,6 +686,149 @@ def eager_oracle(model, tokens, positions, rows: int):
         layer.k_cache.copy_(k)
         layer.v_cache.copy_(v)
     return want
+
+
+@pytest.mark.parametrize("num_warmups", [0, -1], ids=["zero", "negative"])
+def test_runner_refuses_a_capture_without_warmup(lab, num_warmups):
+    with pytest.raises(ValueError, match=naming("num_warmups")):
+        lab.CudaGraphRunner(lambda x: x, LADDER, num_warmups=num_warmups, progress=False)
+        pytest.fail(f"num_warmups={num_warmups} was accepted: a capture must follow at least one eager "
+                    "run, or lazy one-time work (allocations, autotuning) lands inside the recording")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [({"step": "not a function"}, TypeError, "step"), ({"capture_sizes": [4, 2]}, ValueError, "capture_sizes"),
+     ({"capture_sizes": []}, ValueError, "capture_sizes"), ({"capture_sizes": [0, 1]}, ValueError, "capture_sizes"),
+     ({"num_warmups": 1.5}, TypeError, "num_warmups"), ({"shared_pool": "yes"}, TypeError, "shared_pool"),
+     ({"progress": 1}, TypeError, "progress")],
+    ids=["step-not-callable", "ladder-falling", "ladder-empty", "rung-zero", "warmups-a-float", "pool-a-string",
+         "progress-an-int"],
+)
+def test_runner_refuses_bad_arguments_by_name(lab, kwargs, error, name):
+    call = {"step": lambda x: x, "capture_sizes": LADDER, "progress": False, **kwargs}
+    with pytest.raises(error, match=naming(name)):
+        lab.CudaGraphRunner(call.pop("step"), call.pop("capture_sizes"), **call)
+        pytest.fail(f"CudaGraphRunner accepted {kwargs}: the constructor is the boundary, so a bad argument is "
+                    f"refused there, naming {name}, before a capture records anything")
+
+
+def test_runner_counts_replays_eager_calls_and_captures(lab, models, device):
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    runner.capture(*example(1, device))
+    for batch in (3, 16, 20, 1, 24):  # 20 and 24 are above the top rung (16)
+        runner(*example(batch, device))
+    got = (runner.captures, runner.replays, runner.eager_calls)
+    assert got == (len(LADDER), 3, 2), (
+        f"after capturing {LADDER} and serving batches 3, 16, 20, 1, 24: want (captures, replays, eager_calls) = "
+        f"({len(LADDER)}, 3, 2), got {got}. A batch above the top rung runs eagerly and replays nothing."
+    )
+
+
+@pytest.mark.parametrize("num_warmups", [None, 1, 3], ids=["default", "warmups1", "warmups3"])
+def test_capture_runs_each_rung_num_warmups_times_then_records_it(lab, models, device, num_warmups):
+    model = small_model(models, device)
+    rows_seen = []
+
+    def step(*inputs):
+        rows_seen.append(inputs[0].shape[0])
+        return model.step(*inputs)
+
+    given = {} if num_warmups is None else {"num_warmups": num_warmups}
+    num_warmups = given.get("num_warmups", 1)  # the default: vLLM's one warm-up per capture
+    lab.CudaGraphRunner(step, LADDER, progress=False, **given).capture(*example(1, device))
+    got = {rows: rows_seen.count(rows) for rows in LADDER}
+    want = {rows: num_warmups + 1 for rows in LADDER}
+    assert got == want, (
+        f"runs of the step per rung during capture: want {want} ({num_warmups} eager warm-up(s), then the one "
+        f"run the graph records), got {got}"
+    )
+
+
+def test_capture_reports_its_time_and_memory(lab, models, device, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: a progress bar shows itself
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=True)
+    runner.capture(*example(1, device))
+    err = capsys.readouterr().err
+    assert "Capturing CUDA graphs (decode, FULL)" in err, (
+        f"with progress=True on a terminal, capture shows a bar worded like vLLM's, 'Capturing CUDA graphs "
+        f"(decode, FULL)'; stderr had {err[:300]!r}"
+    )
+    assert re.search(r"Graph capturing finished in \d+ secs, took \d+\.\d\d GiB", err), (
+        f"with progress=True, capture ends with vLLM's line 'Graph capturing finished in N secs, took X.XX GiB' "
+        f"on stderr; got {err[-300:]!r}"
+    )
+    assert isinstance(runner.capture_seconds, float) and runner.capture_seconds > 0, (
+        f"capture_seconds must be the wall time of the capture, a float > 0; got {runner.capture_seconds!r}")
+    assert isinstance(runner.capture_bytes, int) and runner.capture_bytes >= 0, (
+        f"capture_bytes must be the device memory the capture took, an int >= 0; got {runner.capture_bytes!r}")
+    quiet = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    quiet.capture(*example(1, device))
+    assert capsys.readouterr() == ("", ""), "with progress=False, capture prints nothing"
+
+
+def test_a_call_the_graphs_cannot_serve_is_refused(lab, models, device):
+    import torch
+
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    with pytest.raises(RuntimeError, match=naming("capture")):
+        runner(*example(2, device))
+        pytest.fail("a call before capture() returned; there is no graph to replay yet")
+    runner.capture(*example(1, device))
+    tokens, positions = example(4, device)
+    bad_calls = {"one input of two": (tokens,), "a float input": (tokens.float(), positions),
+                 "a row shape": (tokens[:, None], positions), "two batches": (tokens, positions[:3])}
+    for what, inputs in bad_calls.items():
+        with pytest.raises(TypeError, match=naming("inputs")):
+            runner(*inputs)
+            pytest.fail(f"a call with {what} different from the examples was served; the graphs read the "
+                        f"static buffers as captured, so it must be a TypeError naming inputs")
+    assert torch.equal(runner(tokens, positions), runner(tokens, positions)), "a good call after refusals still works"
+
+
+def test_capture_refuses_examples_without_rows(lab, models, device):
+    import torch
+
+    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    bad = {"no example": (), "a list": ([2, 2],), "a 0-d tensor": (torch.tensor(2, device=device),),
+           "an empty batch": (torch.zeros(0, dtype=torch.long, device=device),)}
+    for what, examples in bad.items():
+        with pytest.raises(ValueError, match=naming("example_inputs")):
+            runner.capture(*examples)
+            pytest.fail(f"capture accepted {what}: the examples must give a dtype, a device and a row shape")
+
+
+def test_any_capturable_step_is_served(lab, device, capsys):
+    import time
+
+    import torch
+
+    def step(x, scale):  # rows of 3 features in, a tuple of two row-wise results out
+        return x * scale, (x * x).sum(dim=1)
+
+    runner = lab.CudaGraphRunner(step, [1, 2, 4])  # the defaults: one shared pool, progress shown
+    pools_before = len(torch.cuda.CUDAGraph.pools_used) if device == "cpu" else 0
+    examples = (torch.ones(2, 3, device=device), torch.full((2, 1), 2.0, device=device))
+    started = time.perf_counter()
+    runner.capture(*examples)
+    wall = time.perf_counter() - started
+    assert re.search(r"Graph capturing finished in \d+ secs", capsys.readouterr().err), "progress is on by default"
+    assert 0 < runner.capture_seconds <= wall, (
+        f"capture_seconds is the capture's wall time: it must lie in (0, {wall:.4f}] s; got {runner.capture_seconds}")
+    if device == "cpu":
+        used = len(set(torch.cuda.CUDAGraph.pools_used[pools_before:]))
+        assert used == 1, f"shared_pool defaults to True: 3 graphs in one pool; they used {used}"
+    for batch in (1, 3):
+        x = torch.arange(batch * 3, dtype=torch.float32, device=device).reshape(batch, 3)
+        scale = torch.full((batch, 1), 0.5, device=device)
+        got = runner(x, scale)
+        want = step(x, scale)
+        assert isinstance(got, tuple) and len(got) == 2, f"a step returning a tuple is served a tuple; got {type(got)}"
+        assert all(torch.equal(g, w) for g, w in zip(got, want)), (
+            f"batch {batch}: each tensor of the tuple must be the step's own result on the batch's rows, "
+            f"sliced to {batch} rows; got {got}, want {want}")
 
 
 @pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")

@@ -3,6 +3,8 @@
 from mini_vllm.bench_analysis import *
 from mini_vllm.gpu.cuda_graph_runner import *
 from mini_vllm.gpu.cuda_graph_runner import _static_buffers
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_capture_records_the_ladder_largest_first"]
 

@@ -3,6 +3,8 @@
 from mini_vllm import bench_analysis
 from mini_vllm.bench_analysis import *
 from mini_vllm.gpu.cuda_graph_runner import *
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_extrapolation_uses_the_measured_launch_cost", "test_extrapolation_on_the_committed_twin"]
 

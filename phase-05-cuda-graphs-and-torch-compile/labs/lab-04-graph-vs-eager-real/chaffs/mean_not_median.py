@@ -5,6 +5,8 @@ from statistics import mean
 from mini_vllm.bench_analysis import *
 from mini_vllm.bench_analysis import _runs_by_arm
 from mini_vllm.gpu.cuda_graph_runner import *
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_spread_is_median_min_max", "test_speedup_is_a_ratio_of_medians"]
 

@@ -2,6 +2,8 @@
 
 from mini_vllm.bench_analysis import *
 from mini_vllm.gpu.cuda_graph_runner import *
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_prediction_error_is_relative_to_the_measurement", "test_prediction_on_the_committed_twin"]
 

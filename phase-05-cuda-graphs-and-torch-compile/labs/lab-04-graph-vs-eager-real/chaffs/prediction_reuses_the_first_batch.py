@@ -3,6 +3,8 @@
 from mini_vllm.bench_analysis import *
 from mini_vllm.gpu.cuda_graph_runner import *
 from mini_vllm.launch_cost import predicted_step_speedup
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_prediction_uses_each_batchs_constants", "test_prediction_on_the_committed_twin"]
 

@@ -3,6 +3,8 @@
 from mini_vllm.bench_analysis import *
 from mini_vllm.bench_analysis import _runs_by_arm
 from mini_vllm.gpu.cuda_graph_runner import *
+from mini_vllm.model_shapes import *
+from mini_vllm.speedup_predictor import *
 
 CAUGHT_BY = ["test_spread_carries_worst_and_best_case", "test_speedup_table_on_the_committed_results"]
 

@@ -15,20 +15,29 @@ from typing import Any
 
 from mini_vllm.bench_analysis import Extrapolation, PredictionRow, SpeedupRow, Spread, Verdict
 from mini_vllm.capture_sizes import padded_size
-from mini_vllm.launch_cost import predicted_step_speedup
+from mini_vllm.launch_cost import overlapped_step_speedup, predicted_step_speedup
+from mini_vllm.model_shapes import OPT_125M, ModelShape, kv_cache_bytes, load_shape, weight_bytes
+from mini_vllm.speedup_predictor import Prediction
 
 __all__ = [
     "CudaGraphRunner",
     "Extrapolation",
+    "ModelShape",
+    "OPT_125M",
+    "Prediction",
     "PredictionRow",
     "SpeedupRow",
     "Spread",
     "Verdict",
     "claims_verdict",
     "extrapolate",
+    "kv_cache_bytes",
+    "load_shape",
+    "predict_speedup",
     "prediction_error",
     "speedup_table",
     "spread",
+    "weight_bytes",
 ]
 
 
@@ -55,7 +64,13 @@ def _samples(results: Mapping[str, Any], arm: str) -> dict[int, list[float]]:
     arms = sorted({r["arm"] for r in runs})
     if arm not in arms:
         raise ValueError(f"no arm {arm!r} in the results; present: {arms}")
-    return {int(r["batch"]): list(r["tokens_per_s"]) for r in runs if r["arm"] == arm}
+    by_batch: dict[int, list[float]] = {}
+    for r in runs:
+        if r["arm"] == arm:
+            if int(r["batch"]) in by_batch:
+                raise ValueError(f"arm {arm!r} ran batch {r['batch']} twice")
+            by_batch[int(r["batch"])] = list(r["tokens_per_s"])
+    return by_batch
 
 
 def speedup_table(results: Mapping[str, Any], arm: str, baseline: str = "eager") -> list[SpeedupRow]:
@@ -121,6 +136,41 @@ def extrapolate(
     return Extrapolation(kernels, gpu_us, predicted_step_speedup(kernels, launch, gpu_us))
 
 
+def _key(table: Any, key: str, where: str) -> Any:
+    if not isinstance(table, Mapping) or key not in table:
+        raise ValueError(f"results lack {where}[{key!r}]")
+    return table[key]
+
+
+def predict_speedup(
+    results: Mapping[str, Any], shape: ModelShape, batch: int, *, bandwidth_gb_per_s: float,
+    launch_us: float | None = None, reference_shape: ModelShape = OPT_125M,
+) -> Prediction:
+    """Bytes at the card's bandwidth plus a per-kernel cost calibrated on the twin's batch 1."""
+    for name, value in (("shape", shape), ("reference_shape", reference_shape)):
+        if not isinstance(value, ModelShape):
+            raise TypeError(f"{name} must be a ModelShape, got {value!r}")
+    batch = _count(batch, "batch")
+    bandwidth = _positive(bandwidth_gb_per_s, "bandwidth_gb_per_s")
+    constants = results.get("constants")
+    twin_launch = _positive(_key(constants, "launch_us", "constants"), "constants['launch_us']")
+    twin_bandwidth = _positive(_key(constants, "d2d_gb_per_s", "constants"), "constants['d2d_gb_per_s']")
+    first = _key(results.get("per_batch"), "1", "per_batch")
+    slots = _count(_key(results.get("config"), "max_seq_len", "config"), "config['max_seq_len']")
+    twin_kernels = _count(_key(first, "kernels_per_step", "per_batch['1']"), "per_batch['1']['kernels_per_step']")
+    twin_gpu = _positive(_key(first, "gpu_us", "per_batch['1']"), "per_batch['1']['gpu_us']")
+    launch = twin_launch if launch_us is None else _positive(launch_us, "launch_us")
+    # the twin's batch-1 GPU time = its bytes on its own card + kernels x the unexplained cost
+    twin_bytes_us = (weight_bytes(reference_shape) + kv_cache_bytes(reference_shape, 1, slots)) / (twin_bandwidth * 1e3)
+    if twin_gpu < twin_bytes_us:
+        raise ValueError(f"per_batch['1']['gpu_us'] {twin_gpu} is below its own bytes' time {twin_bytes_us}")
+    per_kernel = (twin_gpu - twin_bytes_us) / twin_kernels
+    kernels = round(twin_kernels * shape.num_layers / reference_shape.num_layers)
+    bytes_us = (weight_bytes(shape) + kv_cache_bytes(shape, batch, slots)) / (bandwidth * 1e3)
+    gpu_us = kernels * per_kernel + bytes_us
+    return Prediction(kernels, gpu_us, overlapped_step_speedup(kernels, launch, gpu_us))
+
+
 def claims_verdict(rows: Sequence[SpeedupRow], tolerance: float = 0.02) -> Verdict:
     """The three claims, judged on medians in batch order with a relative tolerance."""
     if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance < 1:
@@ -152,6 +202,19 @@ class CudaGraphRunner:
         shared_pool: bool = True,
         progress: bool = True,
     ) -> None:
+        if not callable(step):
+            raise TypeError(f"step must be callable, got {step!r}")
+        if (not isinstance(capture_sizes, Sequence) or not capture_sizes
+                or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in capture_sizes)
+                or any(a >= b for a, b in zip(capture_sizes, capture_sizes[1:]))):
+            raise ValueError(f"capture_sizes must be a strictly increasing list of ints >= 1, got {capture_sizes!r}")
+        for name, flag in (("shared_pool", shared_pool), ("progress", progress)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be a bool, got {flag!r}")
+        if isinstance(num_warmups, bool) or not isinstance(num_warmups, int):
+            raise TypeError(f"num_warmups must be an int >= 1, got {num_warmups!r}")
+        if num_warmups < 1:
+            raise ValueError(f"num_warmups must be an int >= 1, got {num_warmups}")
         self.step = step
         self.capture_sizes = sorted(capture_sizes)
         self.num_warmups = num_warmups
@@ -168,6 +231,9 @@ class CudaGraphRunner:
         """Record the whole ladder, largest first."""
         import torch
 
+        if not example_inputs or any(not isinstance(x, torch.Tensor) or x.dim() == 0 or len(x) == 0
+                                     for x in example_inputs):
+            raise ValueError("example_inputs must be tensors with at least one row")
         top = self.capture_sizes[-1]
         self.static_inputs = tuple(x[:1].repeat(top, *([1] * (x.dim() - 1))) for x in example_inputs)
         pool = torch.cuda.graph_pool_handle() if self.shared_pool else None
@@ -199,7 +265,14 @@ class CudaGraphRunner:
 
     def __call__(self, *inputs: Any) -> Any:
         """Pad, copy in, replay, return the caller's rows."""
+        if not self.graphs:
+            raise RuntimeError("call capture first")
+        if len(inputs) != len(self.static_inputs):
+            raise TypeError(f"inputs: {len(inputs)} given, {len(self.static_inputs)} captured")
         batch = inputs[0].shape[0]
+        for x, buf in zip(inputs, self.static_inputs):
+            if x.shape[0] != batch or x.shape[1:] != buf.shape[1:] or x.dtype != buf.dtype:
+                raise TypeError(f"inputs do not match the captured examples: {tuple(x.shape)} {x.dtype}")
         size = padded_size(batch, self.capture_sizes)
         if size is None:
             self.eager_calls += 1
@@ -208,4 +281,5 @@ class CudaGraphRunner:
             buf[:batch].copy_(x)
         self.graphs[size].replay()
         self.replays += 1
-        return self.static_outputs[size][:batch]
+        out = self.static_outputs[size]
+        return type(out)(o[:batch] for o in out) if isinstance(out, (tuple, list)) else out[:batch]
