@@ -29,7 +29,8 @@ from typing import Any
 
 import torch
 
-from mini_vllm.compilation.backend import PiecewiseBackend, launches_per_step
+from mini_vllm.compilation.backend import PiecewiseBackend
+from mini_vllm.compilation.launches import launches_per_step
 from mini_vllm.compilation.partition import count_ops
 from mini_vllm.compilation.splittable_decoder import splittable_decoder
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner

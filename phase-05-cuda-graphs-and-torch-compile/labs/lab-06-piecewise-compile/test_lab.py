@@ -252,6 +252,10 @@ def test_pieces_keep_graph_order(lab):
     assert pieces_in_order == op_sequence(gm), "reading the pieces in order must replay the graph's ops in order"
     called = [n.target for n in split_gm.graph.nodes if n.op == "call_module"]
     assert called == [i.submod_name for i in items], f"the split graph calls {called}: not the items' order"
+    names = [(i.submod_name, i.graph_id) for i in items]
+    assert all(name == f"submod_{gid}" for name, gid in names), (
+        f"each piece is the child submod_<graph_id> of the split graph; got (name, id) pairs {names}"
+    )
 
 
 def test_split_graph_computes_what_the_graph_computes(lab):
@@ -351,6 +355,15 @@ def test_unknown_splitting_op_is_a_value_error(lab, name):
         lab.PiecewiseBackend(splitting_ops=[name])
 
 
+@pytest.mark.parametrize("splitting_ops", [ATTENTION, [ATTENTION, 7], None],
+                         ids=["bare-string", "non-str-entry", "none"])
+def test_splitting_ops_of_the_wrong_type_is_a_type_error(lab, splitting_ops):
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401
+
+    with pytest.raises(TypeError, match="splitting_ops"):
+        lab.PiecewiseBackend(splitting_ops=splitting_ops)
+
+
 def test_graph_without_attention_is_a_value_error(lab):
     import torch
 
@@ -362,6 +375,18 @@ def test_graph_without_attention_is_a_value_error(lab):
 def test_unknown_compiler_is_a_value_error(lab):
     with pytest.raises(ValueError, match="compiler"):
         lab.PiecewiseBackend(compiler="tensorrt")
+
+
+def test_without_a_cache_every_compiled_piece_is_a_miss(lab):
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    backend = lab.PiecewiseBackend(compiler="eager")
+    for _ in range(2):
+        backend(copy.deepcopy(gm), example_inputs)
+    assert (backend.hits, backend.misses, backend.seconds_saved) == (0, 6, 0), (
+        "no cache_dir: nothing can be found, so each of the 3 compiled pieces is a miss on each of "
+        f"the 2 calls (misses add up over calls); got hits={backend.hits}, misses={backend.misses}, "
+        f"seconds_saved={backend.seconds_saved}"
+    )
 
 
 # --- the compile cache --------------------------------------------------------------------------
@@ -484,9 +509,6 @@ def test_launch_accounting_rejects_bad_steps(lab, steps):
         lab.launch_accounting(hand_items(lab, "CAC"), steps)
 
 
-# --- §7 transfer: launches per step for layouts §3 never draws -----------------------------------
-
-
 def hand_items(lab, pattern: str) -> list:
     """SplitItems built here, one per run of equal letters: never through the lab's split_graph."""
     runs = [(c, len(list(run))) for c, run in itertools.groupby(pattern)]
@@ -550,3 +572,62 @@ def test_split_then_count_agrees_with_the_layout(lab):
 def test_launches_per_step_refuses_bad_input(lab, mode, items, names):
     with pytest.raises(ValueError, match=names):
         lab.launches_per_step(hand_items(lab, items), mode)
+
+
+# --- §7 transfer: a stack of layers, counted without building it ---------------------------------
+
+
+def stack_oracle(layer: str, num_layers: int, mode: str) -> int:
+    """Built here: the stack's own pattern, one replay per run of C, one launch per A (small stacks)."""
+    stack = layer * num_layers
+    return {"NONE": len(stack), "FULL": 1, "PIECEWISE": piecewise_oracle(stack)}[mode]
+
+
+# Layers the README never draws: a splitting op first, last, alone, doubled; no splitting op at all.
+STACK_LAYERS = ["AC", "CA", "ACA", "A", "C", "CAAC", "AACCA", "CCACCAC"]
+
+
+@pytest.mark.parametrize("num_layers", [1, 2, 5])
+@pytest.mark.parametrize("layer", STACK_LAYERS)
+def test_stacked_piecewise_launches_count_the_whole_stack(lab, layer, num_layers):
+    want = stack_oracle(layer, num_layers, "PIECEWISE")
+    got = lab.stacked_launches(layer, num_layers, "PIECEWISE")
+    assert got == want, (
+        f"{num_layers} x {layer!r} is the stack {layer * num_layers!r}: PIECEWISE pays {want}, got {got}. "
+        "The stack is split as one graph: where do one layer's pieces end and the next layer's begin?"
+    )
+
+
+@pytest.mark.parametrize("mode", ["NONE", "FULL"])
+@pytest.mark.parametrize("layer", ["CAAC", "A", "CCACCAC"])
+def test_stacked_none_and_full_launches(lab, layer, mode):
+    want = stack_oracle(layer, 3, mode)
+    got = lab.stacked_launches(layer, 3, mode)
+    assert got == want, f"3 x {layer!r} under {mode}: expected {want}, got {got}"
+
+
+@pytest.mark.parametrize("layer", ["CAC", "AC", "CA", "CAAC", "A", "C"])
+def test_stacked_launches_without_building_the_stack(lab, layer):
+    num_layers = 10**18
+    first, second = stack_oracle(layer, 1, "PIECEWISE"), stack_oracle(layer, 2, "PIECEWISE")
+    want = first + (num_layers - 1) * (second - first)  # every further layer adds what the second did
+    got = lab.stacked_launches(layer, num_layers, "PIECEWISE")
+    assert got == want, (
+        f"10**18 x {layer!r}: expected {want}, got {got}. A stack this deep cannot be built; "
+        "the count has to come from one layer's pattern"
+    )
+
+
+@pytest.mark.parametrize(("layer", "num_layers", "mode", "error", "names"), [
+    ("CAC", 2, "full", ValueError, "mode"),
+    ("", 2, "PIECEWISE", ValueError, "layer"),
+    ("CXA", 2, "PIECEWISE", ValueError, "layer"),
+    ("cac", 2, "PIECEWISE", ValueError, "layer"),
+    (["C", "A"], 2, "PIECEWISE", TypeError, "layer"),
+    ("CAC", 0, "PIECEWISE", ValueError, "num_layers"),
+    ("CAC", 2.5, "PIECEWISE", TypeError, "num_layers"),
+    ("CAC", True, "PIECEWISE", TypeError, "num_layers"),
+])
+def test_stacked_launches_refuses_bad_input(lab, layer, num_layers, mode, error, names):
+    with pytest.raises(error, match=names):
+        lab.stacked_launches(layer, num_layers, mode)
