@@ -13,7 +13,6 @@ for each step a CPU row of launch calls over a GPU row of kernels, on one micros
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -129,19 +128,29 @@ def render(trace_path: Path, out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Parse and bound like `mini-vllm`; `record` needs torch and a GPU, `render` matplotlib only."""
+    from mini_vllm.cli import MAX_BENCH_BATCH, _chart_file, _int_in, _output_file
+    from mini_vllm.module_cli import module_parser, require, require_cuda
+
+    p = module_parser("mini_vllm.gpu.timeline", __doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("record", help="profile the twin on a CUDA GPU, write the trimmed trace")
-    rec.add_argument("--out", type=Path, required=True)
-    rec.add_argument("--batch", type=int, default=1)
+    rec.add_argument("--out", type=_output_file, required=True, help="the trace (JSON) to write")
+    rec.add_argument("--batch", type=_int_in(1, MAX_BENCH_BATCH), default=1,
+                     help=f"decode batch of the profiled steps (at most {MAX_BENCH_BATCH})")
     ren = sub.add_parser("render", help="draw a recorded trace as a PNG")
-    ren.add_argument("trace", type=Path)
-    ren.add_argument("--out", type=Path, required=True)
+    ren.add_argument("trace", type=Path, help="a trace written by record")
+    ren.add_argument("--out", type=_chart_file, required=True, help="the image to write")
     args = p.parse_args(argv)
     if args.command == "record":
+        require(rec, "torch", "gpu")
+        require_cuda(rec)
         slim = record(args.out, args.batch)
         print(f"wrote {args.out}: {len(slim['traceEvents'])} events")
     else:
+        require(ren, "matplotlib", "plot")
+        if not args.trace.is_file():
+            ren.error(f"trace: no such file {str(args.trace)!r} (write one with record)")
         print(f"wrote {render(args.trace, args.out)}")
     return 0
 
