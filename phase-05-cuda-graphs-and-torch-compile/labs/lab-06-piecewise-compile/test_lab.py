@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from mini_vllm.grading.messages import naming
+
 pytestmark = pytest.mark.torch
 
 ATTENTION = "minivllm::attention"
@@ -351,7 +353,7 @@ def test_only_non_attention_pieces_are_compiled(lab, layers):
 def test_unknown_splitting_op_is_a_value_error(lab, name):
     import mini_vllm.compilation.splittable_decoder  # noqa: F401
 
-    with pytest.raises(ValueError, match="splitting_ops"):
+    with pytest.raises(ValueError, match=naming("splitting_ops")):
         lab.PiecewiseBackend(splitting_ops=[name])
 
 
@@ -360,7 +362,7 @@ def test_unknown_splitting_op_is_a_value_error(lab, name):
 def test_splitting_ops_of_the_wrong_type_is_a_type_error(lab, splitting_ops):
     import mini_vllm.compilation.splittable_decoder  # noqa: F401
 
-    with pytest.raises(TypeError, match="splitting_ops"):
+    with pytest.raises(TypeError, match=naming("splitting_ops")):
         lab.PiecewiseBackend(splitting_ops=splitting_ops)
 
 
@@ -368,12 +370,12 @@ def test_graph_without_attention_is_a_value_error(lab):
     import torch
 
     gm = pattern_graph("CCC")
-    with pytest.raises(ValueError, match="splitting_ops"):
+    with pytest.raises(ValueError, match=naming("splitting_ops")):
         lab.PiecewiseBackend()(gm, [torch.randn(4, 8)])
 
 
 def test_unknown_compiler_is_a_value_error(lab):
-    with pytest.raises(ValueError, match="compiler"):
+    with pytest.raises(ValueError, match=naming("compiler")):
         lab.PiecewiseBackend(compiler="tensorrt")
 
 
@@ -505,7 +507,7 @@ def test_launch_accounting_matches_lab_01(lab, layers, steps):
 
 @pytest.mark.parametrize("steps", [0, -1, 2.5])
 def test_launch_accounting_rejects_bad_steps(lab, steps):
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match=naming("steps")):
         lab.launch_accounting(hand_items(lab, "CAC"), steps)
 
 
@@ -570,7 +572,7 @@ def test_split_then_count_agrees_with_the_layout(lab):
 @pytest.mark.parametrize(("mode", "items", "names"), [("full", "CAC", "mode"), ("EAGER", "CAC", "mode"),
                                                       ("NONE", "", "items")])
 def test_launches_per_step_refuses_bad_input(lab, mode, items, names):
-    with pytest.raises(ValueError, match=names):
+    with pytest.raises(ValueError, match=naming(names)):
         lab.launches_per_step(hand_items(lab, items), mode)
 
 
@@ -629,5 +631,5 @@ def test_stacked_launches_without_building_the_stack(lab, layer):
     ("CAC", True, "PIECEWISE", TypeError, "num_layers"),
 ])
 def test_stacked_launches_refuses_bad_input(lab, layer, num_layers, mode, error, names):
-    with pytest.raises(error, match=names):
+    with pytest.raises(error, match=naming(names)):
         lab.stacked_launches(layer, num_layers, mode)
