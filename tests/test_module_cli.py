@@ -1,7 +1,8 @@
 """The module command lines answer like `mini-vllm`: bounded sizes, one-line errors, exit 2.
 
 `python -m mini_vllm.gpu.piecewise`, `python -m mini_vllm.gpu.timeline` and
-`python -m mini_vllm.compilation.measure` parse with `mini-vllm`'s parser and bounds (issue 28).
+`python -m mini_vllm.compilation.measure` parse with `mini-vllm`'s parser and bounds
+(`mini_vllm/arguments.py`, issue 28).
 Each test imports the module with torch hidden (as if not installed), so these tests prove the
 same thing in the torch-free CI step and in the one with torch: --help works, a bad size is
 refused while parsing, and a good run says which extra to install instead of a traceback.
@@ -15,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from mini_vllm import cli
+from mini_vllm import arguments as cli
 
 MODULES = ("mini_vllm.gpu.piecewise", "mini_vllm.gpu.timeline", "mini_vllm.compilation.measure")
 

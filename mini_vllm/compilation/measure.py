@@ -139,15 +139,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     Sizes are parsed and bounded as `mini-vllm compile` parses them; without torch, one line
     naming the extra and exit status 2.
     """
-    from mini_vllm.cli import MAX_COMPILE_HIDDEN, MAX_COMPILE_LAYERS, _folder, _int_in
-    from mini_vllm.module_cli import module_parser, require
+    from mini_vllm.arguments import (
+        MAX_COMPILE_HIDDEN,
+        MAX_COMPILE_LAYERS,
+        folder,
+        int_in,
+        module_parser,
+        require,
+    )
 
     parser = module_parser("mini_vllm.compilation.measure", __doc__.splitlines()[0])
-    parser.add_argument("--child", metavar="CACHE_DIR", type=_folder, required=True,
+    parser.add_argument("--child", metavar="CACHE_DIR", type=folder, required=True,
                         help="the compile cache folder (created if needed)")
-    parser.add_argument("--layers", type=_int_in(1, MAX_COMPILE_LAYERS), default=4,
+    parser.add_argument("--layers", type=int_in(1, MAX_COMPILE_LAYERS), default=4,
                         help=f"decoder layers (at most {MAX_COMPILE_LAYERS})")
-    parser.add_argument("--hidden", type=_int_in(4, MAX_COMPILE_HIDDEN), default=64,
+    parser.add_argument("--hidden", type=int_in(4, MAX_COMPILE_HIDDEN), default=64,
                         help=f"hidden size, a multiple of 4 (at most {MAX_COMPILE_HIDDEN})")
     parser.add_argument("--count-kernels", action="store_true", help="also count Inductor's kernel calls")
     args = parser.parse_args(argv)

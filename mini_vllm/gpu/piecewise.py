@@ -260,37 +260,38 @@ def plot(results: dict[str, Any], out: str | os.PathLike[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse and bound every size like `mini-vllm` does, check for torch and a GPU, then run."""
-    from mini_vllm.cli import (
+    from mini_vllm.arguments import (
         MAX_BENCH_BATCH,
         MAX_BENCH_REPEATS,
         MAX_COMPILE_HIDDEN,
         MAX_COMPILE_LAYERS,
-        _chart_file,
-        _int_in,
-        _output_file,
+        chart_file,
+        int_in,
+        module_parser,
+        output_file,
+        require,
+        require_cuda,
     )
-    from mini_vllm.module_cli import module_parser, require, require_cuda
 
     p = module_parser("mini_vllm.gpu.piecewise", __doc__.splitlines()[0])
-    p.add_argument("--out", type=_output_file, required=True, help="the JSON to write")
-    p.add_argument("--plot", type=_chart_file, help="also draw a PNG here")
+    p.add_argument("--out", type=output_file, required=True, help="the JSON to write")
+    p.add_argument("--plot", type=chart_file, help="also draw a PNG here")
     p.add_argument("--compilers", nargs="+", choices=COMPILERS, default=["eager", "inductor"],
                    help="how each piece is compiled")
-    p.add_argument("--tokens", type=_int_in(1, MAX_BENCH_BATCH), nargs="+", default=[1, 16, 128],
+    p.add_argument("--tokens", type=int_in(1, MAX_BENCH_BATCH), nargs="+", default=[1, 16, 128],
                    help=f"tokens per step, one captured size each (at most {MAX_BENCH_BATCH})")
-    p.add_argument("--layers", type=_int_in(1, MAX_COMPILE_LAYERS), default=4,
+    p.add_argument("--layers", type=int_in(1, MAX_COMPILE_LAYERS), default=4,
                    help=f"decoder layers (at most {MAX_COMPILE_LAYERS})")
-    p.add_argument("--hidden", type=_int_in(1, MAX_COMPILE_HIDDEN), default=256,
+    p.add_argument("--hidden", type=int_in(1, MAX_COMPILE_HIDDEN), default=256,
                    help=f"hidden size, a multiple of --heads (at most {MAX_COMPILE_HIDDEN})")
-    p.add_argument("--heads", type=_int_in(1, MAX_COMPILE_HIDDEN), default=4, help="attention heads")
-    p.add_argument("--repeats", type=_int_in(1, MAX_BENCH_REPEATS), default=7,
+    p.add_argument("--heads", type=int_in(1, MAX_COMPILE_HIDDEN), default=4, help="attention heads")
+    p.add_argument("--repeats", type=int_in(1, MAX_BENCH_REPEATS), default=7,
                    help=f"interleaved repeats of 100 steps per arm (at most {MAX_BENCH_REPEATS})")
     args = p.parse_args(argv)
     if args.hidden % args.heads:
         p.error(f"--hidden must be a multiple of --heads, got --hidden {args.hidden} --heads {args.heads}")
     if args.plot is not None:
         require(p, "matplotlib", "plot")
-    require(p, "torch", "gpu")
     require_cuda(p)
     results = run(args.compilers, args.tokens, args.layers, args.hidden, args.heads, args.repeats)
     with open(args.out, "w") as f:

@@ -129,21 +129,27 @@ def render(trace_path: Path, out: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse and bound like `mini-vllm`; `record` needs torch and a GPU, `render` matplotlib only."""
-    from mini_vllm.cli import MAX_BENCH_BATCH, _chart_file, _int_in, _output_file
-    from mini_vllm.module_cli import module_parser, require, require_cuda
+    from mini_vllm.arguments import (
+        MAX_BENCH_BATCH,
+        chart_file,
+        int_in,
+        module_parser,
+        output_file,
+        require,
+        require_cuda,
+    )
 
     p = module_parser("mini_vllm.gpu.timeline", __doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("record", help="profile the twin on a CUDA GPU, write the trimmed trace")
-    rec.add_argument("--out", type=_output_file, required=True, help="the trace (JSON) to write")
-    rec.add_argument("--batch", type=_int_in(1, MAX_BENCH_BATCH), default=1,
+    rec.add_argument("--out", type=output_file, required=True, help="the trace (JSON) to write")
+    rec.add_argument("--batch", type=int_in(1, MAX_BENCH_BATCH), default=1,
                      help=f"decode batch of the profiled steps (at most {MAX_BENCH_BATCH})")
     ren = sub.add_parser("render", help="draw a recorded trace as a PNG")
     ren.add_argument("trace", type=Path, help="a trace written by record")
-    ren.add_argument("--out", type=_chart_file, required=True, help="the image to write")
+    ren.add_argument("--out", type=chart_file, required=True, help="the image to write")
     args = p.parse_args(argv)
     if args.command == "record":
-        require(rec, "torch", "gpu")
         require_cuda(rec)
         slim = record(args.out, args.batch)
         print(f"wrote {args.out}: {len(slim['traceEvents'])} events")
