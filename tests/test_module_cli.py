@@ -44,18 +44,18 @@ def run(name: str, argv: list[str], capsys) -> tuple[int, str, str]:
     return code, out, err
 
 
-def refused(name: str, argv: list[str], capsys, *words: str) -> str:
-    """Exit 2, no traceback, one line on stderr in argparse's form, naming every one of `words`."""
+def refused(name: str, argv: list[str], capsys, *words: str) -> None:
+    """Exit 2 and one line on stderr, argparse-style, naming the command and every one of `words`."""
     code, _, err = run(name, argv, capsys)
-    command = f"python -m {name} {' '.join(argv)}"
-    assert "Traceback" not in err, f"{command}: a traceback instead of one line:\n{err}"
-    assert code == 2, f"{command}: exit status 2, got {code}; stderr:\n{err}"
     lines = err.strip().splitlines()
-    assert len(lines) == 1, f"{command}: one line on stderr, got:\n{err}"
-    assert lines[0].startswith(f"python -m {name}"), f"{command}: the error must name the command: {lines[0]!r}"
-    for word in words:
-        assert word in lines[0], f"{command}: the error must name {word!r}: {lines[0]!r}"
-    return lines[0]
+    problems = [why for why, wrong in [
+        ("a traceback instead of one line", "Traceback" in err),
+        (f"exit status {code} instead of 2", code != 2),
+        (f"{len(lines)} lines on stderr instead of one", len(lines) != 1),
+        ("the line does not start with the command", not err.startswith(f"python -m {name}")),
+        *((f"the line does not name {word!r}", word not in err) for word in words),
+    ] if wrong]
+    assert not problems, f"python -m {name} {' '.join(argv)}: {'; '.join(problems)}. stderr:\n{err}"
 
 
 @pytest.mark.parametrize(("name", "argv"), [(MODULES[0], []), (MODULES[1], []), (MODULES[1], ["record"]),

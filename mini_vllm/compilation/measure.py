@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mini_vllm import arguments
 from mini_vllm.progress import progress
 
 RUNS = ("cold", "warm", "warm, no inductor_cache/")
@@ -139,27 +140,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     Sizes are parsed and bounded as `mini-vllm compile` parses them; without torch, one line
     naming the extra and exit status 2.
     """
-    from mini_vllm.arguments import (
-        MAX_COMPILE_HIDDEN,
-        MAX_COMPILE_LAYERS,
-        folder,
-        int_in,
-        module_parser,
-        require,
-    )
-
-    parser = module_parser("mini_vllm.compilation.measure", __doc__.splitlines()[0])
-    parser.add_argument("--child", metavar="CACHE_DIR", type=folder, required=True,
-                        help="the compile cache folder (created if needed)")
-    parser.add_argument("--layers", type=int_in(1, MAX_COMPILE_LAYERS), default=4,
-                        help=f"decoder layers (at most {MAX_COMPILE_LAYERS})")
-    parser.add_argument("--hidden", type=int_in(4, MAX_COMPILE_HIDDEN), default=64,
-                        help=f"hidden size, a multiple of 4 (at most {MAX_COMPILE_HIDDEN})")
+    parser = arguments.module_parser("mini_vllm.compilation.measure", __doc__.splitlines()[0])
+    parser.add_argument("--child", metavar="CACHE_DIR", type=arguments.folder, required=True,
+                        help="the compile cache arguments.folder (created if needed)")
+    parser.add_argument("--layers", type=arguments.int_in(1, arguments.MAX_COMPILE_LAYERS), default=4,
+                        help=f"decoder layers (at most {arguments.MAX_COMPILE_LAYERS})")
+    parser.add_argument("--hidden", type=arguments.int_in(4, arguments.MAX_COMPILE_HIDDEN), default=64,
+                        help=f"hidden size, a multiple of 4 (at most {arguments.MAX_COMPILE_HIDDEN})")
     parser.add_argument("--count-kernels", action="store_true", help="also count Inductor's kernel calls")
     args = parser.parse_args(argv)
     if args.hidden % 4:
         parser.error(f"--hidden must be a multiple of 4 (the decoder's 4 heads), got {args.hidden}")
-    require(parser, "torch", "compile")
+    arguments.require(parser, "torch", "compile")
     print(json.dumps(child(args.child, args.layers, args.hidden, args.count_kernels)))
     return 0
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
+from mini_vllm import arguments
 from mini_vllm.compilation.backend import PiecewiseBackend
 from mini_vllm.compilation.compilers import COMPILERS
 from mini_vllm.compilation.launches import launches_per_step
@@ -260,39 +261,26 @@ def plot(results: dict[str, Any], out: str | os.PathLike[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse and bound every size like `mini-vllm` does, check for torch and a GPU, then run."""
-    from mini_vllm.arguments import (
-        MAX_BENCH_BATCH,
-        MAX_BENCH_REPEATS,
-        MAX_COMPILE_HIDDEN,
-        MAX_COMPILE_LAYERS,
-        chart_file,
-        int_in,
-        module_parser,
-        output_file,
-        require,
-        require_cuda,
-    )
-
-    p = module_parser("mini_vllm.gpu.piecewise", __doc__.splitlines()[0])
-    p.add_argument("--out", type=output_file, required=True, help="the JSON to write")
-    p.add_argument("--plot", type=chart_file, help="also draw a PNG here")
+    p = arguments.module_parser("mini_vllm.gpu.piecewise", __doc__.splitlines()[0])
+    p.add_argument("--out", type=arguments.output_file, required=True, help="the JSON to write")
+    p.add_argument("--plot", type=arguments.chart_file, help="also draw a PNG here")
     p.add_argument("--compilers", nargs="+", choices=COMPILERS, default=["eager", "inductor"],
                    help="how each piece is compiled")
-    p.add_argument("--tokens", type=int_in(1, MAX_BENCH_BATCH), nargs="+", default=[1, 16, 128],
-                   help=f"tokens per step, one captured size each (at most {MAX_BENCH_BATCH})")
-    p.add_argument("--layers", type=int_in(1, MAX_COMPILE_LAYERS), default=4,
-                   help=f"decoder layers (at most {MAX_COMPILE_LAYERS})")
-    p.add_argument("--hidden", type=int_in(1, MAX_COMPILE_HIDDEN), default=256,
-                   help=f"hidden size, a multiple of --heads (at most {MAX_COMPILE_HIDDEN})")
-    p.add_argument("--heads", type=int_in(1, MAX_COMPILE_HIDDEN), default=4, help="attention heads")
-    p.add_argument("--repeats", type=int_in(1, MAX_BENCH_REPEATS), default=7,
-                   help=f"interleaved repeats of 100 steps per arm (at most {MAX_BENCH_REPEATS})")
+    p.add_argument("--tokens", type=arguments.int_in(1, arguments.MAX_BENCH_BATCH), nargs="+", default=[1, 16, 128],
+                   help=f"tokens per step, one captured size each (at most {arguments.MAX_BENCH_BATCH})")
+    p.add_argument("--layers", type=arguments.int_in(1, arguments.MAX_COMPILE_LAYERS), default=4,
+                   help=f"decoder layers (at most {arguments.MAX_COMPILE_LAYERS})")
+    p.add_argument("--hidden", type=arguments.int_in(1, arguments.MAX_COMPILE_HIDDEN), default=256,
+                   help=f"hidden size, a multiple of --heads (at most {arguments.MAX_COMPILE_HIDDEN})")
+    p.add_argument("--heads", type=arguments.int_in(1, arguments.MAX_COMPILE_HIDDEN), default=4, help="attention heads")
+    p.add_argument("--repeats", type=arguments.int_in(1, arguments.MAX_BENCH_REPEATS), default=7,
+                   help=f"interleaved repeats of 100 steps per arm (at most {arguments.MAX_BENCH_REPEATS})")
     args = p.parse_args(argv)
     if args.hidden % args.heads:
         p.error(f"--hidden must be a multiple of --heads, got --hidden {args.hidden} --heads {args.heads}")
     if args.plot is not None:
-        require(p, "matplotlib", "plot")
-    require_cuda(p)
+        arguments.require(p, "matplotlib", "plot")
+    arguments.require_cuda(p)
     results = run(args.compilers, args.tokens, args.layers, args.hidden, args.heads, args.repeats)
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)

@@ -17,6 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mini_vllm import arguments
+
 RANGES = ("eager step", "graph step")
 WARM_UP = "warm-up step"
 KEEP = {"cuda_runtime", "cuda_driver", "kernel", "gpu_memcpy", "gpu_memset", "user_annotation"}
@@ -129,32 +131,22 @@ def render(trace_path: Path, out: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse and bound like `mini-vllm`; `record` needs torch and a GPU, `render` matplotlib only."""
-    from mini_vllm.arguments import (
-        MAX_BENCH_BATCH,
-        chart_file,
-        int_in,
-        module_parser,
-        output_file,
-        require,
-        require_cuda,
-    )
-
-    p = module_parser("mini_vllm.gpu.timeline", __doc__.splitlines()[0])
+    p = arguments.module_parser("mini_vllm.gpu.timeline", __doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("record", help="profile the twin on a CUDA GPU, write the trimmed trace")
-    rec.add_argument("--out", type=output_file, required=True, help="the trace (JSON) to write")
-    rec.add_argument("--batch", type=int_in(1, MAX_BENCH_BATCH), default=1,
-                     help=f"decode batch of the profiled steps (at most {MAX_BENCH_BATCH})")
+    rec.add_argument("--out", type=arguments.output_file, required=True, help="the trace (JSON) to write")
+    rec.add_argument("--batch", type=arguments.int_in(1, arguments.MAX_BENCH_BATCH), default=1,
+                     help=f"decode batch of the profiled steps (at most {arguments.MAX_BENCH_BATCH})")
     ren = sub.add_parser("render", help="draw a recorded trace as a PNG")
     ren.add_argument("trace", type=Path, help="a trace written by record")
-    ren.add_argument("--out", type=chart_file, required=True, help="the image to write")
+    ren.add_argument("--out", type=arguments.chart_file, required=True, help="the image to write")
     args = p.parse_args(argv)
     if args.command == "record":
-        require_cuda(rec)
+        arguments.require_cuda(rec)
         slim = record(args.out, args.batch)
         print(f"wrote {args.out}: {len(slim['traceEvents'])} events")
     else:
-        require(ren, "matplotlib", "plot")
+        arguments.require(ren, "matplotlib", "plot")
         if not args.trace.is_file():
             ren.error(f"trace: no such file {str(args.trace)!r} (write one with record)")
         print(f"wrote {render(args.trace, args.out)}")

@@ -3,13 +3,10 @@
 from mini_vllm.compilation import *
 from mini_vllm.compilation import launches
 
-CAUGHT_BY = ["test_stacked_piecewise_launches_count_the_whole_stack",
-             "test_stacked_launches_without_building_the_stack"]
+CAUGHT_BY = ["test_stacked_piecewise_launches_count_the_whole_stack", "test_stacked_launches_without_building_the_stack"]
 
 
 def stacked_launches(layer, num_layers, mode):
-    if mode != "PIECEWISE":
-        return launches.stacked_launches(layer, num_layers, mode)
-    launches.stacked_launches(layer, num_layers, "NONE")  # the reference's checks
-    runs = len([run for run in layer.split("A") if run])
-    return num_layers * (layer.count("A") + runs) - (num_layers - 1) * (runs > 0)
+    right = launches.stacked_launches(layer, num_layers, mode)  # the reference, its checks included
+    joins_wrongly = "C" in layer and not layer[0] == layer[-1] == "C"
+    return right - (num_layers - 1) if mode == "PIECEWISE" and joins_wrongly else right

@@ -3,13 +3,12 @@
 from mini_vllm.compilation import *
 from mini_vllm.compilation import launches
 
-CAUGHT_BY = ["test_stacked_piecewise_launches_count_the_whole_stack",
-             "test_stacked_launches_without_building_the_stack"]
+CAUGHT_BY = ["test_stacked_piecewise_launches_count_the_whole_stack", "test_stacked_launches_without_building_the_stack"]
 
 
 def stacked_launches(layer, num_layers, mode):
+    eager = launches.stacked_launches(layer, num_layers, "NONE")  # the reference's checks
     if mode != "PIECEWISE":
-        return launches.stacked_launches(layer, num_layers, mode)
-    launches.stacked_launches(layer, num_layers, "NONE")  # the reference's checks
-    islands = num_layers * len([run for run in layer.split("C") if run])
-    return islands + 1 + num_layers * layer.count("A")
+        return eager if mode == "NONE" else launches.stacked_launches(layer, num_layers, mode)
+    islands_per_layer = len([run for run in layer.split("C") if run])
+    return num_layers * islands_per_layer + 1 + num_layers * layer.count("A")
