@@ -12,7 +12,6 @@ vllm/compilation/backends.py:1194-1198 (0.22.1). Counting the launches of the re
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -20,15 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mini_vllm.compilation.cache import cache_factors, cache_key
-from mini_vllm.compilation.cache_files import FACTORS_FILE, GRAPH_FILE, read_index, write_index
+from mini_vllm.compilation.cache_files import read_index, write_index, write_readables
 from mini_vllm.compilation.compilers import (
     COMPILERS,
-    SAVES_ARTIFACTS,
     compile_piece,
     install_piece,
+    keep_inductor_cache,
     load_artifact,
     piece_inputs,
-    save_artifact,
+    store_artifact,
 )
 from mini_vllm.compilation.partition import (
     DEFAULT_SPLITTING_OPS,
@@ -104,11 +103,8 @@ class PiecewiseBackend:
         config = {"splitting_ops": list(self.splitting_ops), "compiler": self.compiler}
         self.cache_path = self.cache_dir / cache_key(gm, example_inputs, config)
         index = read_index(self.cache_path)
-        self._write_readables(gm, example_inputs, config, split_gm)
-        if self.compiler == "inductor":
-            # Inductor's own cache (built C++/Triton kernels) lives in ours, as upstream's
-            # AOT-compile layout does: a CPU artifact without it must rebuild its C++.
-            os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(self.cache_path / "inductor_cache")
+        write_readables(self.cache_path, cache_factors(gm, example_inputs, config), split_gm)
+        keep_inductor_cache(self.compiler, self.cache_path)
         return index
 
     def _compile_or_load(self, item: SplitItem, example: Sequence[Any],
@@ -128,26 +124,12 @@ class PiecewiseBackend:
         seconds = time.perf_counter() - start
         self.compile_seconds += seconds
         if self.cache_path is not None:
-            index[str(item.graph_id)] = self._store(item, compiled, seconds)
+            artifact = store_artifact(self.compiler, compiled, self.cache_path, item.graph_id)
+            index[str(item.graph_id)] = {"compiler": self.compiler, "compile_seconds": seconds, "artifact": artifact}
         return compiled
 
     def _loadable(self, entry: dict[str, Any]) -> bool:
         return entry["artifact"] is None or (self.cache_path / entry["artifact"]).exists()
-
-    def _store(self, item: SplitItem, compiled: Any, seconds: float) -> dict[str, Any]:
-        artifact = None
-        if self.compiler in SAVES_ARTIFACTS:
-            artifact = f"artifact_subgraph_{item.graph_id}"
-            save_artifact(compiled, self.cache_path / artifact)
-        return {"compiler": self.compiler, "compile_seconds": seconds, "artifact": artifact}
-
-    def _write_readables(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any],
-                         config: dict[str, Any], split_gm: torch.fx.GraphModule) -> None:
-        """What upstream leaves next to its artifacts for a human: the factors and the split graph."""
-        self.cache_path.mkdir(parents=True, exist_ok=True)
-        factors = cache_factors(gm, example_inputs, config)
-        (self.cache_path / FACTORS_FILE).write_text(json.dumps(factors, indent=1))
-        (self.cache_path / GRAPH_FILE).write_text(split_gm.print_readable(print_output=False))
 
 
 def _check_splitting_ops(splitting_ops: Sequence[str]) -> tuple[str, ...]:

@@ -410,6 +410,52 @@ def test_cache_key_changes_with_each_factor(lab, factor):
     assert other != base, f"changing the {factor} must change the key (both gave {base!r})"
 
 
+def test_cache_key_is_10_hex_digits(lab):
+    key = lab.cache_key(*decoder_graph(1), {"splitting_ops": [ATTENTION], "compiler": "eager"})
+    assert isinstance(key, str) and len(key) == 10 and set(key) <= set("0123456789abcdef"), (
+        f"the key names a directory: 10 lowercase hex digits of a sha256, as upstream keeps; got {key!r}"
+    )
+
+
+def test_the_index_records_each_compiled_piece(lab, tmp_path):
+    from mini_vllm.compilation.cache_files import read_index
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    backend(gm, example_inputs)
+    (directory,) = [d for d in tmp_path.iterdir() if d.is_dir()]
+    index = read_index(directory)
+    compiled_ids = sorted(str(i.graph_id) for i in backend.items if not i.is_splitting_graph)
+    assert sorted(index) == compiled_ids, (
+        f"the index maps each compiled piece's id, as a string, to its entry: ids {compiled_ids}, got {sorted(index)}"
+    )
+    for piece, entry in index.items():
+        assert entry.get("compiler") == "eager" and entry.get("artifact") is None, (
+            f"piece {piece}: an eager piece is recorded as {{'compiler': 'eager', 'artifact': None, ...}}; got {entry}"
+        )
+    assert sum(e["compile_seconds"] for e in index.values()) == pytest.approx(backend.compile_seconds), (
+        f"the entries' compile_seconds must add up to the backend's compile_seconds ({backend.compile_seconds}); "
+        f"got {[e['compile_seconds'] for e in index.values()]}"
+    )
+
+
+def test_an_entry_whose_artifact_is_gone_is_a_miss(lab, tmp_path):
+    from mini_vllm.compilation.cache_files import read_index, write_index
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)(copy.deepcopy(gm), example_inputs)
+    (directory,) = [d for d in tmp_path.iterdir() if d.is_dir()]
+    index = read_index(directory)
+    assert len(index) == 3, f"the first run must record its 3 compiled pieces in the index; got {index}"
+    write_index(directory, {piece: {**entry, "artifact": "deleted_artifact"} for piece, entry in index.items()})
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    backend(gm, example_inputs)
+    assert (backend.hits, backend.misses) == (0, 3), (
+        "each entry now names an artifact file that does not exist: a hit needs the entry *and* its "
+        f"artifact file, so all 3 pieces miss; got hits={backend.hits}, misses={backend.misses}"
+    )
+
+
 FRESH_PROCESS = """
 import importlib.util, json, os, sys
 from pathlib import Path
@@ -574,6 +620,12 @@ def test_split_then_count_agrees_with_the_layout(lab):
 def test_launches_per_step_refuses_bad_input(lab, mode, items, names):
     with pytest.raises(ValueError, match=naming(names)):
         lab.launches_per_step(hand_items(lab, items), mode)
+
+
+def test_launches_per_step_refuses_items_that_are_not_split_items(lab):
+    items = [*hand_items(lab, "CA"), "submod_2"]
+    with pytest.raises(TypeError, match=naming("items")):
+        lab.launches_per_step(items, "PIECEWISE")
 
 
 # --- §7 transfer: a stack of layers, counted without building it ---------------------------------

@@ -244,6 +244,8 @@ def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
     items = list(items)
     if not items:
         raise ValueError("items must hold at least one piece")
+    if not all(isinstance(item, SplitItem) for item in items):
+        raise TypeError("items must be SplitItems, as split_graph returns them")
     if mode == "FULL":
         return 1
     if mode == "NONE":
