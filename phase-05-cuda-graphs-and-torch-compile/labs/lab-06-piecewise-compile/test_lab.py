@@ -439,6 +439,21 @@ def test_the_index_records_each_compiled_piece(lab, tmp_path):
     )
 
 
+def test_a_cache_hit_computes_what_the_graph_computes(lab, tmp_path):
+    import torch
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    want = run_graph(copy.deepcopy(gm), example_inputs)
+    lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)(copy.deepcopy(gm), example_inputs)
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    got = run_graph(backend(copy.deepcopy(gm), example_inputs), example_inputs)
+    assert backend.hits == 3, f"control: the second compile must hit all 3 pieces; got hits={backend.hits}"
+    assert all(torch.allclose(w, g) for w, g in zip(want, got, strict=True)), (
+        "after 3 hits the returned callable computes something else than the graph: a hit must install "
+        "the loaded piece (for eager, the traced piece itself)"
+    )
+
+
 def test_an_entry_whose_artifact_is_gone_is_a_miss(lab, tmp_path):
     from mini_vllm.compilation.cache_files import read_index, write_index
 
