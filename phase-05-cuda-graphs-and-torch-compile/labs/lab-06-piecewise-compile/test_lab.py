@@ -454,6 +454,28 @@ def test_a_cache_hit_computes_what_the_graph_computes(lab, tmp_path):
     )
 
 
+def test_compile_and_load_seconds_fit_inside_the_calls(lab, tmp_path):
+    import time
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    first = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    start = time.perf_counter()
+    first(copy.deepcopy(gm), example_inputs)
+    first_call = time.perf_counter() - start
+    second = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    start = time.perf_counter()
+    second(copy.deepcopy(gm), example_inputs)
+    second_call = time.perf_counter() - start
+    got = {"compile_seconds": (first.compile_seconds, second.compile_seconds),
+           "load_seconds": (first.load_seconds, second.load_seconds)}
+    assert 0 < first.compile_seconds <= first_call and second.compile_seconds == 0, (
+        f"compile_seconds is time spent compiling, inside the call ({first_call:.4f} s), none on 3 hits; got {got}"
+    )
+    assert first.load_seconds == 0 and 0 <= second.load_seconds <= second_call, (
+        f"load_seconds is time spent loading hits, inside the call ({second_call:.4f} s); got {got}"
+    )
+
+
 def test_an_entry_whose_artifact_is_gone_is_a_miss(lab, tmp_path):
     from mini_vllm.compilation.cache_files import read_index, write_index
 
