@@ -9,8 +9,9 @@ LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piece
 Provided, so you can spend your time on the ideas rather than on torch plumbing (README "The
 provided helpers" gives every signature):
 - mini_vllm.compilation.compilers: COMPILERS, SAVES_ARTIFACTS, compile_piece, piece_inputs,
-  install_piece, save_artifact, load_artifact;
-- mini_vllm.compilation.cache_files: read_index, write_index (a JSON index per cache directory);
+  install_piece, save_artifact, load_artifact, store_artifact, keep_inductor_cache;
+- mini_vllm.compilation.cache_files: read_index, write_index (a JSON index per cache directory),
+  write_readables (optional files for humans);
 - mini_vllm.compilation.splittable_decoder: the tiny model and its `minivllm::attention` custom op.
 Import torch inside your functions, as below: this file must import without torch.
 """
