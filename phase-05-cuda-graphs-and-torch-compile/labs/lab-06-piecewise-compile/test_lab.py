@@ -293,6 +293,30 @@ def test_back_to_back_splitting_ops_share_one_piece(lab, pattern):
     )
 
 
+def test_a_getitem_stays_with_the_splitting_op_it_unpacks(lab):
+    import operator
+
+    import torch
+
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    x = graph.call_function(torch.tanh, (x,))
+    attended = graph.call_function(torch.ops.minivllm.attention.default, (x, x, x, 2))
+    row = graph.call_function(operator.getitem, (attended, 0))  # unpacks the splitting op's result
+    graph.output((graph.call_function(torch.tanh, (row,)),))
+    gm = torch.fx.GraphModule(torch.nn.Module(), graph)
+    split_gm, items = lab.split_graph(gm, [ATTENTION])
+    got = [(i.is_splitting_graph, ops_in(i.graph)) for i in items]
+    assert got == [(False, 1), (True, 2), (False, 1)], (
+        "tanh, attention, getitem(attention, 0), tanh: the getitem stays in the island of the op it "
+        f"unpacks, so the pieces (is_splitting, ops) are [(False, 1), (True, 2), (False, 1)]; got {got}"
+    )
+    want, got_out = run_graph(gm, [small_input()]), run_graph(split_gm, [small_input()])
+    assert torch.allclose(want[0], got_out[0]), "the split graph must compute what the graph computes"
+
+
 # --- the backend --------------------------------------------------------------------------------
 
 
