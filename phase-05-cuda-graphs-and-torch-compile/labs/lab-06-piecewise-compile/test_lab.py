@@ -390,6 +390,23 @@ def test_splitting_ops_of_the_wrong_type_is_a_type_error(lab, splitting_ops):
         lab.PiecewiseBackend(splitting_ops=splitting_ops)
 
 
+def test_a_callable_compiler_with_a_cache_dir_is_a_value_error(lab, tmp_path):
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    with pytest.raises(ValueError, match=naming("cache_dir")):
+        lab.PiecewiseBackend(compiler=lambda piece, example_inputs: piece, cache_dir=tmp_path)
+
+
+def test_a_new_backend_starts_empty(lab):
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    backend = lab.PiecewiseBackend()
+    state = {name: getattr(backend, name, "missing") for name in
+             ("num_ops", "items", "hits", "misses", "compile_seconds", "load_seconds", "seconds_saved")}
+    assert state == {"num_ops": 0, "items": [], "hits": 0, "misses": 0, "compile_seconds": 0,
+                     "load_seconds": 0, "seconds_saved": 0}, f"before any call the state is 0 and []; got {state}"
+
+
 def test_graph_without_attention_is_a_value_error(lab):
     import torch
 
