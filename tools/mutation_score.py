@@ -42,6 +42,10 @@ _KEY_ORDER = ("json.dumps without sort_keys: cache_factors builds its dict in on
               "config sorted by name), so the hashed string, and the key, is the same in every process")
 _CONFIG_NAMES = ("another name for a config entry in the backend: the names only feed cache_key, the same "
                  "way in every process, so every key changes together and no hit or miss does")
+_IDS = ("other piece ids: README §3 asks only that ids increase in graph order (not that they start "
+        "at 0 or are contiguous), and every test reads them so")
+_UNREAD_LABELS = ("labels for placeholders and the output, or a producer looked up for a non-getitem: "
+                  "split_module never asks for the former, split_graph reads the latter only for a getitem")
 EQUIVALENT: dict[str, str] = {
     "mini_vllm.capture_sizes.x_default_capture_sizes__mutmut_1": _OFF_STRIDE,
     "mini_vllm.bench_analysis.x_claims_verdict__mutmut_36": _ROWS_AS_TUPLES,
@@ -49,6 +53,8 @@ EQUIVALENT: dict[str, str] = {
     **{f"mini_vllm.compilation.cache.x_cache_key__mutmut_{n}": _KEY_ORDER for n in (10, 12, 13)},
     **{f"mini_vllm.compilation.backend.xǁPiecewiseBackendǁ_open_cache__mutmut_{n}": _CONFIG_NAMES
        for n in (3, 4, 6, 7)},
+    **{f"mini_vllm.compilation.partition.x_split_graph__mutmut_{n}": _IDS for n in (3, 36, 42)},
+    **{f"mini_vllm.compilation.partition.x_split_graph__mutmut_{n}": _UNREAD_LABELS for n in (7, 8, 9, 10, 14)},
 }
 
 
