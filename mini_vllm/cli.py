@@ -19,11 +19,21 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
 
+from mini_vllm.arguments import (  # shared with the module command lines
+    MAX_BENCH_BATCH,
+    MAX_BENCH_REPEATS,
+    MAX_COMPILE_HIDDEN,
+    MAX_COMPILE_LAYERS,
+    Parser,
+)
+from mini_vllm.arguments import chart_file as _chart_file
+from mini_vllm.arguments import folder as _folder
+from mini_vllm.arguments import int_in as _int_in
+from mini_vllm.arguments import named_path as _named_path
+from mini_vllm.arguments import output_file as _output_file
 from mini_vllm.bench_analysis import TWIN_ARMS
 from mini_vllm.capture_sizes import MAX_CAPTURE_SIZE
-from mini_vllm.checks import check_int, int_range
 from mini_vllm.cudagraph_dispatcher import RUNNERS
 from mini_vllm.cudagraph_mode import CUDAGraphMode
 from mini_vllm.model_shapes import SHAPE_CONFIGS
@@ -41,52 +51,10 @@ MAX_SIM_STEPS = 10_000    # simulate: a few minutes at MAX_LAYERS on one CPU cor
 MAX_SIM_BATCH = 4096      # simulate: every captured rung keeps its buffers, per piece
 MAX_CHART_CALLS = 1000    # crossover-chart: one x tick per call
 MAX_CHART_LADDER = 65536  # ladder-chart: the chart draws every batch 1..max on three ladders
-MAX_BENCH_BATCH = 1024    # bench: the twin's KV cache is preallocated for the largest batch
 MAX_BENCH_STEPS = 256     # bench: the twin's max_seq_len (one cache slot per step)
-MAX_BENCH_REPEATS = 100   # bench: every repeat re-runs every arm at every batch
-MAX_COMPILE_LAYERS = 32   # compile: each layer is a compiled piece and an attention island
-MAX_COMPILE_HIDDEN = 1024  # compile: 12 x hidden^2 float32 weights per layer
 MAX_COMPILE_REPEATS = 20  # compile --measure: each repeat starts three fresh processes
 MAX_GRADE_JOBS = 256      # grade: one pytest process per job
 MAX_TUNE_RUNGS = 1024     # tune: each rung is one more graph captured per pass
-
-
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Show a flag's default in --help, unless there is none to show (None, False, [])."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default in (None, False, [], argparse.SUPPRESS):
-            return action.help
-        return super()._get_help_string(action)
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors that point at --help, and defaults shown in --help."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        kwargs.setdefault("allow_abbrev", False)  # so a flag given is a flag named (see _refuse)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _int_in(minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
-    """An argparse type: ASCII digits making an int in [minimum, maximum], else the range in the error."""
-
-    def parse(text: str) -> int:
-        allowed = int_range(minimum, maximum)
-        if len(text) > 100:  # int() of thousands of digits is slow, and no flag needs a googol
-            raise argparse.ArgumentTypeError(f"must be {allowed} in at most 100 digits, got {len(text)} characters")
-        if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
-            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
-        try:
-            return check_int(int(text), "value", minimum, maximum)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text.strip()}") from None
-
-    return parse
 
 
 _positive_int = _int_in(1)
@@ -97,39 +65,6 @@ def _mode_name(text: str) -> str:
     if not text.isascii():
         raise argparse.ArgumentTypeError(f"must be a mode name in ASCII letters, got {text!r}")
     return text.upper()
-
-
-def _named_path(text: str) -> str:
-    """An argparse type for a path that must not be empty: '' would silently mean "none" or '.'."""
-    if not text:
-        raise argparse.ArgumentTypeError("must name a file or folder, got nothing")
-    return text
-
-
-def _folder(text: str) -> str:
-    """An argparse type for a folder the run creates if needed: nothing on its way may be a file."""
-    path = Path(_named_path(text))
-    existing = next(p for p in (path, *path.parents) if p.exists())  # '.' or '/' at the latest
-    if not existing.is_dir():
-        raise argparse.ArgumentTypeError(f"must be a folder, but {str(existing)!r} is a file")
-    return text
-
-
-def _output_file(text: str) -> Path:
-    """An argparse type for a file to write: checked before a run, so no result is lost at the end."""
-    path = Path(text)
-    if not text or path.is_dir():
-        raise argparse.ArgumentTypeError(f"must name a file, got {f'the folder {text!r}' if text else 'nothing'}")
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"the folder {str(path.parent)!r} does not exist (create it first)")
-    return path
-
-
-def _chart_file(text: str) -> Path:
-    """_output_file, with the .png matplotlib would add to a name without a suffix added here,
-    so the path printed is the path written."""
-    path = _output_file(text)
-    return path if path.suffix else path.with_name(path.name.rstrip(".") + ".png")
 
 
 CHART_OUT_HELP = "the image file to write (no suffix: .png is added, and the path printed)"

@@ -6,35 +6,28 @@ the splitting ones (attention runs eagerly, the layout piecewise CUDA graphs cap
 keeps the compiled pieces on disk so the next process start loads them instead of compiling.
 upstream: VllmBackend.__call__ in vllm/compilation/backends.py, which splits the Dynamo graph
 at vllm/compilation/backends.py:1171 and compiles only the non-splitting pieces at
-vllm/compilation/backends.py:1194-1198 (0.22.1).
+vllm/compilation/backends.py:1194-1198 (0.22.1). Counting the launches of the result is
+`launches`.
 """
 
 from __future__ import annotations
 
-import json
-import numbers
 import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mini_vllm.compilation.cache import (
-    FACTORS_FILE,
-    GRAPH_FILE,
-    cache_factors,
-    cache_key,
-    read_index,
-    write_index,
-)
+from mini_vllm.compilation.cache import cache_factors, cache_key
+from mini_vllm.compilation.cache_files import read_index, write_index, write_readables
 from mini_vllm.compilation.compilers import (
     COMPILERS,
-    SAVES_ARTIFACTS,
     compile_piece,
     install_piece,
+    keep_inductor_cache,
     load_artifact,
     piece_inputs,
-    save_artifact,
+    store_artifact,
 )
 from mini_vllm.compilation.partition import (
     DEFAULT_SPLITTING_OPS,
@@ -56,10 +49,12 @@ class PiecewiseBackend:
     kept under cache_dir/<cache_key>/; for Inductor this also points TORCHINDUCTOR_CACHE_DIR at
     cache_dir/<cache_key>/inductor_cache, so the built kernels are kept with them. After each
     call, the state tells what happened: `num_ops` and `items` describe the last graph; `hits`,
-    `misses` (compiled pieces found in / missing from the cache), `compile_seconds` (spent
-    compiling), `load_seconds` (spent loading hits) and `seconds_saved` (what the hits cost when
-    they were compiled) add up over calls. A bad config is a ValueError here, at construction; a graph with none of the
-    splitting ops is a ValueError when it arrives.
+    `misses` (compiled pieces found in / not found in the cache; without a cache_dir every
+    compiled piece is a miss), `compile_seconds` (spent compiling), `load_seconds` (spent
+    loading hits) and `seconds_saved` (what the hits cost when they were compiled) add up over
+    calls. A bad config is refused here, at construction (README §4: a TypeError for a
+    splitting_ops that is not a sequence of str, a ValueError otherwise); a graph with none of
+    the splitting ops is a ValueError when it arrives.
     """
 
     def __init__(
@@ -108,11 +103,8 @@ class PiecewiseBackend:
         config = {"splitting_ops": list(self.splitting_ops), "compiler": self.compiler}
         self.cache_path = self.cache_dir / cache_key(gm, example_inputs, config)
         index = read_index(self.cache_path)
-        self._write_readables(gm, example_inputs, config, split_gm)
-        if self.compiler == "inductor":
-            # Inductor's own cache (built C++/Triton kernels) lives in ours, as upstream's
-            # AOT-compile layout does: a CPU artifact without it must rebuild its C++.
-            os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(self.cache_path / "inductor_cache")
+        write_readables(self.cache_path, cache_factors(gm, example_inputs, config), split_gm)
+        keep_inductor_cache(self.compiler, self.cache_path)
         return index
 
     def _compile_or_load(self, item: SplitItem, example: Sequence[Any],
@@ -132,71 +124,20 @@ class PiecewiseBackend:
         seconds = time.perf_counter() - start
         self.compile_seconds += seconds
         if self.cache_path is not None:
-            index[str(item.graph_id)] = self._store(item, compiled, seconds)
+            artifact = store_artifact(self.compiler, compiled, self.cache_path, item.graph_id)
+            index[str(item.graph_id)] = {"compiler": self.compiler, "compile_seconds": seconds, "artifact": artifact}
         return compiled
 
     def _loadable(self, entry: dict[str, Any]) -> bool:
         return entry["artifact"] is None or (self.cache_path / entry["artifact"]).exists()
-
-    def _store(self, item: SplitItem, compiled: Any, seconds: float) -> dict[str, Any]:
-        artifact = None
-        if self.compiler in SAVES_ARTIFACTS:
-            artifact = f"artifact_subgraph_{item.graph_id}"
-            save_artifact(compiled, self.cache_path / artifact)
-        return {"compiler": self.compiler, "compile_seconds": seconds, "artifact": artifact}
-
-    def _write_readables(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any],
-                         config: dict[str, Any], split_gm: torch.fx.GraphModule) -> None:
-        """What upstream leaves next to its artifacts for a human: the factors and the split graph."""
-        self.cache_path.mkdir(parents=True, exist_ok=True)
-        factors = cache_factors(gm, example_inputs, config)
-        (self.cache_path / FACTORS_FILE).write_text(json.dumps(factors, indent=1))
-        (self.cache_path / GRAPH_FILE).write_text(split_gm.print_readable(print_output=False))
-
-
-STEP_MODES = ("NONE", "PIECEWISE", "FULL")  # lab-03's CUDAGraphMode names for one step
-
-
-def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
-    """Launches of one steady-state step of a split graph run under `mode`, after any capture.
-
-    "NONE" runs every op eagerly; "PIECEWISE" replays each compiled piece as one graph while the
-    splitting pieces' ops run live, one launch each; "FULL" replays the whole step as one graph.
-    The names are lab-03's CUDAGraphMode values; what the first step's capture costs is
-    launch_accounting's business.
-    """
-    if mode not in STEP_MODES:
-        raise ValueError(f"mode must be one of {STEP_MODES}, got {mode!r}")
-    if not items:
-        raise ValueError("items must hold at least one SplitItem (split_graph's second result)")
-    for i, item in enumerate(items):
-        if not isinstance(item, SplitItem):
-            raise TypeError(f"items[{i}] must be a SplitItem (split_graph's second result), "
-                            f"got {type(item).__name__}")
-    if mode == "FULL":
-        return 1
-    return sum(count_ops(item.graph) if mode == "NONE" or item.is_splitting_graph else 1 for item in items)
-
-
-def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
-    """Launches over `steps` forward passes: eager vs piecewise CUDA graphs (lab-01's counting).
-
-    Eager pays one launch per op per step. Piecewise pays one eager pass on the first step (the
-    capture), then per step one replay per compiled piece plus every op of the splitting
-    pieces, which run live. Returns {"eager": ..., "piecewise": ...}.
-    """
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    steps = int(steps)  # a numpy int is welcome, as everywhere (mini_vllm/checks.py)
-    ops = launches_per_step(items, "NONE")
-    return {"eager": steps * ops, "piecewise": ops + (steps - 1) * launches_per_step(items, "PIECEWISE")}
 
 
 def _check_splitting_ops(splitting_ops: Sequence[str]) -> tuple[str, ...]:
     """Each name must be 'namespace::op' or 'namespace::op.overload' of a registered torch op."""
     import torch
 
-    if isinstance(splitting_ops, str) or not all(isinstance(n, str) for n in splitting_ops):
+    if (isinstance(splitting_ops, str) or not isinstance(splitting_ops, Sequence)
+            or not all(isinstance(n, str) for n in splitting_ops)):
         raise TypeError(f"splitting_ops must be a sequence of op names like 'minivllm::attention', "
                         f"got {splitting_ops!r}")
     for name in splitting_ops:

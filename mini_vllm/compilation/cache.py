@@ -1,4 +1,4 @@
-"""The compile cache: a directory per hash of (graph, inputs, config, versions), an index inside.
+"""The compile cache's key: a directory per hash of (graph, inputs, config, versions).
 
 A second process start traces the model again, computes the same hash, finds the directory,
 and loads each piece's artifact instead of compiling it: that is the whole restart win.
@@ -6,8 +6,8 @@ Everything that could change the compiled code has to be in the hash, or a stale
 loaded: the graph's code, the shapes and dtypes it was traced for, the backend config, and the
 library versions. Python's built-in hash() is salted per process, so the key is a sha256.
 upstream: vllm/compilation/backends.py:1058-1065 (the factors, their hash, the directory) and
-vllm/compilation/backends.py:1072 (the per-rank subdirectory), 0.22.1; upstream's index file is
-`vllm_compile_cache.py`, written by CompilerManager in the same file.
+vllm/compilation/backends.py:1072 (the per-rank subdirectory), 0.22.1. The files inside the
+directory (the index of pieces) are `cache_files`, a helper lab-06 provides.
 """
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ import json
 import platform
 from collections.abc import Mapping, Sequence
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
-
-INDEX_FILE = "mini_vllm_compile_cache.json"
-FACTORS_FILE = "cache_key_factors.json"
-GRAPH_FILE = "computation_graph.py"
 
 
 def cache_factors(gm: torch.fx.GraphModule, example_inputs: Sequence[Any], config: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,14 +50,3 @@ def cache_key(gm: torch.fx.GraphModule, example_inputs: Sequence[Any], config: M
     """
     factors = cache_factors(gm, example_inputs, config)
     return hashlib.sha256(json.dumps(factors, sort_keys=True).encode()).hexdigest()[:10]
-
-
-def read_index(directory: Path) -> dict[str, dict[str, Any]]:
-    """The index of a cache directory: piece id -> {compiler, compile_seconds, artifact}."""
-    path = directory / INDEX_FILE
-    return json.loads(path.read_text()) if path.is_file() else {}
-
-
-def write_index(directory: Path, index: Mapping[str, Mapping[str, Any]]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / INDEX_FILE).write_text(json.dumps(index, indent=1, sort_keys=True))

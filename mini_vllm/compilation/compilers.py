@@ -17,6 +17,7 @@ CompilerManager in vllm/compilation/backends.py (0.22.1).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -75,6 +76,30 @@ def load_artifact(path: Path) -> Callable[..., Any]:
     from torch._inductor import CompiledArtifact
 
     return CompiledArtifact.load(path=str(path), format="binary")
+
+
+def store_artifact(compiler: str, compiled: Any, directory: Path, graph_id: int) -> str | None:
+    """Save piece `graph_id` as `compiler` compiled it, if that can be saved; its file name, or None.
+
+    Only Inductor's output can be saved (SAVES_ARTIFACTS): eager and aot_eager leave nothing
+    worth keeping, so their index entries name no artifact and a hit runs the traced piece.
+    """
+    if compiler not in SAVES_ARTIFACTS:
+        return None
+    name = f"artifact_subgraph_{graph_id}"
+    save_artifact(compiled, directory / name)
+    return name
+
+
+def keep_inductor_cache(compiler: str, directory: Path) -> None:
+    """For Inductor, point TORCHINDUCTOR_CACHE_DIR at directory/inductor_cache; others: nothing.
+
+    Inductor's own cache holds the kernels it built; kept next to our artifacts, a warm start
+    on a CPU finds them instead of running gcc again (lab-06 README, after the lab). Upstream's
+    AOT-compile layout keeps an inductor_cache/ the same way.
+    """
+    if compiler == "inductor":
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(directory / "inductor_cache")
 
 
 def inductor_launches(compile_call: Callable[[], Any]) -> tuple[Any, int]:

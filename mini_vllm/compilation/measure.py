@@ -18,7 +18,6 @@ effect of fusion on the launch bill.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -30,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mini_vllm import arguments
 from mini_vllm.progress import progress
 
 RUNS = ("cold", "warm", "warm, no inductor_cache/")
@@ -134,16 +134,24 @@ def measure(repeats: int, layers: int, hidden: int) -> dict[str, list[dict[str, 
     return runs
 
 
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """The child's entry point: one timed process start, printed as one JSON line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", metavar="CACHE_DIR", required=True)
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--count-kernels", action="store_true")
+    """The child's entry point: one timed process start, printed as one JSON line.
+
+    Sizes are parsed and bounded as `mini-vllm compile` parses them; without torch, one line
+    naming the extra and exit status 2.
+    """
+    parser = arguments.module_parser("mini_vllm.compilation.measure", __doc__.splitlines()[0])
+    parser.add_argument("--child", metavar="CACHE_DIR", type=arguments.folder, required=True,
+                        help="the compile cache arguments.folder (created if needed)")
+    parser.add_argument("--layers", type=arguments.int_in(1, arguments.MAX_COMPILE_LAYERS), default=4,
+                        help=f"decoder layers (at most {arguments.MAX_COMPILE_LAYERS})")
+    parser.add_argument("--hidden", type=arguments.int_in(4, arguments.MAX_COMPILE_HIDDEN), default=64,
+                        help=f"hidden size, a multiple of 4 (at most {arguments.MAX_COMPILE_HIDDEN})")
+    parser.add_argument("--count-kernels", action="store_true", help="also count Inductor's kernel calls")
     args = parser.parse_args(argv)
+    if args.hidden % 4:
+        parser.error(f"--hidden must be a multiple of 4 (the decoder's 4 heads), got {args.hidden}")
+    arguments.require(parser, "torch", "compile")
     print(json.dumps(child(args.child, args.layers, args.hidden, args.count_kernels)))
     return 0
 

@@ -74,16 +74,14 @@ def split_graph(
 ) -> tuple[torch.fx.GraphModule, list[SplitItem]]:
     """Cut `gm` into pieces at the splitting ops; return the split graph and its pieces in order.
 
-    Walking the nodes in order: a splitting op opens a new piece of its own and the node after
-    it opens the next one, except that back-to-back splitting ops share one piece (upstream's
-    kv-cache update + attention pair is one eager island). A getitem stays with the node it
-    unpacks. The split graph computes exactly what `gm` computes, calling `submod_<id>` in
-    order; `gm` itself is left untouched.
-    upstream: vllm/compilation/backends.py:548-622 (0.22.1); the shared island for back-to-back
-    splitting ops is vllm/compilation/backends.py:578-584.
+    The pieces follow README §3's layout rules (upstream's: splitting ops in eager islands, the
+    ops between them in compiled pieces); the split graph computes exactly what `gm` computes,
+    calling `submod_<graph_id>` in increasing id order; `gm` itself is left untouched.
+    upstream: vllm/compilation/backends.py:548-622 (0.22.1).
     """
     from torch.fx.passes.split_module import split_module
 
+    # One walk labels every node with a piece id; split_module then builds one child per id.
     piece_of: dict[torch.fx.Node, int] = {}
     piece = 0
     splitting_ids: set[int] = set()

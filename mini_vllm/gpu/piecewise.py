@@ -19,20 +19,24 @@ upstream: piecewise capture of each compiled submodule is vllm/compilation/cuda_
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import time
 from collections.abc import Callable, Sequence
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
-
-from mini_vllm.compilation.backend import PiecewiseBackend, launches_per_step
+from mini_vllm import arguments
+from mini_vllm.compilation.backend import PiecewiseBackend
+from mini_vllm.compilation.compilers import COMPILERS
+from mini_vllm.compilation.launches import launches_per_step
 from mini_vllm.compilation.partition import count_ops
-from mini_vllm.compilation.splittable_decoder import splittable_decoder
 from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
+
+if TYPE_CHECKING:  # torch is imported where it runs, so --help works without it
+    import os
+
+    import torch
 
 LAUNCH_CALLS = ("LaunchKernel", "GraphLaunch", "Memcpy", "Memset")  # CUDA runtime/driver calls
 ARMS = ("eager", "compiled", "piecewise", "full")
@@ -53,6 +57,8 @@ class GraphedPiece:
         self.positions: list[int] = []
 
     def __call__(self, *args: Any) -> Any:
+        import torch
+
         if self.runner is None:
             self.positions = [i for i, a in enumerate(args)
                               if isinstance(a, torch.Tensor) and id(a) not in self.static_ids]
@@ -87,6 +93,7 @@ def graphing_backend(backend: PiecewiseBackend, capture_sizes: Sequence[int],
 
 def profiled_launches(call: Callable[[], Any], steps: int = 3) -> dict[str, float]:
     """Per step: CUDA launch calls the CPU made (kernels, graphs, copies, memsets) and GPU activities."""
+    import torch
     from torch.profiler import ProfilerActivity, profile
 
     call()
@@ -105,6 +112,7 @@ def profiled_launches(call: Callable[[], Any], steps: int = 3) -> dict[str, floa
 
 def kernels_of(call: Callable[[], Any]) -> list[str]:
     """Names of the GPU activities one call launches, from torch.profiler (after a warm-up call)."""
+    import torch
     from torch.profiler import ProfilerActivity, profile
 
     call()
@@ -128,6 +136,8 @@ def fx_op_kinds(items: Sequence[Any]) -> dict[str, int]:
 
 def step_us(call: Callable[[], Any], steps: int = 100) -> float:
     """Microseconds per step over `steps` back-to-back steps (CUDA events, no sync in between)."""
+    import torch
+
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     torch.cuda.synchronize()
     start.record()
@@ -141,6 +151,10 @@ def step_us(call: Callable[[], Any], steps: int = 100) -> float:
 def measure(compiler: str, tokens: int, layers: int, hidden: int, heads: int, repeats: int,
             log: Callable[[str], None] = print) -> dict[str, Any]:
     """All arms of one (compiler, tokens) configuration: launches, GPU activities, step times."""
+    import torch
+
+    from mini_vllm.compilation.splittable_decoder import splittable_decoder
+
     torch._dynamo.reset()
     model = splittable_decoder(layers, hidden, heads).to("cuda", torch.float16)
     x = torch.randn(tokens, hidden, device="cuda", dtype=torch.float16)
@@ -196,6 +210,8 @@ def measure(compiler: str, tokens: int, layers: int, hidden: int, heads: int, re
 def run(compilers: Sequence[str], tokens: Sequence[int], layers: int, hidden: int, heads: int,
         repeats: int) -> dict[str, Any]:
     """Every compiler at every token count; the JSON-ready result."""
+    import torch
+
     if not torch.cuda.is_available():
         raise RuntimeError("piecewise CUDA graphs need a CUDA GPU (torch.cuda.is_available() is False)")
     entries = [measure(c, t, layers, hidden, heads, repeats) for c in compilers for t in tokens]
@@ -207,7 +223,7 @@ def run(compilers: Sequence[str], tokens: Sequence[int], layers: int, hidden: in
             "runs": entries}
 
 
-def plot(results: dict[str, Any], out: str) -> None:
+def plot(results: dict[str, Any], out: str | os.PathLike[str]) -> None:
     """Launch calls per step (bars, measured vs lab-01) and step time, per arm, for each run."""
     import matplotlib
 
@@ -244,16 +260,27 @@ def plot(results: dict[str, Any], out: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", required=True, help="the JSON to write")
-    p.add_argument("--plot", help="also draw a PNG here")
-    p.add_argument("--compilers", nargs="+", default=["eager", "inductor"])
-    p.add_argument("--tokens", type=int, nargs="+", default=[1, 16, 128])
-    p.add_argument("--layers", type=int, default=4)
-    p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--heads", type=int, default=4)
-    p.add_argument("--repeats", type=int, default=7)
+    """Parse and bound every size like `mini-vllm` does, check for torch and a GPU, then run."""
+    p = arguments.module_parser("mini_vllm.gpu.piecewise", __doc__.splitlines()[0])
+    p.add_argument("--out", type=arguments.output_file, required=True, help="the JSON to write")
+    p.add_argument("--plot", type=arguments.chart_file, help="also draw a PNG here")
+    p.add_argument("--compilers", nargs="+", choices=COMPILERS, default=["eager", "inductor"],
+                   help="how each piece is compiled")
+    p.add_argument("--tokens", type=arguments.int_in(1, arguments.MAX_BENCH_BATCH), nargs="+", default=[1, 16, 128],
+                   help=f"tokens per step, one captured size each (at most {arguments.MAX_BENCH_BATCH})")
+    p.add_argument("--layers", type=arguments.int_in(1, arguments.MAX_COMPILE_LAYERS), default=4,
+                   help=f"decoder layers (at most {arguments.MAX_COMPILE_LAYERS})")
+    p.add_argument("--hidden", type=arguments.int_in(1, arguments.MAX_COMPILE_HIDDEN), default=256,
+                   help=f"hidden size, a multiple of --heads (at most {arguments.MAX_COMPILE_HIDDEN})")
+    p.add_argument("--heads", type=arguments.int_in(1, arguments.MAX_COMPILE_HIDDEN), default=4, help="attention heads")
+    p.add_argument("--repeats", type=arguments.int_in(1, arguments.MAX_BENCH_REPEATS), default=7,
+                   help=f"interleaved repeats of 100 steps per arm (at most {arguments.MAX_BENCH_REPEATS})")
     args = p.parse_args(argv)
+    if args.hidden % args.heads:
+        p.error(f"--hidden must be a multiple of --heads, got --hidden {args.hidden} --heads {args.heads}")
+    if args.plot is not None:
+        arguments.require(p, "matplotlib", "plot")
+    arguments.require_cuda(p)
     results = run(args.compilers, args.tokens, args.layers, args.hidden, args.heads, args.repeats)
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)

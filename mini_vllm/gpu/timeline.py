@@ -13,10 +13,11 @@ for each step a CPU row of launch calls over a GPU row of kernels, on one micros
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
+
+from mini_vllm import arguments
 
 RANGES = ("eager step", "graph step")
 WARM_UP = "warm-up step"
@@ -129,19 +130,25 @@ def render(trace_path: Path, out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Parse and bound like `mini-vllm`; `record` needs torch and a GPU, `render` matplotlib only."""
+    p = arguments.module_parser("mini_vllm.gpu.timeline", __doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("record", help="profile the twin on a CUDA GPU, write the trimmed trace")
-    rec.add_argument("--out", type=Path, required=True)
-    rec.add_argument("--batch", type=int, default=1)
+    rec.add_argument("--out", type=arguments.output_file, required=True, help="the trace (JSON) to write")
+    rec.add_argument("--batch", type=arguments.int_in(1, arguments.MAX_BENCH_BATCH), default=1,
+                     help=f"decode batch of the profiled steps (at most {arguments.MAX_BENCH_BATCH})")
     ren = sub.add_parser("render", help="draw a recorded trace as a PNG")
-    ren.add_argument("trace", type=Path)
-    ren.add_argument("--out", type=Path, required=True)
+    ren.add_argument("trace", type=Path, help="a trace written by record")
+    ren.add_argument("--out", type=arguments.chart_file, required=True, help="the image to write")
     args = p.parse_args(argv)
     if args.command == "record":
+        arguments.require_cuda(rec)
         slim = record(args.out, args.batch)
         print(f"wrote {args.out}: {len(slim['traceEvents'])} events")
     else:
+        arguments.require(ren, "matplotlib", "plot")
+        if not args.trace.is_file():
+            ren.error(f"trace: no such file {str(args.trace)!r} (write one with record)")
         print(f"wrote {render(args.trace, args.out)}")
     return 0
 

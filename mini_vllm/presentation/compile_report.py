@@ -20,7 +20,8 @@ def compile_demo(layers: int, hidden: int, compiler: str, cache_dir: str | Path 
     """Compile splittable_decoder(layers, hidden) with PiecewiseBackend and describe what happened."""
     import torch
 
-    from mini_vllm.compilation.backend import PiecewiseBackend, launch_accounting
+    from mini_vllm.compilation.backend import PiecewiseBackend
+    from mini_vllm.compilation.launches import launch_accounting
     from mini_vllm.compilation.partition import count_ops
     from mini_vllm.compilation.splittable_decoder import splittable_decoder
 

@@ -13,6 +13,7 @@ from mini_vllm.compilation import (
     launches_per_step,
     should_split,
     split_graph,
+    stacked_launches,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "launches_per_step",
     "should_split",
     "split_graph",
+    "stacked_launches",
 ]

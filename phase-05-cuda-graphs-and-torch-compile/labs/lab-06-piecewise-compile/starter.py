@@ -9,8 +9,9 @@ LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-06-piece
 Provided, so you can spend your time on the ideas rather than on torch plumbing (README "The
 provided helpers" gives every signature):
 - mini_vllm.compilation.compilers: COMPILERS, SAVES_ARTIFACTS, compile_piece, piece_inputs,
-  install_piece, save_artifact, load_artifact;
-- mini_vllm.compilation.cache: read_index, write_index (a JSON index per cache directory);
+  install_piece, save_artifact, load_artifact, store_artifact, keep_inductor_cache;
+- mini_vllm.compilation.cache_files: read_index, write_index (a JSON index per cache directory),
+  write_readables (optional files for humans);
 - mini_vllm.compilation.splittable_decoder: the tiny model and its `minivllm::attention` custom op.
 Import torch inside your functions, as below: this file must import without torch.
 """
@@ -36,6 +37,7 @@ __all__ = [
     "launches_per_step",
     "should_split",
     "split_graph",
+    "stacked_launches",
 ]
 
 #: The ops a mini_vllm model splits at. Upstream's list has sixteen (facts §8.1); ours has one.
@@ -80,13 +82,10 @@ def split_graph(
 ) -> tuple[torch.fx.GraphModule, list[SplitItem]]:
     """Cut `gm` into pieces at the splitting ops; return the split graph and its pieces in order.
 
-    Walking the nodes in order: a splitting op opens a new piece of its own and the node after
-    it opens the next one, except that back-to-back splitting ops share one piece (upstream's
-    kv-cache update + attention pair is one eager island). A getitem stays with the node it
-    unpacks. The split graph computes exactly what `gm` computes, calling `submod_<id>` in
-    order; `gm` itself is left untouched.
-    upstream: vllm/compilation/backends.py:548-622 (0.22.1); the shared island for back-to-back
-    splitting ops is vllm/compilation/backends.py:578-584.
+    The pieces follow README §3's layout rules (upstream's: splitting ops in eager islands, the
+    ops between them in compiled pieces); the split graph computes exactly what `gm` computes,
+    calling `submod_<graph_id>` in increasing id order; `gm` itself is left untouched.
+    upstream: vllm/compilation/backends.py:548-622 (0.22.1).
     """
     raise NotImplementedError("lab-06: split_graph — see README §3")
 
@@ -110,10 +109,12 @@ class PiecewiseBackend:
     kept under cache_dir/<cache_key>/; for Inductor this also points TORCHINDUCTOR_CACHE_DIR at
     cache_dir/<cache_key>/inductor_cache, so the built kernels are kept with them. After each
     call, the state tells what happened: `num_ops` and `items` describe the last graph; `hits`,
-    `misses` (compiled pieces found in / missing from the cache), `compile_seconds` (spent
-    compiling), `load_seconds` (spent loading hits) and `seconds_saved` (what the hits cost when
-    they were compiled) add up over calls. A bad config is a ValueError here, at construction; a graph with none of the
-    splitting ops is a ValueError when it arrives.
+    `misses` (compiled pieces found in / not found in the cache; without a cache_dir every
+    compiled piece is a miss), `compile_seconds` (spent compiling), `load_seconds` (spent
+    loading hits) and `seconds_saved` (what the hits cost when they were compiled) add up over
+    calls. A bad config is refused here, at construction (README §4: a TypeError for a
+    splitting_ops that is not a sequence of str, a ValueError otherwise); a graph with none of
+    the splitting ops is a ValueError when it arrives.
     """
 
     def __init__(
@@ -132,11 +133,10 @@ class PiecewiseBackend:
 
 
 def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
-    """Launches over `steps` forward passes: eager vs piecewise CUDA graphs (lab-01's counting).
+    """Launches over `steps` forward passes, eager vs piecewise CUDA graphs, as lab-01 counts them.
 
-    Eager pays one launch per op per step. Piecewise pays one eager pass on the first step (the
-    capture), then per step one replay per compiled piece plus every op of the splitting
-    pieces, which run live. Returns {"eager": ..., "piecewise": ...}.
+    Returns {"eager": ..., "piecewise": ...}; the piecewise bill includes the first step's
+    capture (README §6). `steps` is an int >= 1, else a ValueError naming it.
     """
     raise NotImplementedError("lab-06: launch_accounting — see README §6")
 
@@ -144,9 +144,19 @@ def launch_accounting(items: Sequence[SplitItem], steps: int) -> dict[str, int]:
 def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
     """Launches of one steady-state step of a split graph run under `mode`, after any capture.
 
-    "NONE" runs every op eagerly; "PIECEWISE" replays each compiled piece as one graph while the
-    splitting pieces' ops run live, one launch each; "FULL" replays the whole step as one graph.
-    The names are lab-03's CUDAGraphMode values; what the first step's capture costs is
-    launch_accounting's business.
+    `mode` is one of lab-03's CUDAGraphMode names "NONE", "PIECEWISE", "FULL" (README §6 says
+    what each runs); `items` is split_graph's second result. A bad mode or an empty `items` is
+    a ValueError naming it; the first step's capture is launch_accounting's business.
     """
-    raise NotImplementedError("lab-06: launches_per_step — see README §7")
+    raise NotImplementedError("lab-06: launches_per_step — see README §6")
+
+
+def stacked_launches(layer: str, num_layers: int, mode: str) -> int:
+    """Launches of one steady-state step of `num_layers` copies of `layer`, split and run under `mode`.
+
+    `layer` is one layer's ops in order, "C" for an op that compiles and "A" for a splitting op
+    (a non-empty str of those letters; TypeError / ValueError naming `layer`); `num_layers` is
+    an int >= 1 (TypeError / ValueError naming it), as large as 10**18, so no graph is built;
+    `mode` is as in launches_per_step. The split is split_graph's over the whole stack.
+    """
+    raise NotImplementedError("lab-06: stacked_launches — see README §7")

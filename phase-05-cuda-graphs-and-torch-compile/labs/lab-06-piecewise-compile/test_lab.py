@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from mini_vllm.grading.messages import naming
+
 pytestmark = pytest.mark.torch
 
 ATTENTION = "minivllm::attention"
@@ -252,6 +254,10 @@ def test_pieces_keep_graph_order(lab):
     assert pieces_in_order == op_sequence(gm), "reading the pieces in order must replay the graph's ops in order"
     called = [n.target for n in split_gm.graph.nodes if n.op == "call_module"]
     assert called == [i.submod_name for i in items], f"the split graph calls {called}: not the items' order"
+    names = [(i.submod_name, i.graph_id) for i in items]
+    assert all(name == f"submod_{gid}" for name, gid in names), (
+        f"each piece is the child submod_<graph_id> of the split graph; got (name, id) pairs {names}"
+    )
 
 
 def test_split_graph_computes_what_the_graph_computes(lab):
@@ -285,6 +291,30 @@ def test_back_to_back_splitting_ops_share_one_piece(lab, pattern):
         f"{pattern}: consecutive splitting ops form one eager island (upstream: kv-cache update + "
         f"attention); expected {expected_layout(pattern)}, got {got}"
     )
+
+
+def test_a_getitem_stays_with_the_splitting_op_it_unpacks(lab):
+    import operator
+
+    import torch
+
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    x = graph.call_function(torch.tanh, (x,))
+    attended = graph.call_function(torch.ops.minivllm.attention.default, (x, x, x, 2))
+    row = graph.call_function(operator.getitem, (attended, 0))  # unpacks the splitting op's result
+    graph.output((graph.call_function(torch.tanh, (row,)),))
+    gm = torch.fx.GraphModule(torch.nn.Module(), graph)
+    split_gm, items = lab.split_graph(gm, [ATTENTION])
+    got = [(i.is_splitting_graph, ops_in(i.graph)) for i in items]
+    assert got == [(False, 1), (True, 2), (False, 1)], (
+        "tanh, attention, getitem(attention, 0), tanh: the getitem stays in the island of the op it "
+        f"unpacks, so the pieces (is_splitting, ops) are [(False, 1), (True, 2), (False, 1)]; got {got}"
+    )
+    want, got_out = run_graph(gm, [small_input()]), run_graph(split_gm, [small_input()])
+    assert torch.allclose(want[0], got_out[0]), "the split graph must compute what the graph computes"
 
 
 # --- the backend --------------------------------------------------------------------------------
@@ -347,21 +377,59 @@ def test_only_non_attention_pieces_are_compiled(lab, layers):
 def test_unknown_splitting_op_is_a_value_error(lab, name):
     import mini_vllm.compilation.splittable_decoder  # noqa: F401
 
-    with pytest.raises(ValueError, match="splitting_ops"):
+    with pytest.raises(ValueError, match=naming("splitting_ops")):
         lab.PiecewiseBackend(splitting_ops=[name])
+
+
+@pytest.mark.parametrize("splitting_ops", [ATTENTION, [ATTENTION, 7], None],
+                         ids=["bare-string", "non-str-entry", "none"])
+def test_splitting_ops_of_the_wrong_type_is_a_type_error(lab, splitting_ops):
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401
+
+    with pytest.raises(TypeError, match=naming("splitting_ops")):
+        lab.PiecewiseBackend(splitting_ops=splitting_ops)
+
+
+def test_a_callable_compiler_with_a_cache_dir_is_a_value_error(lab, tmp_path):
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    with pytest.raises(ValueError, match=naming("cache_dir")):
+        lab.PiecewiseBackend(compiler=lambda piece, example_inputs: piece, cache_dir=tmp_path)
+
+
+def test_a_new_backend_starts_empty(lab):
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    backend = lab.PiecewiseBackend()
+    state = {name: getattr(backend, name, "missing") for name in
+             ("num_ops", "items", "hits", "misses", "compile_seconds", "load_seconds", "seconds_saved")}
+    assert state == {"num_ops": 0, "items": [], "hits": 0, "misses": 0, "compile_seconds": 0,
+                     "load_seconds": 0, "seconds_saved": 0}, f"before any call the state is 0 and []; got {state}"
 
 
 def test_graph_without_attention_is_a_value_error(lab):
     import torch
 
     gm = pattern_graph("CCC")
-    with pytest.raises(ValueError, match="splitting_ops"):
+    with pytest.raises(ValueError, match=naming("splitting_ops")):
         lab.PiecewiseBackend()(gm, [torch.randn(4, 8)])
 
 
 def test_unknown_compiler_is_a_value_error(lab):
-    with pytest.raises(ValueError, match="compiler"):
+    with pytest.raises(ValueError, match=naming("compiler")):
         lab.PiecewiseBackend(compiler="tensorrt")
+
+
+def test_without_a_cache_every_compiled_piece_is_a_miss(lab):
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    backend = lab.PiecewiseBackend(compiler="eager")
+    for _ in range(2):
+        backend(copy.deepcopy(gm), example_inputs)
+    assert (backend.hits, backend.misses, backend.seconds_saved) == (0, 6, 0), (
+        "no cache_dir: nothing can be found, so each of the 3 compiled pieces is a miss on each of "
+        f"the 2 calls (misses add up over calls); got hits={backend.hits}, misses={backend.misses}, "
+        f"seconds_saved={backend.seconds_saved}"
+    )
 
 
 # --- the compile cache --------------------------------------------------------------------------
@@ -381,6 +449,89 @@ def test_cache_key_changes_with_each_factor(lab, factor):
     else:
         other = lab.cache_key(*decoder_graph(2, 2 * HIDDEN), config)
     assert other != base, f"changing the {factor} must change the key (both gave {base!r})"
+
+
+def test_cache_key_is_10_hex_digits(lab):
+    key = lab.cache_key(*decoder_graph(1), {"splitting_ops": [ATTENTION], "compiler": "eager"})
+    assert isinstance(key, str) and len(key) == 10 and set(key) <= set("0123456789abcdef"), (
+        f"the key names a directory: 10 lowercase hex digits of a sha256, as upstream keeps; got {key!r}"
+    )
+
+
+def test_the_index_records_each_compiled_piece(lab, tmp_path):
+    from mini_vllm.compilation.cache_files import read_index
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    backend(gm, example_inputs)
+    (directory,) = [d for d in tmp_path.iterdir() if d.is_dir()]
+    index = read_index(directory)
+    compiled_ids = sorted(str(i.graph_id) for i in backend.items if not i.is_splitting_graph)
+    assert sorted(index) == compiled_ids, (
+        f"the index maps each compiled piece's id, as a string, to its entry: ids {compiled_ids}, got {sorted(index)}"
+    )
+    for piece, entry in index.items():
+        assert entry.get("compiler") == "eager" and entry.get("artifact") is None, (
+            f"piece {piece}: an eager piece is recorded as {{'compiler': 'eager', 'artifact': None, ...}}; got {entry}"
+        )
+    assert sum(e["compile_seconds"] for e in index.values()) == pytest.approx(backend.compile_seconds), (
+        f"the entries' compile_seconds must add up to the backend's compile_seconds ({backend.compile_seconds}); "
+        f"got {[e['compile_seconds'] for e in index.values()]}"
+    )
+
+
+def test_a_cache_hit_computes_what_the_graph_computes(lab, tmp_path):
+    import torch
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    want = run_graph(copy.deepcopy(gm), example_inputs)
+    lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)(copy.deepcopy(gm), example_inputs)
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    got = run_graph(backend(copy.deepcopy(gm), example_inputs), example_inputs)
+    assert backend.hits == 3, f"control: the second compile must hit all 3 pieces; got hits={backend.hits}"
+    assert all(torch.allclose(w, g) for w, g in zip(want, got, strict=True)), (
+        "after 3 hits the returned callable computes something else than the graph: a hit must install "
+        "the loaded piece (for eager, the traced piece itself)"
+    )
+
+
+def test_compile_and_load_seconds_fit_inside_the_calls(lab, tmp_path):
+    import time
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    first = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    start = time.perf_counter()
+    first(copy.deepcopy(gm), example_inputs)
+    first_call = time.perf_counter() - start
+    second = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    start = time.perf_counter()
+    second(copy.deepcopy(gm), example_inputs)
+    second_call = time.perf_counter() - start
+    got = {"compile_seconds": (first.compile_seconds, second.compile_seconds),
+           "load_seconds": (first.load_seconds, second.load_seconds)}
+    assert 0 < first.compile_seconds <= first_call and second.compile_seconds == 0, (
+        f"compile_seconds is time spent compiling, inside the call ({first_call:.4f} s), none on 3 hits; got {got}"
+    )
+    assert first.load_seconds == 0 and 0 <= second.load_seconds <= second_call, (
+        f"load_seconds is time spent loading hits, inside the call ({second_call:.4f} s); got {got}"
+    )
+
+
+def test_an_entry_whose_artifact_is_gone_is_a_miss(lab, tmp_path):
+    from mini_vllm.compilation.cache_files import read_index, write_index
+
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
+    lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)(copy.deepcopy(gm), example_inputs)
+    (directory,) = [d for d in tmp_path.iterdir() if d.is_dir()]
+    index = read_index(directory)
+    assert len(index) == 3, f"the first run must record its 3 compiled pieces in the index; got {index}"
+    write_index(directory, {piece: {**entry, "artifact": "deleted_artifact"} for piece, entry in index.items()})
+    backend = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    backend(gm, example_inputs)
+    assert (backend.hits, backend.misses) == (0, 3), (
+        "each entry now names an artifact file that does not exist: a hit needs the entry *and* its "
+        f"artifact file, so all 3 pieces miss; got hits={backend.hits}, misses={backend.misses}"
+    )
 
 
 FRESH_PROCESS = """
@@ -480,11 +631,8 @@ def test_launch_accounting_matches_lab_01(lab, layers, steps):
 
 @pytest.mark.parametrize("steps", [0, -1, 2.5])
 def test_launch_accounting_rejects_bad_steps(lab, steps):
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match=naming("steps")):
         lab.launch_accounting(hand_items(lab, "CAC"), steps)
-
-
-# --- §7 transfer: launches per step for layouts §3 never draws -----------------------------------
 
 
 def hand_items(lab, pattern: str) -> list:
@@ -548,5 +696,70 @@ def test_split_then_count_agrees_with_the_layout(lab):
 @pytest.mark.parametrize(("mode", "items", "names"), [("full", "CAC", "mode"), ("EAGER", "CAC", "mode"),
                                                       ("NONE", "", "items")])
 def test_launches_per_step_refuses_bad_input(lab, mode, items, names):
-    with pytest.raises(ValueError, match=names):
+    with pytest.raises(ValueError, match=naming(names)):
         lab.launches_per_step(hand_items(lab, items), mode)
+
+
+def test_launches_per_step_refuses_items_that_are_not_split_items(lab):
+    items = [*hand_items(lab, "CA"), "submod_2"]
+    with pytest.raises(TypeError, match=naming("items")):
+        lab.launches_per_step(items, "PIECEWISE")
+
+
+# --- §7 transfer: a stack of layers, counted without building it ---------------------------------
+
+
+def stack_oracle(layer: str, num_layers: int, mode: str) -> int:
+    """Built here: the stack's own pattern, one replay per run of C, one launch per A (small stacks)."""
+    stack = layer * num_layers
+    return {"NONE": len(stack), "FULL": 1, "PIECEWISE": piecewise_oracle(stack)}[mode]
+
+
+# Layers the README never draws: a splitting op first, last, alone, doubled; no splitting op at all.
+STACK_LAYERS = ["AC", "CA", "ACA", "A", "C", "CAAC", "AACCA", "CCACCAC"]
+
+
+@pytest.mark.parametrize("num_layers", [1, 2, 5])
+@pytest.mark.parametrize("layer", STACK_LAYERS)
+def test_stacked_piecewise_launches_count_the_whole_stack(lab, layer, num_layers):
+    want = stack_oracle(layer, num_layers, "PIECEWISE")
+    got = lab.stacked_launches(layer, num_layers, "PIECEWISE")
+    assert got == want, (
+        f"{num_layers} x {layer!r} is the stack {layer * num_layers!r}: PIECEWISE pays {want}, got {got}. "
+        "The stack is split as one graph: where do one layer's pieces end and the next layer's begin?"
+    )
+
+
+@pytest.mark.parametrize("mode", ["NONE", "FULL"])
+@pytest.mark.parametrize("layer", ["CAAC", "A", "CCACCAC"])
+def test_stacked_none_and_full_launches(lab, layer, mode):
+    want = stack_oracle(layer, 3, mode)
+    got = lab.stacked_launches(layer, 3, mode)
+    assert got == want, f"3 x {layer!r} under {mode}: expected {want}, got {got}"
+
+
+@pytest.mark.parametrize("layer", ["CAC", "AC", "CA", "CAAC", "A", "C"])
+def test_stacked_launches_without_building_the_stack(lab, layer):
+    num_layers = 10**18
+    first, second = stack_oracle(layer, 1, "PIECEWISE"), stack_oracle(layer, 2, "PIECEWISE")
+    want = first + (num_layers - 1) * (second - first)  # every further layer adds what the second did
+    got = lab.stacked_launches(layer, num_layers, "PIECEWISE")
+    assert got == want, (
+        f"10**18 x {layer!r}: expected {want}, got {got}. A stack this deep cannot be built; "
+        "the count has to come from one layer's pattern"
+    )
+
+
+@pytest.mark.parametrize(("layer", "num_layers", "mode", "error", "names"), [
+    ("CAC", 2, "full", ValueError, "mode"),
+    ("", 2, "PIECEWISE", ValueError, "layer"),
+    ("CXA", 2, "PIECEWISE", ValueError, "layer"),
+    ("cac", 2, "PIECEWISE", ValueError, "layer"),
+    (["C", "A"], 2, "PIECEWISE", TypeError, "layer"),
+    ("CAC", 0, "PIECEWISE", ValueError, "num_layers"),
+    ("CAC", 2.5, "PIECEWISE", TypeError, "num_layers"),
+    ("CAC", True, "PIECEWISE", TypeError, "num_layers"),
+])
+def test_stacked_launches_refuses_bad_input(lab, layer, num_layers, mode, error, names):
+    with pytest.raises(error, match=naming(names)):
+        lab.stacked_launches(layer, num_layers, mode)

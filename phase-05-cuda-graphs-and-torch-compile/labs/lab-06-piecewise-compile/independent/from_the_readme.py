@@ -33,6 +33,7 @@ __all__ = [
     "launches_per_step",
     "should_split",
     "split_graph",
+    "stacked_launches",
 ]
 
 DEFAULT_SPLITTING_OPS = ("minivllm::attention",)
@@ -123,7 +124,9 @@ def cache_key(gm: torch.fx.GraphModule, example_inputs: Sequence[Any], config: M
 def _check_op_name(name: Any) -> None:
     import torch
 
-    if not isinstance(name, str) or "::" not in name:
+    if not isinstance(name, str):
+        raise TypeError(f"splitting_ops: {name!r} is not a str")
+    if "::" not in name:
         raise ValueError(f"splitting_ops: {name!r} is not 'namespace::op' or 'namespace::op.overload'")
     namespace, op = name.split("::", 1)
     op, _, overload = op.partition(".")
@@ -147,7 +150,7 @@ class PiecewiseBackend:
         from mini_vllm.compilation.compilers import COMPILERS
 
         if isinstance(splitting_ops, str) or not isinstance(splitting_ops, Sequence):
-            raise ValueError(f"splitting_ops must be a sequence of op names, got {splitting_ops!r}")
+            raise TypeError(f"splitting_ops must be a sequence of op names, got {splitting_ops!r}")
         for name in splitting_ops:
             _check_op_name(name)
         if callable(compiler):
@@ -167,7 +170,7 @@ class PiecewiseBackend:
         """Compile the graph Dynamo traced: the split graph, with compiled pieces installed."""
         import os
 
-        from mini_vllm.compilation.cache import read_index, write_index
+        from mini_vllm.compilation.cache_files import read_index, write_index
         from mini_vllm.compilation.compilers import (
             SAVES_ARTIFACTS,
             compile_piece,
@@ -209,8 +212,8 @@ class PiecewiseBackend:
                     compiled = compile_piece(self.compiler, item.graph, inputs[item.submod_name])
                 seconds = time.perf_counter() - start
                 self.compile_seconds += seconds
+                self.misses += 1
                 if directory is not None:
-                    self.misses += 1
                     name = None
                     if self.compiler in SAVES_ARTIFACTS:
                         name = f"piece_{item.graph_id}.bin"
@@ -241,8 +244,36 @@ def launches_per_step(items: Sequence[SplitItem], mode: str) -> int:
     items = list(items)
     if not items:
         raise ValueError("items must hold at least one piece")
+    if not all(isinstance(item, SplitItem) for item in items):
+        raise TypeError("items must be SplitItems, as split_graph returns them")
     if mode == "FULL":
         return 1
     if mode == "NONE":
         return sum(count_ops(item.graph) for item in items)
     return sum(count_ops(item.graph) if item.is_splitting_graph else 1 for item in items)
+
+
+def stacked_launches(layer: str, num_layers: int, mode: str) -> int:
+    """Launches of one steady-state step of `num_layers` copies of `layer`, split and run under `mode`."""
+    if mode not in ("NONE", "PIECEWISE", "FULL"):
+        raise ValueError(f"mode must be 'NONE', 'PIECEWISE' or 'FULL', got {mode!r}")
+    if not isinstance(layer, str):
+        raise TypeError(f"layer must be a str, got {type(layer).__name__}")
+    if not layer or set(layer) - {"C", "A"}:
+        raise ValueError(f"layer must be a non-empty string of C and A, got {layer!r}")
+    if isinstance(num_layers, bool) or not isinstance(num_layers, int):
+        raise TypeError(f"num_layers must be an int, got {num_layers!r}")
+    if num_layers < 1:
+        raise ValueError(f"num_layers must be >= 1, got {num_layers}")
+    if mode == "FULL":
+        return 1
+    if mode == "NONE":
+        return len(layer) * num_layers
+
+    def piecewise(stack: str) -> int:
+        # one replay for each maximal stretch of C, one live launch for each A
+        return stack.count("A") + sum(1 for i, c in enumerate(stack) if c == "C" and (i == 0 or stack[i - 1] == "A"))
+
+    # From the second layer on, each layer meets the same neighbour, so each adds the same amount.
+    one, two = piecewise(layer), piecewise(layer * 2)
+    return one + (num_layers - 1) * (two - one)
