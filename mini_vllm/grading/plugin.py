@@ -144,7 +144,13 @@ def harness(config: pytest.Config) -> Harness:
 
 
 def lab_of(nodeid: str) -> str | None:
-    parts = Path(nodeid.split("::")[0]).parts
+    return _lab_of_file(nodeid.split("::", 1)[0])
+
+
+@cache
+def _lab_of_file(path: str) -> str | None:
+    """The lab folder a test file sits in (a few files, thousands of tests: parsed once each)."""
+    parts = Path(path).parts
     return parts[parts.index("labs") + 1] if "labs" in parts[:-2] else None
 
 
