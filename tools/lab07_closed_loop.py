@@ -2,7 +2,7 @@
 
 Padded tokens come from vLLM's own tables (`mini-vllm tune`'s reading of them); pass times from
 the `lab07-traffic` and `lab07-ab` lines record.py and ab.py printed. Medians and [min-max].
-Usage: python closed_loop.py
+Usage: python tools/lab07_closed_loop.py
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from mini_vllm.deployment.evidence import read_evidence
 from mini_vllm.deployment.graph_stats import graph_traffic, traffic_padding
 from mini_vllm.deployment.tune import tune
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile/labs/lab-07-read-a-deployment/logs"
 
 
 def _json_line(name: str, tag: str) -> dict:

@@ -5,7 +5,7 @@ there. Each line is one of 0.33.0's own format strings, checked below to exist i
 filled with this course's rules (`capture_log` at 0.33.0, Model Runner V2, whose profiling
 round is in tests/golden/vllm-0.33.0.json) and, where a number would have to be measured,
 with the 0.22.1 recording's number for the same run (default.log), as the header line says.
-Usage: python build_0_33_0.py VLLM_0_33_0_SRC > built-0.33.0-v2-default.log
+Usage: python tools/lab07_build_0_33_0.py VLLM_0_33_0_SRC > <lab-07>/logs/built-0.33.0-v2-default.log
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def main(src: Path) -> None:
               "<CUDAGraphMode.FULL_AND_PIECEWISE: (2, 1)>, 'cudagraph_capture_sizes': "
               f"{SIZES}, 'max_cudagraph_capture_size': {SIZES[-1]}}}")
     lines = [
-        "# BUILT from vLLM 0.33.0's source by build_0_33_0.py, NOT recorded from a run. Numbers that "
+        "# BUILT from vLLM 0.33.0's source by tools/lab07_build_0_33_0.py, NOT recorded from a run. Numbers that "
         "would be measured (seconds, GiB, pids, times) are copied from the 0.22.1 recording default.log.",
         record(front, "02:38:02", "scheduler.py", 311, "Chunked prefill is enabled with max_num_batched_tokens=16384."),
         record(engine, "02:38:02", "core.py", 140, "Initializing a V1 LLM engine (v0.33.0) with config: "
