@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mini_vllm.capture_sizes import default_capture_sizes
+from mini_vllm.capture_sizes import capture_sizes_for
 from mini_vllm.cudagraph_dispatcher import capture_log
 from mini_vllm.cudagraph_mode import CompilationMode, resolve_cudagraph_mode
 from mini_vllm.deployment.facts import LogFacts
+from mini_vllm.deployment.log_reader import read
 from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
 
 
@@ -37,20 +38,17 @@ def rules_version(vllm_version: str | None) -> str:
     return "0.33.0" if minor >= 33 else "0.22.1"
 
 
-def _default_ladder(facts: LogFacts) -> list[int]:
-    """The ladder vLLM builds itself for the logged max: the stride rule, plus the token budget
-    as the top rung when the budget clipped the max (vllm/config/vllm.py:1647-1708, 0.22.1)."""
+def _default_ladder(facts: LogFacts, rules: str) -> list[int]:
+    """The ladder vLLM builds itself for the logged capture max and token budget (lab-05's
+    capture_sizes_for with that max given, which is what the config line records)."""
     top = facts.max_capture_size
-    ladder = set(default_capture_sizes(top)) if top else set()
-    if facts.max_num_batched_tokens == top:
-        ladder.add(top)
-    return sorted(ladder)
+    return capture_sizes_for(1, facts.max_num_batched_tokens or top, top, vllm_version=rules)
 
 
 def check_ladder(facts: LogFacts, rules: str) -> Finding | None:
     if not facts.capture_sizes or not facts.max_capture_size:
         return None
-    logged, default = facts.capture_sizes, _default_ladder(facts)
+    logged, default = facts.capture_sizes, _default_ladder(facts, rules)
     if logged == default:
         why = f"vLLM's own ladder for a capture max of {facts.max_capture_size}"
     else:
@@ -66,13 +64,10 @@ def check_passes(facts: LogFacts, rules: str, max_num_seqs: int | None) -> Findi
     """The capture bars capture_log predicts for the logged mode, ladder and runner."""
     if facts.cudagraph_mode is None or facts.capture_sizes is None:
         return None
-    seqs, how = _max_num_seqs(facts, max_num_seqs)
-    predicted = []
-    if facts.capture_sizes:
-        for line in capture_log(facts.cudagraph_mode, facts.capture_sizes, seqs, runner=facts.runner,
-                                vllm_version=rules):
-            label, count = line.split("(", 1)[1].split(")", 1)[0], int(line.rsplit("/", 1)[1])
-            predicted.append((label, count))
+    seqs, how = _max_num_seqs(facts, rules, max_num_seqs)
+    bars = capture_log(facts.cudagraph_mode, facts.capture_sizes, seqs, runner=facts.runner,
+                       vllm_version=rules) if facts.capture_sizes else []
+    predicted = [(p.label, p.total) for p in read(bars).facts.passes]  # read as the log was
     logged = [(p.label, p.total) for p in facts.passes]
     assumed = f" ({how})" if how else ""
     if logged == predicted:
@@ -82,12 +77,12 @@ def check_passes(facts: LogFacts, rules: str, max_num_seqs: int | None) -> Findi
     return Finding("passes", logged, predicted, logged == predicted, why, rules)
 
 
-def _max_num_seqs(facts: LogFacts, given: int | None) -> tuple[int, str]:
+def _max_num_seqs(facts: LogFacts, rules: str, given: int | None) -> tuple[int, str]:
     """max_num_seqs, which vLLM 0.22.1 logs only at DEBUG: given, inferred, or assumed (and said)."""
     if given:
         return given, ""
     top, budget = facts.max_capture_size or 0, facts.max_num_batched_tokens or 0
-    if 0 < top < 512 and top % 2 == 0 and top < budget and facts.capture_sizes == _default_ladder(facts):
+    if 0 < top < 512 and top % 2 == 0 and top < budget and facts.capture_sizes == _default_ladder(facts, rules):
         return top // 2, f"max_num_seqs {top // 2} inferred: a default capture max below 512 is 2 x max_num_seqs"
     seqs = max(facts.capture_sizes or [1])
     if not facts.capture_sizes:

@@ -68,7 +68,7 @@ def read_evidence(lines: Iterable[str]) -> Evidence:
         return Evidence("metrics", rows, cudagraph_mode=mode, capture_sizes=sizes)
     if buckets:
         return _from_histogram(buckets)
-    if csv and not other or (csv and other == 1):  # a header line is allowed
+    if csv and other <= 1:  # a header line is allowed
         return Evidence("csv", traffic={s: n for s, n in sorted(csv.items()) if s > 0})
     raise ValueError("no workload evidence found: expected --cudagraph-metrics tables from a vLLM log, "
                      "a Prometheus scrape with vllm:iteration_tokens_total, or a CSV of batch sizes")

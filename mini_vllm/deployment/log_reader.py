@@ -96,56 +96,69 @@ def _owners(line: str) -> Iterator[tuple[str, str]]:
 
 
 class LogReader:
-    """Folds (process, segment) records into LogFacts: one per process, or one for the log."""
+    """Folds (process, segment) records into the log's LogFacts, noting which process said what."""
 
-    def __init__(self, per_process: bool) -> None:
-        self.per_process = per_process
-        self.facts: dict[str, LogFacts] = {}
-        self.held: dict[str, int] = {}          # per process: graphs of its last closed round
-        self.last_closer: str | None = None     # the process that closed a round last
-        self._open: dict[str, int] = {}         # per process: index of its bar still drawing
-        self._round: dict[str, list[tuple[LogFacts, int]]] = {}  # per process: its bars since it last closed a round
+    def __init__(self) -> None:
+        self.facts = LogFacts()
+        self.said: dict[str, list[str]] = {}  # per process: the fields its lines stated, in order
+        self.held: dict[str, int] = {}        # per process: graphs of its last closed round
+        self.last_closer: str | None = None   # the process that closed a round last
+        self._open: dict[str, int] = {}       # per process: index of its bar still drawing
+        self._round: dict[str, list[int]] = {}  # per process: its bars since it last closed a round
 
     def feed(self, process: str, segment: str) -> None:
-        facts = self.facts.setdefault(process if self.per_process else "log", LogFacts())
+        facts = self.facts
         if "Capturing CUDA graphs" in segment and (bar := _BAR.search(segment)):
             mode = bar["label"].rsplit(",", 1)[-1].strip()
-            self._bar(process, facts, CapturePass(bar["label"], mode, int(bar["done"]), int(bar["total"])))
+            self._bar(process, CapturePass(bar["label"], mode, int(bar["done"]), int(bar["total"])))
             return
         record = _RECORD.match(segment)
         message = record["message"] if record else segment
+        stated = []
         for key, pattern in _FACTS:
             if key in message:
                 for match in pattern.finditer(message):
                     for name, text in match.groupdict().items():
                         setattr(facts, name, _convert(name, text))
+                        stated.append(name)
         if _V2 in message:
             facts.runner = "v2"
+            stated.append("runner")
         if _READY in message:
             facts.ready = True
+            stated.append("ready")
         if _CACHE_HIT in message:
             facts.compile_cache = "hit"
+            stated.append("compile_cache")
         elif _CACHE_MISS in message and facts.compile_cache is None:
             facts.compile_cache = "miss"
+            stated.append("compile_cache")
         if _CAPTURE_DONE in message:  # closes a round of bars; an earlier round was a profile run
             # Unprefixed bars count as this process's: 0.33.0 prefixes log records, not raw stderr.
             bars = self._round.pop(process, []) + (self._round.pop("main", []) if process != "main" else [])
-            self.held[process] = sum(owner.passes[i].done for owner, i in bars)
+            self.held[process] = sum(facts.passes[i].done for i in bars)
             self.last_closer = process
         if record and record["level"] in ("WARNING", "ERROR", "CRITICAL") and message not in facts.warnings:
             facts.warnings.append(message)
+            stated.append("warnings")
+        self._note(process, stated)
 
-    def _bar(self, process: str, facts: LogFacts, update: CapturePass) -> None:
+    def _bar(self, process: str, update: CapturePass) -> None:
         """An update continues its process's last bar if label and total match and the count does
         not fall; anything else (another label, a restart at 0/n) opens a new pass."""
-        i = self._open.get(process)
-        last = facts.passes[i] if i is not None else None
+        passes, i = self.facts.passes, self._open.get(process)
+        last = passes[i] if i is not None else None
         if last and last.label == update.label and last.total == update.total and update.done >= last.done:
-            facts.passes[i] = update  # tqdm redraws, and draws a finished bar once more on close
-        else:
-            i = self._open[process] = len(facts.passes)
-            self._round.setdefault(process, []).append((facts, i))
-            facts.passes.append(update)
+            passes[i] = update  # tqdm redraws, and draws a finished bar once more on close
+            return
+        i = self._open[process] = len(passes)
+        self._round.setdefault(process, []).append(i)
+        passes.append(update)
+        self._note(process, ["passes"])
+
+    def _note(self, process: str, stated: list[str]) -> None:
+        said = self.said.setdefault(process, [])
+        said += [name for name in stated if name not in said]
 
 
 # A line that holds none of these states no fact: one C-level search skips it, which is most of
@@ -154,9 +167,9 @@ _RELEVANT = re.compile("|".join(map(re.escape, [
     *_KEYS, "Capturing CUDA graphs", _V2, _READY, _CACHE_HIT, _CACHE_MISS, "WARNING", "ERROR", "CRITICAL"])))
 
 
-def read(lines: Iterable[str], per_process: bool) -> LogReader:
+def read(lines: Iterable[str]) -> LogReader:
     """One pass over a log's lines (a file object streams)."""
-    reader = LogReader(per_process)
+    reader = LogReader()
     search = _RELEVANT.search
     for process, segment in records(line for line in lines if search(line)):
         reader.feed(process, segment)
@@ -169,21 +182,6 @@ def _text(text: str) -> list[str]:
     return text.split("\n")
 
 
-def merged(per_process: dict[str, LogFacts]) -> LogFacts:
-    """One deployment from its processes' facts: a field from the last process that states it,
-    bars and warnings from every process in turn (so the config line's process wins ties)."""
-    out, unset = LogFacts(), vars(LogFacts())
-    for facts in per_process.values():
-        for name, value in vars(facts).items():
-            if name == "passes":
-                out.passes += value
-            elif name == "warnings":
-                out.warnings += [w for w in value if w not in out.warnings]
-            elif value != unset[name]:
-                setattr(out, name, value)
-    return out
-
-
 def parse_log(text: str) -> LogFacts:
     """What a whole vLLM start-up log says about its graphs and compilation.
 
@@ -191,7 +189,7 @@ def parse_log(text: str) -> LogFacts:
     included). A field the log does not state stays at its default. A non-str ``text`` is a
     TypeError naming ``text``.
     """
-    return read(_text(text), per_process=False).facts.get("log", LogFacts())
+    return read(_text(text)).facts
 
 
 def graphs_held(text: str) -> int | None:
@@ -201,7 +199,7 @@ def graphs_held(text: str) -> int | None:
     # line is kept. Only the first rank draws bars (gpu_model_runner.py:6513-6514, 0.22.1), and
     # every rank captures the same graphs: the count is per GPU worker, the bar-drawing one's. A
     # log of several engines (ab-wide.log) answers for the one that closed a round last.
-    reader = read(_text(text), per_process=False)
-    if not any(f.ready for f in reader.facts.values()):
+    reader = read(_text(text))
+    if not reader.facts.ready:
         return None
     return reader.held.get(reader.last_closer, 0)

@@ -51,7 +51,7 @@ def tune(evidence: Evidence, current: list[int] | None = None, num_rungs: int | 
     shaped = {t: n for t, n in traffic.items() if t <= top}
     if not shaped:
         raise ValueError(f"no step in the evidence could replay a graph on a ladder topped at {top}: "
-                         f"nothing to tune (see the advice of a --json run)")
+                         f"nothing to tune; graphs serve no step of this traffic")
     recommended = optimal_ladder(shaped, budget, max_batch=top)
     if known:
         padded_today = sum((r.padded - r.unpadded) * r.count for r in evidence.rows if r.mode != "NONE")

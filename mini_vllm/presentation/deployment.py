@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from mini_vllm.deployment.check import Finding, check_facts, rules_version
 from mini_vllm.deployment.evidence import read_evidence
 from mini_vllm.deployment.facts import LogFacts
-from mini_vllm.deployment.log_reader import merged, read
+from mini_vllm.deployment.log_reader import read
 from mini_vllm.deployment.tune import Recommendation, tune
 from mini_vllm.presentation import Shown
 
@@ -79,32 +79,19 @@ def _finding_line(f: Finding) -> str:
     return f"  {f.fact}: {verdict} ({f.rules} rules): {f.why}"
 
 
-def _said_by(facts: LogFacts) -> str:
-    """What one process contributed, in a few words."""
-    parts = []
-    if facts.vllm_version:
-        parts.append("the engine config line")
-    if facts.max_num_batched_tokens is not None:
-        parts.append("the token budget")
-    if facts.passes:
-        parts.append(f"{len(facts.passes)} capture bar(s)")
-    if facts.capture_seconds is not None:
-        parts.append("the capture summary")
-    if facts.requested_cudagraph_mode:
-        parts.append("the mode override")
-    if facts.warnings:
-        parts.append(f"{len(facts.warnings)} warning(s)")
-    return ", ".join(parts) or "nothing about graphs"
+#: How the report names the fields a process stated.
+_SAID = {"vllm_version": "the engine config line", "max_num_batched_tokens": "the token budget",
+         "passes": "capture bars", "capture_seconds": "the capture summary",
+         "requested_cudagraph_mode": "the mode override", "warnings": "warnings"}
 
 
 def show_explain(lines: Iterable[str], max_num_seqs: int | None = None) -> Shown:
     """Read a log: the deployment's facts, which process said what, the checks, what is missing."""
-    reader = read(lines, per_process=True)
-    per_process = {name: facts for name, facts in reader.facts.items() if facts != LogFacts()}
-    if not per_process:
+    reader = read(lines)
+    deployment = reader.facts
+    if deployment == LogFacts():
         raise ValueError("no vLLM log line found: expected lines such as "
                          "'INFO 12-07 02:38:23 [gpu_model_runner.py:6456] Graph capturing finished ...'")
-    deployment = merged(per_process)
     findings = check_facts(deployment, max_num_seqs)
     missing = _missing(deployment)
     text = ["deployment:", *_fact_lines(deployment)]
@@ -113,13 +100,14 @@ def show_explain(lines: Iterable[str], max_num_seqs: int | None = None) -> Shown
         text.append(f"  note: vLLM {deployment.vllm_version} is not mirrored by the course; its lines were "
                     f"read as far as they go, and the checks below rest on {rules}'s rules")
     text.append("processes:")
-    text += [f"  {name}: {_said_by(facts)}" for name, facts in per_process.items()]
+    text += [f"  {name}: {', '.join(_SAID[f] for f in fields if f in _SAID) or 'other facts'}"
+             for name, fields in reader.said.items() if fields]
     text.append("checked against mini_vllm:" if findings else "checked against mini_vllm: nothing to check")
     text += [_finding_line(f) for f in findings]
     text += [f"missing: {m}" for m in missing]
     data = {"schema": SCHEMA, "deployment": deployment.as_dict(), "rules": rules, "missing": missing,
             "checks": [vars(f) for f in findings],
-            "processes": {name: facts.as_dict() for name, facts in per_process.items()}}
+            "processes": {name: fields for name, fields in reader.said.items() if fields}}
     return Shown("\n".join(text), data)
 
 

@@ -11,4 +11,4 @@ CAUGHT_BY = ["test_graphs_held"]
 
 def graphs_held(text):
     held = _graphs_held(text)
-    return None if held is None else sum(read(_text(text), per_process=False).held.values())
+    return None if held is None else sum(read(_text(text)).held.values())
