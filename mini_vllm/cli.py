@@ -322,6 +322,9 @@ def _add_predict(sub: argparse._SubParsersAction) -> None:
                    help="whose committed twin run lends the host and GPU constants and the bandwidth")
     p.add_argument("--bandwidth", type=_positive_float, metavar="GB_PER_S",
                    help="the card's memory bandwidth in GB/s, instead of the twin run's measured one")
+    p.add_argument("--twin", type=_named_path, metavar="TWIN_JSON",
+                   help="your own OPT-125m twin run (`mini-vllm bench --out`), made on this machine today, "
+                        "instead of the card's committed one: the host's launch cost drifts between sessions")
     p.add_argument("--batch-sizes", type=_int_in(1, MAX_BENCH_BATCH), nargs="+", default=[1, 8, 64, 256],
                    help=f"batch sizes to predict (each at most {MAX_BENCH_BATCH})")
     _add_json(p)
@@ -331,7 +334,7 @@ def _add_predict(sub: argparse._SubParsersAction) -> None:
 def _run_predict(args: argparse.Namespace) -> Shown:
     from mini_vllm.presentation.predict import show_predict
 
-    return show_predict(args.model, args.card, args.batch_sizes, args.bandwidth)
+    return show_predict(args.model, args.card, args.batch_sizes, args.bandwidth, args.twin)
 
 
 # --- compile: lab-06's piecewise torch.compile backend on the CPU (needs torch) ---------------

@@ -91,6 +91,25 @@ def test_predict_json_carries_the_model_behind_the_number(capsys, tmp_path):
     assert data["card"] == "h200" and data["twin_run"].endswith("results/h200/twin.json")
 
 
+def test_a_twin_run_given_replaces_the_committed_one(capsys):
+    run = LAB04 / "results" / "h200" / "opt-125m" / "run2" / "twin.json"
+    assert main(["predict", "opt-350m", "--twin", str(run), "--batch-sizes", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    twin = json.loads(run.read_text())
+    want = predict_speedup(twin, load_shape("opt-350m"), 1, bandwidth_gb_per_s=twin["constants"]["d2d_gb_per_s"])
+    assert data["rows"][0]["predicted"] == pytest.approx(want.predicted), "--twin must predict from that run alone"
+    assert data["twin_run"].endswith("h200/opt-125m/run2/twin.json") and data["launch_us"] == twin["constants"]["launch_us"]
+
+
+def test_a_twin_run_that_is_not_one_is_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "twin.json"
+    bad.write_text('{"schema": "something else"}')
+    with pytest.raises(SystemExit) as info:
+        main(["predict", "opt-350m", "--twin", str(bad)])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and len(err.strip().splitlines()) == 1 and "twin.json" in err, err
+
+
 def test_a_bandwidth_given_replaces_the_cards(capsys):
     assert main(["predict", "opt-125m", "--bandwidth", "1000", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["bandwidth_gb_per_s"] == 1000.0

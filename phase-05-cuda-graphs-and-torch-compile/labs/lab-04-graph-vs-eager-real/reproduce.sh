@@ -29,14 +29,15 @@ case ${1:?usage: reproduce.sh env|twin|shapes|tests|timeline|vllm PARTS|latency|
     python3 -m mini_vllm.cli bench --repeats 15 --out "$out/twin.json" --plot "$out/twin.png" "${@:2}" 2>&1 | tee "$out/twin.log"
     ;;
   shapes)
-    # One run per shape (default opt-350m and opt-1.3b, 24 layers x 1024 and x 2048, dummy weights),
+    # One run per shape (default: the OPT-125m twin first, the same-session twin §7's check
+    # predicts from, then opt-350m and opt-1.3b, 24 layers x 1024 and x 2048, dummy weights),
     # each a fresh process, into $out/<card>/<shape>/run<N>/ with N the next free number: call it
     # three times for three runs. Eager and graphs only, 9 interleaved repeats of 64 steps (the
-    # twin's 15 x 128 would take about 3 min per shape), so both shapes fit ~3 min on an H100.
+    # twin's 15 x 128 would take about 3 min per shape): about 100 s for the three on an H200.
     # Then: python tools/predict_check.py $out --out $out/predict_check.json
     card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1 | grep -o 'H[12]00' | tr H h)
     for shape in "${@:2}"; do [[ -f $lab/offline-$shape/config.json ]] || { echo "no shape $shape" >&2; exit 2; }; done
-    shapes=("${@:2}"); [[ ${#shapes[@]} -gt 0 ]] || shapes=(opt-350m opt-1.3b)
+    shapes=("${@:2}"); [[ ${#shapes[@]} -gt 0 ]] || shapes=(opt-125m opt-350m opt-1.3b)
     for shape in "${shapes[@]}"; do
       n=1; while [[ -e $out/${card:?not an H100 or H200}/$shape/run$n ]]; do n=$((n + 1)); done
       dir=$out/$card/$shape/run$n; mkdir -p "$dir"

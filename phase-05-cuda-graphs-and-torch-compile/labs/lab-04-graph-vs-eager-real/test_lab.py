@@ -579,6 +579,22 @@ def test_predictor_on_the_committed_shapes(lab, card, name):
         )
 
 
+@pytest.mark.parametrize("run", ["h100/opt-125m/run1", "h100/opt-125m/run3", "h200/opt-125m/run2"])
+def test_predictor_on_the_same_session_twins(lab, run):
+    """Issue 27's check, run by run: each OPT-125m run made minutes before the targets' is a twin too."""
+    opt125m, _, load_shape = shapes()
+    twin = committed(f"{run}/twin")
+    bandwidth = twin["constants"]["d2d_gb_per_s"]
+    for name in ("opt-350m", "opt-1.3b"):
+        for batch in (1, 8, 64, 256):
+            want = predictor_oracle(twin, load_shape(name), batch, bandwidth, opt125m)
+            got = lab.predict_speedup(twin, load_shape(name), batch, bandwidth_gb_per_s=bandwidth)
+            assert tuple(got) == pytest.approx(want), (
+                f"{name} at batch {batch} from results/{run}/twin.json: want (kernels_per_step, gpu_us, "
+                f"predicted) = {tuple(round(x, 3) for x in want)}, got {tuple(got)}"
+            )
+
+
 @pytest.mark.parametrize(
     ("change", "kwargs", "names"),
     [
