@@ -32,7 +32,7 @@ from mini_vllm.arguments import folder as _folder
 from mini_vllm.arguments import int_in as _int_in
 from mini_vllm.arguments import named_path as _named_path
 from mini_vllm.arguments import output_file as _output_file
-from mini_vllm.bench_analysis import TWIN_ARMS
+from mini_vllm.bench_results import TWIN_ARMS
 from mini_vllm.capture_sizes import MAX_CAPTURE_SIZE
 from mini_vllm.cudagraph_dispatcher import RUNNERS
 from mini_vllm.cudagraph_mode import CUDAGraphMode
