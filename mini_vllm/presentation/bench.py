@@ -44,7 +44,8 @@ def format_report(results: Mapping[str, Any]) -> str:
 
 
 def _throughput_table(results: Mapping[str, Any], arms: list[str], batches: list[int]) -> list[str]:
-    tps = {(run["arm"], run["batch"]): lab04().spread(run["tokens_per_s"]) for run in results["runs"]}
+    spread = lab04().spread
+    tps = {(run["arm"], run["batch"]): spread(run["tokens_per_s"]) for run in results["runs"]}
     lines = ["tokens/s: median [min-max] over repeats",
              f"{'batch':>5}  " + "  ".join(f"{arm:>26}" for arm in arms)]
     for batch in batches:
