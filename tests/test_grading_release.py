@@ -4,7 +4,7 @@ The release is built once. In it: no answer file; every shipped module imports a
 line answers --help; the untouched starters fail every test with NotImplementedError; and a
 finished course (each lab's independent file as its starter.py) grades as the same files do in
 the full course, lab-04's runner on the CPU stand-in included, and its commands that run lab code
-(the benchmark report, predict, crossover, modes) print what the full course prints.
+(the benchmark report, predict, crossover, modes, compile) print what the full course prints.
 """
 
 from __future__ import annotations
@@ -168,3 +168,11 @@ def test_a_finished_release_prints_what_the_full_course_prints(command, finished
     shown = [run(root, "-m", "mini_vllm", *command) for root in (finished, ROOT)]
     assert shown[0].returncode == 0, shown[0].stderr
     assert shown[0].stdout == shown[1].stdout, f"mini-vllm {' '.join(command)} differs in the release"
+
+
+def test_a_finished_release_compiles_as_the_full_course_does(finished):
+    python = torch_python()
+    command = ["-m", "mini_vllm", "compile", "--layers", "2", "--compiler", "eager"]
+    shown = [run(root, *command, python=python) for root in (finished, ROOT)]
+    assert shown[0].returncode == 0, shown[0].stderr
+    assert shown[0].stdout == shown[1].stdout, "mini-vllm compile runs the release's lab-06 differently"
