@@ -19,7 +19,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from mini_vllm.checks import (
+from mini_vllm.checks import (  # MAX_CAPTURE_SIZE is the bound every entry point shares
+    MAX_CAPTURE_SIZE,
     check_int,
     check_int_sequence,
     check_positive,
@@ -27,10 +28,6 @@ from mini_vllm.checks import (
     check_sequence,
 )
 from mini_vllm.vllm_versions import check_vllm_version
-
-#: The largest capture max a ladder is built for. A step of a million tokens is already past any
-#: GPU; a larger max could only fill host memory with rungs before anything else refuses it.
-MAX_CAPTURE_SIZE = 1 << 20
 
 
 def check_capture_sizes(sizes: Sequence[int], name: str = "sizes") -> list[int]:

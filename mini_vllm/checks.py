@@ -22,6 +22,11 @@ import numpy as np
 FLOAT_MAX_INT = int(np.finfo(np.float64).max)
 
 
+#: The largest capture max a ladder is built for. A step of a million tokens is already past any
+#: GPU; a larger max could only fill host memory with rungs before anything else refuses it.
+MAX_CAPTURE_SIZE = 1 << 20
+
+
 def int_range(minimum: int, maximum: int | None = None) -> str:
     """The allowed range in words, as every error states it: 'an int in [1, 512]'."""
     if maximum is None:

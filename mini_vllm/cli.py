@@ -32,13 +32,11 @@ from mini_vllm.arguments import folder as _folder
 from mini_vllm.arguments import int_in as _int_in
 from mini_vllm.arguments import named_path as _named_path
 from mini_vllm.arguments import output_file as _output_file
-from mini_vllm.bench_analysis import TWIN_ARMS
-from mini_vllm.capture_sizes import MAX_CAPTURE_SIZE
-from mini_vllm.cudagraph_dispatcher import RUNNERS
-from mini_vllm.cudagraph_mode import CUDAGraphMode
+from mini_vllm.bench_results import TWIN_ARMS
+from mini_vllm.checks import MAX_CAPTURE_SIZE
 from mini_vllm.model_shapes import SHAPE_CONFIGS
 from mini_vllm.presentation import Shown
-from mini_vllm.vllm_versions import SUPPORTED_VLLM_VERSIONS
+from mini_vllm.vllm_versions import CUDAGRAPH_MODE_NAMES, RUNNERS, SUPPORTED_VLLM_VERSIONS
 
 # Which extra brings a module a subcommand may need, for the one-line "install it" error.
 EXTRAS = {"matplotlib": "plot", "torch": "gpu"}
@@ -86,7 +84,7 @@ def _check_chart_format(path: Path, flag: str) -> None:
                          f"end the name in one of {', '.join('.' + f for f in sorted(formats))}")
 
 
-_MODE_NAMES = [m.name for m in CUDAGraphMode]
+_MODE_NAMES = list(CUDAGRAPH_MODE_NAMES)
 
 
 def _capability_arg(text: str) -> tuple[int, int]:
@@ -558,8 +556,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `mini-vllm ... | head` closed the pipe: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except NotImplementedError as err:  # the student release runs the student's own lab code
+        sub.exit(2, f"{sub.prog}: error: this command runs your lab code, not finished yet: {err}\n")
     except ModuleNotFoundError as err:
         module = (err.name or "").split(".")[0]
+        if module == "mini_vllm":
+            sub.exit(2, f"{sub.prog}: error: {err.name} is not in this tree: it holds what a lab asks you "
+                        "to write, and the student release leaves it out\n")
         if module not in EXTRAS:
             raise
         extra = TORCH_EXTRA.get(args.command, EXTRAS[module]) if module == "torch" else EXTRAS[module]

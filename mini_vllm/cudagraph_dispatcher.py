@@ -24,7 +24,7 @@ from mini_vllm.cudagraph_mode import (
     parse_cudagraph_mode,
     resolve_cudagraph_mode,
 )
-from mini_vllm.vllm_versions import check_vllm_version
+from mini_vllm.vllm_versions import RUNNERS, check_vllm_version
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,6 @@ def largest_full_decode(
     return min(max(decode_keys) // dispatcher.uniform_decode_query_len, dispatcher.max_num_seqs) if decode_keys else None
 
 
-RUNNERS = ("v1", "v2")
 #: 0.33.0's Model Runner V2 sizes its graph memory by capturing once before the real capture, the
 #: FULL pass cut to its largest graphs (vllm/v1/worker/gpu/cudagraph_utils.py:916, 0.33.0).
 V2_PROFILED_FULL_GRAPHS = 2

@@ -19,19 +19,12 @@ cuda_graph.py:360 (one replay per step, 0.22.1).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
+from mini_vllm.bench_results import Prediction
 from mini_vllm.checks import check_int, check_positive
 from mini_vllm.launch_cost import overlapped_step_speedup
 from mini_vllm.model_shapes import OPT_125M, ModelShape, kv_cache_bytes, weight_bytes
-
-
-class Prediction(NamedTuple):
-    """The predicted graph speed-up of one target at one batch, and the two numbers behind it."""
-
-    kernels_per_step: int
-    gpu_us: float
-    predicted: float
 
 
 def _twin_inputs(results: object) -> tuple[float, float, int, float, int]:

@@ -9,6 +9,11 @@ phase-05-cuda-graphs-and-torch-compile/03-what-changed-in-0.33.0.md.
 from __future__ import annotations
 
 SUPPORTED_VLLM_VERSIONS = ("0.22.1", "0.33.0")
+#: The model runners a capture log can come from: V1, and 0.33.0's default Model Runner V2.
+RUNNERS = ("v1", "v2")
+#: The CUDAGraphMode names a config string may hold (vllm/config/compilation.py:53-103, 0.22.1):
+#: what a command line offers before any lab code is imported. lab-03's enum defines the modes.
+CUDAGRAPH_MODE_NAMES = ("NONE", "PIECEWISE", "FULL", "FULL_DECODE_ONLY", "FULL_AND_PIECEWISE")
 
 
 def check_vllm_version(vllm_version: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mini_vllm import cli
-from mini_vllm.capture_sizes import MAX_CAPTURE_SIZE
+from mini_vllm.checks import MAX_CAPTURE_SIZE
 from mini_vllm.cli import main
 
 RESULTS = (Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile" / "labs"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mini_vllm.bench_analysis import TWIN_ARMS, load_results, prediction_error, speedup_table
+from mini_vllm.bench_analysis import prediction_error, speedup_table
+from mini_vllm.bench_results import TWIN_ARMS, load_results
 
 LAB = Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-04-graph-vs-eager-real"
 CONFIG = LAB / "offline-opt-125m" / "config.json"

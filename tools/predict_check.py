@@ -25,7 +25,8 @@ import sys
 from pathlib import Path
 from statistics import median
 
-from mini_vllm.bench_analysis import extrapolate, load_results, speedup_table
+from mini_vllm.bench_analysis import extrapolate, speedup_table
+from mini_vllm.bench_results import load_results
 from mini_vllm.model_shapes import SHAPE_CONFIGS, load_shape, weight_bytes
 from mini_vllm.presentation.predict import CARD_RUNS
 from mini_vllm.speedup_predictor import Prediction, predict_speedup

@@ -27,11 +27,10 @@ from typing import Any
 
 import torch
 
-from mini_vllm.bench_analysis import SCHEMA, TWIN_ARMS, prediction_records, summarize_runs
-from mini_vllm.capture_sizes import default_capture_sizes, padded_size
+from mini_vllm.bench_labs import lab04, lab05, prediction_records
+from mini_vllm.bench_results import SCHEMA, TWIN_ARMS, summarize_runs
 from mini_vllm.checks import check_int, check_int_sequence
 from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
-from mini_vllm.gpu.cuda_graph_runner import CudaGraphRunner
 from mini_vllm.model_shapes import SHAPE_CONFIGS, load_shape
 
 START_TOKEN = 2  # OPT's BOS id; any id works, the weights are random
@@ -178,7 +177,7 @@ def one_step_issue_us(call: Callable[..., Any], inputs: Sequence[torch.Tensor], 
     return median(samples)
 
 
-def replay_us(runner: CudaGraphRunner, batch: int, replays: int = 50) -> float:
+def replay_us(runner: Any, batch: int, replays: int = 50) -> float:
     """GPU time of one step with the launches out of the way: back-to-back replays, CUDA events."""
     return _replay_us(runner.entries[batch].graph, replays)
 
@@ -227,7 +226,8 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     torch.manual_seed(config.seed)
     batches = sorted(set(config.batch_sizes))
     # 0.22.1's ladder up to the largest batch, which joins it when it lies off the stride.
-    ladder = sorted({*default_capture_sizes(max(batches)), max(batches)})
+    runner_class, capture_sizes = lab04().CudaGraphRunner, lab05()  # the reference, or yours (bench_labs)
+    ladder = sorted({*capture_sizes.default_capture_sizes(max(batches)), max(batches)})
     shape = load_shape(config.shape)
     decoder = DecoderConfig(num_layers=shape.num_layers, hidden=shape.hidden, heads=shape.heads, ffn=shape.ffn,
                             vocab=shape.vocab, max_positions=shape.max_positions)
@@ -246,7 +246,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
 
     capture: dict[str, Any] = {"sizes": ladder, "graphs": len(ladder)}
     log(f"capturing the ladder with a private pool per graph ({len(ladder)} sizes), for comparison")
-    separate = CudaGraphRunner(model.step, ladder, shared_pool=False, progress=False)
+    separate = runner_class(model.step, ladder, shared_pool=False, progress=False)
     separate.capture(*example)
     capture["separate_pools_gib"] = separate.capture_bytes / (1 << 30)
     del separate
@@ -256,7 +256,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
 
     calls: dict[str, Callable[..., Any]] = {"eager": model.step}
     # Always captured: its replays give the GPU time of a step that the prediction needs.
-    runner = CudaGraphRunner(model.step, ladder)
+    runner = runner_class(model.step, ladder)
     runner.capture(*example)
     capture["seconds"] = runner.capture_seconds
     capture["gib"] = runner.capture_bytes / (1 << 30)
@@ -267,7 +267,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
     if "compile" in config.arms or "compile+graphs" in config.arms:
         compiled = torch.compile(model.step, fullgraph=True, dynamic=False)
         log(f"torch.compile + capture at batch sizes {batches} (one compile per size)")
-        compiled_runner = CudaGraphRunner(compiled, batches)
+        compiled_runner = runner_class(compiled, batches)
         compiled_runner.capture(*example)
         capture["compile_and_capture_seconds"] = compiled_runner.capture_seconds
         if "compile" in config.arms:
@@ -308,7 +308,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
                   torch.zeros(batch, dtype=torch.long, device="cuda"))
         kernels, kernel_us, costliest = kernels_per_step(model.step, inputs)
         entry = {"kernels_per_step": kernels, "kernel_us": kernel_us, "top_kernels": costliest,
-                 "gpu_us": replay_us(runner, padded_size(batch, ladder)),
+                 "gpu_us": replay_us(runner, capture_sizes.padded_size(batch, ladder)),
                  # Diagnostics, not model inputs: is the CPU bill flat in batch, and how long
                  # does serving one graph step (copies in, one replay) keep the CPU busy?
                  "eager_step_issue_us": one_step_issue_us(model.step, inputs),
@@ -335,7 +335,7 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = print) -> di
         "capture": capture,
         "runs": runs,
     }
-    results["summary"] = summarize_runs(runs)
+    results["summary"] = summarize_runs(runs, lab04().spread)
     if "graphs" in arms:
         results["prediction"] = prediction_records(results)
     return results

@@ -41,6 +41,7 @@ class LabConfig:
     lab_dir: Path
     answers: tuple[str, ...]  # repository-relative files of the reference this lab asks students to write
     requirements: tuple[Requirement, ...]
+    provided: tuple[str, ...] = ()  # mini_vllm files the lab gives (types, helpers) that its solution re-exports
 
     def requirement_of(self, function: str) -> Requirement:
         """The one requirement a test function belongs to; ValueError when it is in none or several."""
@@ -69,9 +70,9 @@ def read(lab_dir: Path) -> LabConfig | None:
     if not path.is_file():
         return None
     data = tomllib.loads(path.read_text())
-    unknown = set(data) - {"answers", "requirement"}
+    unknown = set(data) - {"answers", "provided", "requirement"}
     if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: answers, [[requirement]]")
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: answers, provided, [[requirement]]")
     requirements = tuple(_requirement(path, raw) for raw in data.get("requirement", []))
     total = sum((r.weight for r in requirements), Fraction(0))
     for r in requirements:
@@ -81,10 +82,17 @@ def read(lab_dir: Path) -> LabConfig | None:
     names = [r.name for r in requirements]
     if len(set(names)) != len(names):
         raise ValueError(f"{path}: requirement names must be unique, got {names}")
-    answers = tuple(data.get("answers", []))
-    if not all(isinstance(a, str) and a.endswith(".py") for a in answers):
-        raise ValueError(f"{path}: answers must be a list of repository-relative .py paths, got {answers!r}")
-    return LabConfig(Path(lab_dir), answers, requirements)
+    answers, provided = (_paths(path, data, key) for key in ("answers", "provided"))
+    if both := set(answers) & set(provided):
+        raise ValueError(f"{path}: {sorted(both)} cannot be both an answer and provided")
+    return LabConfig(Path(lab_dir), answers, requirements, provided)
+
+
+def _paths(path: Path, data: dict, key: str) -> tuple[str, ...]:
+    paths = data.get(key, [])
+    if not isinstance(paths, list) or not all(isinstance(a, str) and a.endswith(".py") for a in paths):
+        raise ValueError(f"{path}: {key} must be a list of repository-relative .py paths, got {paths!r}")
+    return tuple(paths)
 
 
 def _requirement(path: Path, raw: dict) -> Requirement:

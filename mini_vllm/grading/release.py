@@ -2,7 +2,8 @@
 
 Left out: every lab's solution.py, independent/ and chaffs/, the "## After the lab" section of
 each lab README, the answer modules each lab's grading.toml declares, every mini_vllm module
-that imports one of them (it could not import anyway), and the instructors' material (tests/,
+that imports one of them when imported (it could not import anyway; a function that imports one
+fails when called, as `mini-vllm ladder` does), and the instructors' material (tests/,
 tools/, INSTRUCTORS.md, CI). A package __init__ that re-exports a left-out module is emptied.
 Everything the labs need to run and grade stays: the harness, the provided helpers, the types.
 """
@@ -32,10 +33,11 @@ def tracked_files() -> list[str]:
             if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.parts)]
 
 
-def imports_of(path: Path) -> set[str]:
-    """Repository-relative files of the mini_vllm modules `path` imports."""
+def imports_of(path: Path, nested: bool = True) -> set[str]:
+    """Repository-relative files of the mini_vllm modules `path` imports (with `nested` false,
+    only those it imports when it is imported, not those a function imports when called)."""
     found = set()
-    for node in _run_time_nodes(ast.parse(path.read_text())):
+    for node in _run_time_nodes(ast.parse(path.read_text()), nested):
         names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                  [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
         for name in names:
@@ -45,13 +47,16 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-def _run_time_nodes(tree: ast.AST) -> list[ast.AST]:
-    """Every node but those under `if TYPE_CHECKING:` (imports for type hints never run)."""
+def _run_time_nodes(tree: ast.AST, nested: bool = True) -> list[ast.AST]:
+    """Every node but those under `if TYPE_CHECKING:` (imports for type hints never run), and
+    without `nested`, but those inside a function."""
     nodes, todo = [], [tree]
     while todo:
         node = todo.pop()
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             todo += node.orelse
+            continue
+        if not nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
         nodes.append(node)
         todo += ast.iter_child_nodes(node)
@@ -73,11 +78,13 @@ def plan(files: list[str], labs: list[Path]) -> tuple[set[str], set[str], list[s
     warnings = [f"{a} ships: the labs' provided code needs it ({', '.join(sorted(n for n in needed if a in graph.get(n, ())))})"
                 for a in sorted(answers & needed)]
     removed = answers - needed
+    on_import = {f: imports_of(ROOT / f, nested=False) - {f} for f in modules}
     changed = True
-    while changed:  # a module that imports a removed one goes too, unless it is a package __init__
-        extra = {f for f, deps in graph.items() if f not in removed and not f.endswith("__init__.py") and deps & removed}
+    while changed:  # a module that imports a removed one goes too, unless it is a package __init__;
+        # one whose functions import it stays (a subcommand that shows an answer says so when run)
+        extra = {f for f, deps in on_import.items() if f not in removed and not f.endswith("__init__.py") and deps & removed}
         changed, removed = bool(extra), removed | extra
-    emptied = {f for f, deps in graph.items() if f.endswith("__init__.py") and deps & removed}
+    emptied = {f for f, deps in on_import.items() if f.endswith("__init__.py") and deps & removed}
     return {f for f in files if _left_out(f)} | removed, emptied, warnings
 
 

@@ -10,16 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mini_vllm.bench_analysis import (
-    PREDICTIONS,
-    SpeedupRow,
-    claims_verdict,
-    load_results,
-    overlapped_prediction,
-    prediction_error,
-    speedup_table,
-    spread,
-)
+from mini_vllm.bench_labs import lab04, predictions
+from mini_vllm.bench_results import SpeedupRow, load_results
 from mini_vllm.presentation import Shown
 
 
@@ -29,26 +21,30 @@ def arms_in(results: Mapping[str, Any]) -> list[str]:
 
 
 def format_report(results: Mapping[str, Any]) -> str:
-    """The readable table: tokens/s per arm and batch, speedups over eager, the prediction."""
+    """The readable table: tokens/s per arm and batch, speedups over eager, the prediction.
+
+    The numbers come from lab-04's analysis as mini_vllm.bench_labs finds it (the reference, or yours)."""
+    lab = lab04()
     arms = arms_in(results)
     batches = sorted({run["batch"] for run in results["runs"]})
     others = [arm for arm in arms if arm != "eager"]
     lines = [f"{results['source']} benchmark on {results['device']}  "
              + "  ".join(f"{k} {v}" for k, v in results.get("versions", {}).items())]
     lines += _throughput_table(results, arms, batches)
-    tables = {arm: speedup_table(results, arm) for arm in others}
+    tables = {arm: lab.speedup_table(results, arm) for arm in others}
     lines += ["", *_speedup_lines(tables, batches)]
     if "graphs" in arms and "per_batch" in results:
         lines += ["", *_prediction_table(results)]
     lines += _hbm_floor_line(results, arms) + _capture_line(results.get("capture", {}))
     for arm, rows in tables.items():
-        v = claims_verdict(rows)
+        v = lab.claims_verdict(rows)
         lines.append(f"claims for {arm}: biggest at smallest batch {v.biggest_at_smallest_batch}, "
                      f"fades {v.fades}, never inverts {v.never_inverts}")
     return "\n".join(lines)
 
 
 def _throughput_table(results: Mapping[str, Any], arms: list[str], batches: list[int]) -> list[str]:
+    spread = lab04().spread
     tps = {(run["arm"], run["batch"]): spread(run["tokens_per_s"]) for run in results["runs"]}
     lines = ["tokens/s: median [min-max] over repeats",
              f"{'batch':>5}  " + "  ".join(f"{arm:>26}" for arm in arms)]
@@ -75,8 +71,9 @@ def _prediction_table(results: Mapping[str, Any]) -> list[str]:
              " additive, then overlapped",
              f"{'batch':>5} {'kernels':>8} {'gpu_us':>9} {'measured':>9} {'additive':>9} {'error':>7}"
              f" {'overlapped':>10} {'error':>7}"]
-    overlapped = {p.batch: p for p in overlapped_prediction(results)}
-    for p in prediction_error(results):
+    rows = predictions(results)
+    overlapped = {p.batch: p for p in rows["overlapped"]}
+    for p in rows["additive"]:
         k, o = results["per_batch"][str(p.batch)], overlapped[p.batch]
         lines.append(f"{p.batch:>5} {k['kernels_per_step']:>8.0f} {k['gpu_us']:>9.1f} {p.measured:>8.2f}x "
                      f"{p.predicted:>8.2f}x {p.error:>+7.0%} {o.predicted:>9.2f}x {o.error:>+7.0%}")
@@ -89,7 +86,7 @@ def _hbm_floor_line(results: Mapping[str, Any], arms: list[str]) -> list[str]:
     if "hbm_floor_us" not in constants or "compile+graphs" not in arms:
         return []
     run = min((r for r in results["runs"] if r["arm"] == "compile+graphs"), key=lambda r: r["batch"])
-    step_us = run["batch"] * 1e6 / spread(run["tokens_per_s"]).median
+    step_us = run["batch"] * 1e6 / lab04().spread(run["tokens_per_s"]).median
     return [f"HBM floor: {constants['weight_bytes'] / 1e6:.0f} MB of weights at "
             f"{constants['d2d_gb_per_s']:.0f} GB/s = {constants['hbm_floor_us']:.0f} us; "
             f"compile+graphs at batch {run['batch']}: {step_us:.0f} us = "
@@ -121,14 +118,13 @@ def plot_speedups(results: Mapping[str, Any], path: str | Path) -> Path:
     for arm in arms_in(results):
         if arm == "eager":
             continue
-        rows = speedup_table(results, arm)
+        rows = lab04().speedup_table(results, arm)
         x = [r.batch for r in rows]
         y = [r.speedup for r in rows]
         err = [[r.speedup - r.low for r in rows], [r.high - r.speedup for r in rows]]
         ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{arm} (measured: median, bars span min-max)")
     if "per_batch" in results and "graphs" in arms_in(results):
-        for (name, rows_of), style in zip(PREDICTIONS.items(), ("k--", "k:")):
-            pred = rows_of(results)
+        for (name, pred), style in zip(predictions(results).items(), ("k--", "k:")):
             ax.plot([p.batch for p in pred], [p.predicted for p in pred], style, marker="x",
                     label=f"graphs, lab-02 {name} model")
     if reported := results.get("reported_l4_tokens_per_s"):

@@ -1,21 +1,21 @@
 """Launch economics made visible: the crossover table of `mini-vllm crossover` and the
 "should we graph it?" chart of `mini-vllm crossover-chart`.
+
+Both run lab-02's code as mini_vllm.lab_code finds it: the reference, or the student's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mini_vllm.checks import check_int, check_int_sequence
-from mini_vllm.launch_cost import (
-    CrossoverRow,
-    crossover,
-    crossover_table,
-    eager_launches,
-    graph_launches,
-)
+from mini_vllm.lab_code import lab_module
 from mini_vllm.presentation import Shown
+
+if TYPE_CHECKING:
+    from mini_vllm.launch_cost import CrossoverRow
 
 
 def format_crossover_table(rows: Sequence[CrossoverRow]) -> str:
@@ -54,6 +54,8 @@ def plot_per_call_cost(
     multiplier = check_int(capture_multiplier, "capture_multiplier", 1)
     max_calls = check_int(max_calls, "max_calls", 2)
     ks = list(range(1, max_calls + 1))
+    lab02 = lab_module("lab-02")
+    eager_launches, graph_launches = lab02.eager_launches, lab02.graph_launches
     fig = Figure(figsize=(8, 5), dpi=110)
     ax = fig.subplots()
     for n, color in zip(sizes, rcParams["axes.prop_cycle"].by_key()["color"]):
@@ -62,7 +64,7 @@ def plot_per_call_cost(
                 label=f"eager, n={n}")
         ax.plot(ks, [graph_launches(n, k, capture) / k for k in ks], "-o", color=color,
                 markersize=3, label=f"graph, n={n}, capture={capture}")
-        k_star = crossover(n, capture)
+        k_star = lab02.crossover(n, capture)
         if k_star is not None and k_star <= max_calls:
             ax.plot([k_star], [graph_launches(n, k_star, capture) / k_star], "*", color=color,
                     markersize=16, markeredgecolor="black")
@@ -81,7 +83,7 @@ def plot_per_call_cost(
 
 def show_crossover(num_ops: Sequence[int], capture_multipliers: Sequence[int]) -> Shown:
     """`mini-vllm crossover`: the crossover table, one row per (num_ops, multiplier)."""
-    rows = crossover_table(num_ops, capture_multipliers)
+    rows = lab_module("lab-02").crossover_table(num_ops, capture_multipliers)
     return Shown(format_crossover_table(rows), [row._asdict() for row in rows])
 
 

@@ -1,21 +1,26 @@
 """The mode machinery made visible: the routing table of `mini-vllm modes`, one dispatch
 explained for `mini-vllm dispatch`, and the start-up passes of `mini-vllm capture-log`.
+
+They run lab-03's and lab-05's code as mini_vllm.lab_code finds it: the reference, or the student's own.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from mini_vllm.capture_sizes import capture_sizes_for
-from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher, capture_log
-from mini_vllm.cudagraph_mode import CUDAGraphMode, parse_cudagraph_mode, routing_table
+from mini_vllm.lab_code import lab_module
 from mini_vllm.presentation import Shown
+
+if TYPE_CHECKING:
+    from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher
+    from mini_vllm.cudagraph_mode import CUDAGraphMode
 
 
 def format_routing_table() -> str:
     """The routing table as aligned text, each row's reason below it, for `mini-vllm modes`."""
-    rows = routing_table()
+    rows = lab_module("lab-03").routing_table()
     width = max(len(r.mode.name) for r in rows)
     lines = [f"{'cudagraph_mode':<{width}}  {'value':<7}  {'pure decode':<11}  mixed batch"]
     for r in rows:
@@ -32,7 +37,7 @@ def format_dispatch(
     kind = "uniform decode" if uniform_decode else "mixed prefill-decode"
     lines = [f"batch: {num_tokens} tokens, {kind} -> {mode.name} {desc}"]
     top = dispatcher.capture_sizes[-1]
-    if mode is CUDAGraphMode.NONE:
+    if mode is lab_module("lab-03").CUDAGraphMode.NONE:
         if not dispatcher.cudagraph_mode:
             why = "cudagraph_mode is NONE: no graphs were captured"
         elif num_tokens > top:
@@ -42,7 +47,7 @@ def format_dispatch(
         lines.append(f"runs eagerly: {why}")
     else:
         pad = desc.num_tokens - num_tokens
-        key = "exact FULL key" if mode is CUDAGraphMode.FULL else "relaxed PIECEWISE key (num_reqs=None)"
+        key = "exact FULL key" if mode is lab_module("lab-03").CUDAGraphMode.FULL else "relaxed PIECEWISE key (num_reqs=None)"
         lines.append(f"replays the graph for {desc.num_tokens} tokens ({key}); "
                      f"{pad} of {desc.num_tokens} rows are padding")
     return "\n".join(lines)
@@ -51,14 +56,14 @@ def format_dispatch(
 def show_modes() -> Shown:
     """`mini-vllm modes`: the routing table, one row per CUDAGraphMode."""
     rows = [{"mode": r.mode.name, "value": r.mode.value, "decode": r.decode.name, "mixed": r.mixed.name,
-             "why": r.why} for r in routing_table()]
+             "why": r.why} for r in lab_module("lab-03").routing_table()]
     return Shown(format_routing_table(), rows)
 
 
 def deployment(mode: str, max_num_seqs: int, max_num_batched_tokens: int, vllm_version: str = "0.22.1",
                compute_capability: tuple[int, int] | None = None) -> tuple[list[int], str]:
     """A deployment's capture sizes and the line that says where they came from."""
-    sizes = capture_sizes_for(max_num_seqs, max_num_batched_tokens, vllm_version=vllm_version,
+    sizes = lab_module("lab-05").capture_sizes_for(max_num_seqs, max_num_batched_tokens, vllm_version=vllm_version,
                               compute_capability=compute_capability)
     return sizes, (f"{mode}, max_num_seqs={max_num_seqs}: {len(sizes)} capture sizes "
                    f"{sizes[0]}..{sizes[-1]} (capture_sizes_for)")
@@ -69,8 +74,8 @@ def show_dispatch(mode: str, tokens: int, uniform: bool, invalid: Iterable[str],
                   compute_capability: tuple[int, int] | None = None) -> Shown:
     """`mini-vllm dispatch`: one batch's runtime mode and padded key under a deployment."""
     sizes, origin = deployment(mode, max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
-    dispatcher = CudagraphDispatcher(mode, sizes, max_num_seqs)
-    invalid_modes = {parse_cudagraph_mode(m) for m in invalid}
+    dispatcher = lab_module("lab-03").CudagraphDispatcher(mode, sizes, max_num_seqs)
+    invalid_modes = {lab_module("lab-03").parse_cudagraph_mode(m) for m in invalid}
     runtime, desc = dispatcher.dispatch(tokens, uniform, invalid_modes=invalid_modes)
     text = format_dispatch(dispatcher, tokens, uniform, runtime, desc)
     data = {"deployment": origin, "num_tokens": tokens, "uniform": uniform, "mode": runtime.name,
@@ -87,8 +92,8 @@ def show_capture_log(mode: str, max_num_seqs: int, max_num_batched_tokens: int, 
                      vllm_version: str = "0.22.1", compute_capability: tuple[int, int] | None = None) -> Shown:
     """`mini-vllm capture-log`: the capture passes vLLM prints at start-up, counted from the keys."""
     sizes, origin = deployment(mode, max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
-    passes = CudagraphDispatcher(mode, sizes, max_num_seqs).capture_descs()
-    lines = capture_log(mode, sizes, max_num_seqs, runner=runner, vllm_version=vllm_version)
+    passes = lab_module("lab-03").CudagraphDispatcher(mode, sizes, max_num_seqs).capture_descs()
+    lines = lab_module("lab-03").capture_log(mode, sizes, max_num_seqs, runner=runner, vllm_version=vllm_version)
     graphs = sum(len(descs) for _, descs in passes)
     text = [f"{origin}: {len(passes)} capture passes, {graphs} graphs"]
     if len(lines) > len(passes):  # 0.33.0's V2 captures once to measure memory, then for real

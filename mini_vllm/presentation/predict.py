@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mini_vllm.bench_analysis import load_results
+from mini_vllm.bench_labs import lab04
+from mini_vllm.bench_results import load_results
 from mini_vllm.model_shapes import LAB04, OPT_125M, load_shape, weight_bytes
 from mini_vllm.presentation import Shown
-from mini_vllm.speedup_predictor import predict_speedup
 
 ROOT = LAB04.parents[2]
 CARD_RUNS = {"h100": LAB04 / "results" / "twin.json", "h200": LAB04 / "results" / "h200" / "twin.json"}
@@ -30,7 +30,7 @@ def show_predict(model: str, card: str, batches: list[int], bandwidth_gb_per_s: 
     bandwidth = constants["d2d_gb_per_s"] if bandwidth_gb_per_s is None else bandwidth_gb_per_s
     rows = []
     for batch in batches:
-        kernels, gpu_us, predicted = predict_speedup(twin, shape, batch, bandwidth_gb_per_s=bandwidth)
+        kernels, gpu_us, predicted = lab04().predict_speedup(twin, shape, batch, bandwidth_gb_per_s=bandwidth)
         rows.append({"batch": batch, "kernels_per_step": kernels, "gpu_us": gpu_us,
                      "eager_cpu_us": kernels * constants["launch_us"], "predicted": predicted})
     data = {"model": str(model), "shape": shape._asdict(), "weight_bytes": weight_bytes(shape),

@@ -213,7 +213,7 @@ class CudagraphDispatcher:
         uniform_decode_query_len: int = 1,
     ) -> None:
         # Keep the mode, the sizes, max_num_seqs and q, and build the keys of README §5 once.
-        # Padding is lab-05's rule: import mini_vllm.capture_sizes.padded_size or use your own.
+        # Padding is lab-05's rule: lab_module("lab-05").padded_size (mini_vllm.lab_code), or your own.
         raise NotImplementedError("lab-03: CudagraphDispatcher.__init__ — see README §5")
 
     def dispatch(

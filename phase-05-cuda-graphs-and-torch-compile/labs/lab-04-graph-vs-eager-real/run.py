@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print("RESULT " + json.dumps(worker(args)), flush=True)
         return 0
     sys.path.insert(0, str(ROOT))
-    from mini_vllm.bench_analysis import SCHEMA, summarize_runs
+    from mini_vllm.bench_labs import lab04
+    from mini_vllm.bench_results import SCHEMA, summarize_runs
     from mini_vllm.presentation.bench import format_report, plot_speedups
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         "reported_l4_tokens_per_s": {str(b): {"eager": e, "compile+graphs": g} for b, (e, g) in REPORTED_L4.items()},
         "runs": [run for r, _ in arms.values() for run in r["runs"]],
     }
-    results["summary"] = summarize_runs(results["runs"])
+    results["summary"] = summarize_runs(results["runs"], lab04().spread)
     (args.out / "vllm.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "vllm_log_excerpt.txt").write_text(
         "".join(f"# arm {arm}\n" + "".join(f"{line}\n" for line in lines) for arm, (_, lines) in arms.items()))

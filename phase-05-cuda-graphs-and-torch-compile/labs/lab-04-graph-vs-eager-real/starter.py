@@ -2,8 +2,9 @@
 
 Fill in every body that raises NotImplementedError; README.md §5 (the analysis, any laptop),
 §6 (the runner, a CUDA GPU) and §7 (the transfer task) state the contract. The result types
-are given (their field order is in README §5), and so are §7's helpers for a model's shape and
-bytes (`ModelShape`, `load_shape`, `weight_bytes`, `kv_cache_bytes`, from mini_vllm.model_shapes).
+are given (from mini_vllm.bench_results; their field order is in README §5), and so are §7's
+helpers for a model's shape and bytes (`ModelShape`, `load_shape`, `weight_bytes`,
+`kv_cache_bytes`, from mini_vllm.model_shapes).
 Grade yourself: LAB_IMPL=starter pytest phase-05-cuda-graphs-and-torch-compile/labs/lab-04-graph-vs-eager-real -q
 """
 
@@ -12,9 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mini_vllm.bench_analysis import Extrapolation, PredictionRow, SpeedupRow, Spread, Verdict
+from mini_vllm.bench_results import (
+    Extrapolation,
+    Prediction,
+    PredictionRow,
+    SpeedupRow,
+    Spread,
+    Verdict,
+)
 from mini_vllm.model_shapes import OPT_125M, ModelShape, kv_cache_bytes, load_shape, weight_bytes
-from mini_vllm.speedup_predictor import Prediction
 
 __all__ = [
     "CudaGraphRunner",
@@ -70,7 +77,8 @@ def prediction_error(
     error = predicted / measured - 1, so +0.30 means the model promised 30% more than the GPU
     delivered.
     """
-    # lab-02's function is mini_vllm.launch_cost.predicted_step_speedup: use it, don't copy it.
+    # lab-02's function: use it, don't copy it. `from mini_vllm.lab_code import lab_module`, then
+    # lab_module("lab-02").predicted_step_speedup (the reference, or your lab-02 where there is none).
     raise NotImplementedError("lab-04: prediction_error — see README §5.3")
 
 
@@ -97,7 +105,7 @@ def predict_speedup(
     1, the GPU cost per kernel that its bytes do not explain; the target's bytes come from its
     shape, moved at `bandwidth_gb_per_s`. README §7 states the contract.
     """
-    # lab-02's overlap-aware model is mini_vllm.launch_cost.overlapped_step_speedup: use it.
+    # lab-02's overlap-aware model is lab_module("lab-02").overlapped_step_speedup (mini_vllm.lab_code): use it.
     raise NotImplementedError("lab-04: predict_speedup — see README §7.2")
 
 
@@ -138,8 +146,8 @@ class CudaGraphRunner:
         progress: bool = True,
     ) -> None:
         # Import torch inside methods only (the CPU labs must stay torch-free). One entry per
-        # rung: `self.entries = {}` maps size -> an object with .graph and .output (for example
-        # mini_vllm.gpu.cuda_graph_runner.CUDAGraphEntry); graphs, static_outputs, captures read it.
+        # rung: `self.entries = {}` maps size -> an object with .graph and .output (a small
+        # dataclass of those two fields will do); graphs, static_outputs, captures read it.
         raise NotImplementedError("lab-04: CudaGraphRunner.__init__ — see README §6")
 
     @property
