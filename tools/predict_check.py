@@ -26,10 +26,10 @@ from pathlib import Path
 from statistics import median
 
 from mini_vllm.bench_analysis import extrapolate, speedup_table
-from mini_vllm.bench_results import load_results
+from mini_vllm.bench_results import Prediction, load_results
 from mini_vllm.model_shapes import SHAPE_CONFIGS, load_shape, weight_bytes
 from mini_vllm.presentation.predict import CARD_RUNS
-from mini_vllm.speedup_predictor import Prediction, predict_speedup
+from mini_vllm.speedup_predictor import predict_speedup
 
 SCHEMA = "mini-vllm/lab04-predict-check/1"
 ROOT = Path(__file__).resolve().parents[1]
