@@ -260,6 +260,37 @@ def test_pieces_keep_graph_order(lab):
     )
 
 
+def branching_graph():
+    """tanh(x) -> attention and cos(x) -> attention, added: the cos piece does not need the first island."""
+    import torch
+
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    branches = []
+    for op in (torch.tanh, torch.cos):  # in this order: tanh | attention | cos | attention | add
+        y = graph.call_function(op, (x,))
+        branches.append(graph.call_function(torch.ops.minivllm.attention.default, (y, y, y, 2)))
+    graph.output((graph.call_function(torch.add, tuple(branches)),))
+    return torch.fx.GraphModule(torch.nn.Module(), graph)
+
+
+def test_branching_pieces_are_called_in_graph_order(lab):
+    import torch
+
+    gm = branching_graph()
+    split_gm, items = lab.split_graph(gm, [ATTENTION])
+    called = [n.target for n in split_gm.graph.nodes if n.op == "call_module"]
+    assert called == [i.submod_name for i in items], (
+        f"the split graph must call its pieces in graph order, {[i.submod_name for i in items]}, even where a "
+        f"later piece does not depend on an earlier one; it calls {called} (split_module reorders the "
+        "pieces by their dependencies unless told to keep the original order)"
+    )
+    x = small_input()
+    assert torch.allclose(run_graph(split_gm, [x])[0], run_graph(gm, [x])[0]), "the split graph computes something else"
+
+
 def test_split_graph_computes_what_the_graph_computes(lab):
     import torch
 
