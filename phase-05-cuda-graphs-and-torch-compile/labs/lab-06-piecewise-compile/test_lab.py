@@ -624,6 +624,7 @@ def two_inductor_pieces():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # Inductor's first compile in a process probes the CPU with gcc: ~20 s at rest, minutes under load
 def test_cache_with_inductor_saves_each_piece_and_a_hit_loads_it(lab, tmp_path, monkeypatch):
     import time
 
