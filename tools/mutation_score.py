@@ -73,6 +73,9 @@ RUNNER_API = {RUNNER: ["CudaGraphRunner", "_static_buffers", "_settle", "_first_
 _BEFORE_CAPTURE = "state before capture() is no part of README §6's contract, and capture() sets it"
 EQUIVALENT.update({f"{RUNNER}.xǁCudaGraphRunnerǁ__init____mutmut_{n}": _BEFORE_CAPTURE for n in (37, 38, 43, 44, 45, 46)})
 EQUIVALENT.update({f"{RUNNER}.xǁCudaGraphRunnerǁ_check_inputs__mutmut_{n}": _SAME_WORDS for n in (3, 26)})
+EQUIVALENT.update({f"mini_vllm.speedup_predictor.x_predict_speedup__mutmut_{n}": (
+    "the refused twin's message past the key it names (the bytes' time it quotes, its closing question): "
+    "README §7.2 promises only that it names per_batch['1']['gpu_us']") for n in range(60, 65)})
 EQUIVALENT[f"{RUNNER}.xǁCudaGraphRunnerǁ_check_inputs__mutmut_8"] = (
     "the batch read from inputs[1] instead of inputs[0]: inputs that disagree are refused either way")
 
