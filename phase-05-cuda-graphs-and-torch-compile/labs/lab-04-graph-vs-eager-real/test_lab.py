@@ -595,6 +595,27 @@ def test_predictor_on_the_same_session_twins(lab, run):
             )
 
 
+def test_predictor_accepts_a_twin_whose_gpu_time_is_exactly_its_bytes(lab):
+    from mini_vllm.model_shapes import kv_cache_bytes, weight_bytes
+
+    _, small, _ = shapes()
+    twin = small_twin(gb_per_s=1000.0)
+    slots = twin["config"]["max_seq_len"]
+    # Weights are linear in the vocabulary: pick the one that makes the twin's bytes exactly 10**9,
+    # 1000 us at 1000 GB/s in every order of arithmetic.
+    no_vocab = small._replace(vocab=0)
+    vocab, rest = divmod(10**9 - weight_bytes(no_vocab) - kv_cache_bytes(no_vocab, 1, slots), small.hidden * small.dtype_bytes)
+    reference = small._replace(vocab=vocab)
+    assert rest == 0, "control: a twin of exactly 10**9 bytes"
+    twin["per_batch"]["1"]["gpu_us"] = 1000.0
+    want = predictor_oracle(twin, reference, 8, 1000.0, reference)
+    got = lab.predict_speedup(twin, reference, 8, bandwidth_gb_per_s=1000.0, reference_shape=reference)
+    assert tuple(got) == pytest.approx(want), (
+        "a twin whose batch-1 GPU time is exactly the time its bytes take is not below it: its cost per "
+        f"kernel is 0, and the prediction stands; want {tuple(round(x, 3) for x in want)}, got {tuple(got)}"
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "kwargs", "names"),
     [

@@ -260,6 +260,37 @@ def test_pieces_keep_graph_order(lab):
     )
 
 
+def branching_graph():
+    """tanh(x) -> attention and cos(x) -> attention, added: the cos piece does not need the first island."""
+    import torch
+
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    branches = []
+    for op in (torch.tanh, torch.cos):  # in this order: tanh | attention | cos | attention | add
+        y = graph.call_function(op, (x,))
+        branches.append(graph.call_function(torch.ops.minivllm.attention.default, (y, y, y, 2)))
+    graph.output((graph.call_function(torch.add, tuple(branches)),))
+    return torch.fx.GraphModule(torch.nn.Module(), graph)
+
+
+def test_branching_pieces_are_called_in_graph_order(lab):
+    import torch
+
+    gm = branching_graph()
+    split_gm, items = lab.split_graph(gm, [ATTENTION])
+    called = [n.target for n in split_gm.graph.nodes if n.op == "call_module"]
+    assert called == [i.submod_name for i in items], (
+        f"the split graph must call its pieces in graph order, {[i.submod_name for i in items]}, even where a "
+        f"later piece does not depend on an earlier one; it calls {called} (split_module reorders the "
+        "pieces by their dependencies unless told to keep the original order)"
+    )
+    x = small_input()
+    assert torch.allclose(run_graph(split_gm, [x])[0], run_graph(gm, [x])[0]), "the split graph computes something else"
+
+
 def test_split_graph_computes_what_the_graph_computes(lab):
     import torch
 
@@ -572,6 +603,82 @@ def test_cache_hits_in_a_fresh_process(lab, tmp_path):
         f"seconds_saved must be what the hits cost to compile the first time "
         f"({first.compile_seconds:.6f} s); got {second['seconds_saved']}"
     )
+
+
+def two_inductor_pieces():
+    """x -> mm(sin x, x) | attention | mm(a, sin a): two compiled pieces that differ, on (4, 4) inputs.
+
+    Both pieces compute on the same shape and share their one fused kernel (sin), so Inductor
+    runs the C++ compiler once; swapping their artifacts changes the result.
+    """
+    import torch
+
+    import mini_vllm.compilation.splittable_decoder  # noqa: F401  (registers minivllm::attention)
+
+    graph = torch.fx.Graph()
+    x = graph.placeholder("x")
+    a = graph.call_function(torch.mm, (graph.call_function(torch.sin, (x,)), x))
+    a = graph.call_function(torch.ops.minivllm.attention.default, (a, a, a, 2))
+    graph.output((graph.call_function(torch.mm, (a, graph.call_function(torch.sin, (a,)))),))
+    return torch.fx.GraphModule(torch.nn.Module(), graph), [torch.randn(4, 4, generator=torch.Generator().manual_seed(0))]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # Inductor's first compile in a process probes the CPU with gcc: ~20 s at rest, minutes under load
+def test_cache_with_inductor_saves_each_piece_and_a_hit_loads_it(lab, tmp_path, monkeypatch):
+    import time
+
+    import torch
+    from torch._inductor import CompiledArtifact
+
+    from mini_vllm.compilation.cache_files import read_index, write_index
+
+    monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR", raising=False)  # restored after the test
+    gm, example_inputs = two_inductor_pieces()
+    first = lab.PiecewiseBackend(compiler="inductor", cache_dir=tmp_path)
+    got = run_graph(first(copy.deepcopy(gm), example_inputs), example_inputs)
+    assert torch.allclose(got[0], run_graph(gm, example_inputs)[0], atol=1e-5), (
+        "compiled with Inductor, the returned callable must compute what the graph computes")
+    (directory,) = [d for d in tmp_path.iterdir() if d.is_dir()]
+    assert Path(os.environ.get("TORCHINDUCTOR_CACHE_DIR", "unset")) == directory / "inductor_cache", (
+        "with a cache_dir and Inductor, keep_inductor_cache(compiler, directory) points TORCHINDUCTOR_CACHE_DIR "
+        f"at {directory / 'inductor_cache'}; got {os.environ.get('TORCHINDUCTOR_CACHE_DIR')}")
+    index = read_index(directory)
+    artifacts = sorted(str(e.get("artifact")) for e in index.values())
+    assert len(index) == 2 and len(set(artifacts)) == 2 and all((directory / a).is_file() for a in artifacts), (
+        "each Inductor piece is saved (store_artifact) to its own file inside the directory, which its entry "
+        f"names; got the index {index} and the files {sorted(p.name for p in directory.iterdir())}")
+
+    # Swap the two entries' artifacts: a hit that loads what its entry names now computes the pieces
+    # in the other order; one that compiles again (or runs the traced piece) computes the graph.
+    ids = sorted(index, key=int)
+    write_index(directory, {ids[0]: {**index[ids[0]], "artifact": index[ids[1]]["artifact"]},
+                            ids[1]: {**index[ids[1]], "artifact": index[ids[0]]["artifact"]}})
+    spent = []
+
+    def timed_load(*args, **kwargs):
+        start = time.perf_counter()
+        time.sleep(0.01)
+        loaded = load(*args, **kwargs)
+        spent.append(time.perf_counter() - start)
+        return loaded
+
+    load = CompiledArtifact.load
+    monkeypatch.setattr(CompiledArtifact, "load", staticmethod(timed_load))
+    second = lab.PiecewiseBackend(compiler="inductor", cache_dir=tmp_path)
+    got = run_graph(second(copy.deepcopy(gm), example_inputs), example_inputs)
+    assert (second.hits, second.misses, second.compile_seconds) == (2, 0, 0), (
+        f"the same graph and config again: both pieces hit; got hits={second.hits}, misses={second.misses}, "
+        f"compile_seconds={second.compile_seconds}")
+    x = example_inputs[0]
+    a = torch.ops.minivllm.attention(*[torch.mm(x, torch.sin(x))] * 3, 2)
+    swapped = torch.mm(torch.sin(a), a)
+    assert torch.allclose(got[0], swapped, atol=1e-5), (
+        "after swapping the two entries' artifact files, a hit must run the artifact its entry names "
+        "(load_artifact), not compile the piece again")
+    assert second.load_seconds >= 0.999 * sum(spent), (
+        f"load_seconds adds up the time spent loading every hit: the 2 loads took {sum(spent):.4f} s "
+        f"({', '.join(f'{s:.4f}' for s in spent)}); got load_seconds={second.load_seconds:.4f}")
 
 
 @pytest.mark.parametrize("change", [{"compiler": "aot_eager"},
