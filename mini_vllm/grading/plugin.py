@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache, cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -154,14 +153,23 @@ def _lab_of_file(path: str) -> str | None:
     return parts[parts.index("labs") + 1] if "labs" in parts[:-2] else None
 
 
-def load_graded(request: pytest.FixtureRequest) -> ModuleType:
+def load_graded(request: pytest.FixtureRequest) -> Any:
     """Import the file under test for the lab whose tests ask, noting what a grader must know."""
     h = harness(request.config)
     lab_dir = Path(request.path).parent
     if h.stream:
         h.stream.emit(event="loading", lab=lab_dir.name)
-    module = loader.load_lab_module(lab_dir, h.choice)
-    if isinstance(h.choice, Path) and (missing := loader.missing_api(lab_dir, module)):
+    if h.judge:  # the graded file runs in a worker; the tests get a proxy (mini_vllm/grading/remote.py)
+        from mini_vllm.grading import remote
+
+        module = remote.open_lab(lab_dir, h.choice)
+        request.addfinalizer(module.close)
+        names = set(module.names)
+        missing = [name for name in loader.lab_api(lab_dir) if name not in names]
+    else:
+        module = loader.load_lab_module(lab_dir, h.choice)
+        missing = loader.missing_api(lab_dir, module)
+    if isinstance(h.choice, Path) and missing:
         h.missing_api[lab_dir.name] = missing
     if h.stream:
         h.stream.emit(event="loaded", lab=lab_dir.name, missing_api=h.missing_api.get(lab_dir.name, []))
@@ -188,6 +196,7 @@ class Harness:
     tampered: list[str] = field(default_factory=list)
     snapshot: Snapshot | None = None
     checked: int = 0
+    judge: bool = field(default_factory=lambda: os.environ.get("LAB_JUDGE") == "1")
     last_item: bool = False
 
     @cached_property
@@ -198,6 +207,8 @@ class Harness:
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         what = f"the file {self.choice}" if isinstance(self.choice, Path) else f"each lab's {self.choice}.py"
         lines = [f"LAB_IMPL: grading {what}"]
+        if self.judge:
+            lines.append("LAB_JUDGE=1: the graded file runs in a worker process; the tests call it through a pipe")
         if not config.pluginmanager.hasplugin("timeout"):
             lines.append("no per-test timeout: pytest-timeout is not installed (pip install -e '.[dev]')")
         return lines
@@ -221,7 +232,7 @@ class Harness:
         self.collected = [item.nodeid for item in session.items]
         if out := os.environ.get("LAB_GRADE_MANIFEST"):
             self.write_manifest(session, Path(out))
-        if self.choice != "solution" and session.items:  # the reference is ours: no need to watch it
+        if self.choice != "solution" and session.items and not self.judge:  # judged: no graded code runs here
             if not _torch_missing() and any(item.get_closest_marker("torch") and not gate(item)
                                             for item in session.items):
                 import torch  # noqa: F401  (snapshot torch's comparisons before graded code runs)
@@ -277,6 +288,9 @@ class Harness:
         if (lab := lab_of(item.nodeid)) and lab in self.missing_api:
             report.lab_missing_api = self.missing_api[lab]
         report.sections = [(title, _cap(text, OUTPUT_CAP)) for title, text in report.sections]
+        remote = sys.modules.get("mini_vllm.grading.remote") if self.judge else None
+        if call.when == "teardown" and remote is not None and remote.VIOLATIONS:
+            report.lab_tampered = remote.VIOLATIONS[:10]
         if call.when == "teardown" and self.snapshot is not None:
             self.checked += 1
             deep = self.last_item or self.checked % DEEP_CHECK_EVERY == 0
