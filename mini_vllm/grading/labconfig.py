@@ -20,6 +20,7 @@ else:  # pytest depends on tomli before 3.11
     import tomli as tomllib
 
 FILE = "grading.toml"
+VERDICTS = ("judge", "in-process")  # in-process: the lab's tests pass torch objects no channel carries
 MIN_WEIGHT_SHARE = Fraction(1, 10)  # a requirement weighs at least this share of the lab's maximum
 
 
@@ -41,6 +42,7 @@ class LabConfig:
     lab_dir: Path
     answers: tuple[str, ...]  # repository-relative files of the reference this lab asks students to write
     requirements: tuple[Requirement, ...]
+    verdict: str = "judge"  # where its tests run when graded: "judge" (beside a worker) or "in-process"
 
     def requirement_of(self, function: str) -> Requirement:
         """The one requirement a test function belongs to; ValueError when it is in none or several."""
@@ -69,9 +71,12 @@ def read(lab_dir: Path) -> LabConfig | None:
     if not path.is_file():
         return None
     data = tomllib.loads(path.read_text())
-    unknown = set(data) - {"answers", "requirement"}
+    unknown = set(data) - {"answers", "requirement", "verdict"}
     if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: answers, [[requirement]]")
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: answers, verdict, [[requirement]]")
+    verdict = data.get("verdict", "judge")
+    if verdict not in VERDICTS:
+        raise ValueError(f"{path}: verdict = {verdict!r}; allowed: {', '.join(map(repr, VERDICTS))}")
     requirements = tuple(_requirement(path, raw) for raw in data.get("requirement", []))
     total = sum((r.weight for r in requirements), Fraction(0))
     for r in requirements:
@@ -84,7 +89,7 @@ def read(lab_dir: Path) -> LabConfig | None:
     answers = tuple(data.get("answers", []))
     if not all(isinstance(a, str) and a.endswith(".py") for a in answers):
         raise ValueError(f"{path}: answers must be a list of repository-relative .py paths, got {answers!r}")
-    return LabConfig(Path(lab_dir), answers, requirements)
+    return LabConfig(Path(lab_dir), answers, requirements, verdict)
 
 
 def _requirement(path: Path, raw: dict) -> Requirement:
