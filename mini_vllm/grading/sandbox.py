@@ -102,7 +102,7 @@ def _enter(box: Box, mode: str) -> dict[str, str]:
     if mode != "unprivileged-user":
         _mounts(box)
     home = Path(box.private) / "home"
-    home.mkdir(mode=0o777)
+    home.mkdir(mode=0o777, exist_ok=True)  # a restarted worker reuses the folder
     Path(box.copy_to).parent.mkdir(parents=True, exist_ok=True)
     Path(box.copy_to).write_bytes(text)
     for path in (Path(box.private), home, Path(box.copy_to).parent, Path(box.copy_to)):
