@@ -160,9 +160,9 @@ def load_graded(request: pytest.FixtureRequest) -> Any:
     if h.stream:
         h.stream.emit(event="loading", lab=lab_dir.name)
     if h.judge:  # the graded file runs in a worker; the tests get a proxy (mini_vllm/grading/remote.py)
-        from mini_vllm.grading import remote
-
-        module = remote.open_lab(lab_dir, h.choice)
+        module = h.started.pop(lab_dir, None) or _open_remote(lab_dir, h.choice)
+        if isinstance(module, BaseException):
+            raise module
         request.addfinalizer(module.close)
         names = set(module.names)
         missing = [name for name in loader.lab_api(lab_dir) if name not in names]
@@ -174,6 +174,16 @@ def load_graded(request: pytest.FixtureRequest) -> Any:
     if h.stream:
         h.stream.emit(event="loaded", lab=lab_dir.name, missing_api=h.missing_api.get(lab_dir.name, []))
     return module
+
+
+def _open_remote(lab_dir: Path, choice: str | Path) -> Any:
+    """A worker for the lab, or the error that kept it from loading (raised by the `lab` fixture)."""
+    from mini_vllm.grading import remote
+
+    try:
+        return remote.open_lab(lab_dir, choice)
+    except (loader.GradedFileError, OSError) as err:
+        return err
 
 
 def timeout_of(item: pytest.Item) -> float | None:
@@ -197,6 +207,7 @@ class Harness:
     snapshot: Snapshot | None = None
     checked: int = 0
     judge: bool = field(default_factory=lambda: os.environ.get("LAB_JUDGE") == "1")
+    started: dict[Path, Any] = field(default_factory=dict)  # judge mode: workers started before any test's clock
     last_item: bool = False
 
     @cached_property
@@ -232,6 +243,10 @@ class Harness:
         self.collected = [item.nodeid for item in session.items]
         if out := os.environ.get("LAB_GRADE_MANIFEST"):
             self.write_manifest(session, Path(out))
+        if self.judge and not os.environ.get("LAB_GRADE_MANIFEST"):
+            labs = {Path(item.path).parent for item in session.items
+                    if lab_of(item.nodeid) and "lab" in getattr(item, "fixturenames", ())}
+            self.started = {lab_dir: _open_remote(lab_dir, self.choice) for lab_dir in sorted(labs)}
         if self.choice != "solution" and session.items and not self.judge:  # judged: no graded code runs here
             if not _torch_missing() and any(item.get_closest_marker("torch") and not gate(item)
                                             for item in session.items):
@@ -263,6 +278,8 @@ class Harness:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         self.last_item = nextitem is None
+        if self.judge and nextitem is not None and (remote := sys.modules.get("mini_vllm.grading.remote")):
+            remote.revive()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):

@@ -37,6 +37,7 @@ ENUM_BASES = {"Enum": enum.Enum, "IntEnum": enum.IntEnum, "StrEnum": enum.StrEnu
 VIOLATIONS: list[str] = []  # protocol violations seen in this process; the harness flags them `tampered`
 BUDGET: list[int] = []  # lines the current call may run (probe.call_within_line_budget sets it)
 SESSIONS: list[Session] = []  # live workers, for probe.py's questions
+LABS: list[RemoteLab] = []  # open `lab` fixtures, revived between tests
 
 
 class WorkerEnded(Exception):
@@ -425,6 +426,10 @@ class Session:
         _, name, base, args, message = data
         if budgeted and name == "LineBudgetExceeded":
             return LineBudgetExceeded(str(message))
+        if name == "Skipped" and base == "BaseException":  # pytest.skip() in the graded code: not a pass
+            import pytest
+
+            return pytest.skip.Exception(f"the graded code skipped this test: {message}")
         cls = getattr(builtins, str(base), None)
         if not (isinstance(cls, type) and issubclass(cls, Exception)):
             return RemoteError(f"{name}: {message}")
@@ -488,6 +493,7 @@ class RemoteLab:
         self._where = (Path(lab_dir), choice, box)
         self._session = Session(*self._where)
         self._cache: dict[str, Any] = {}
+        LABS.append(self)
 
     def _live(self) -> Session:
         if not self._session.alive:  # the last worker died: a fresh one for the tests left
@@ -511,6 +517,15 @@ class RemoteLab:
 
     def close(self) -> None:
         self._session.close()
+        if self in LABS:
+            LABS.remove(self)
+
+
+def revive() -> None:
+    """Between tests: a worker that died (a crash, a timeout) is replaced now, on no test's clock."""
+    for lab in LABS:
+        with contextlib.suppress(Exception):  # a file that cannot start again fails the next test instead
+            lab._live()
 
 
 def open_lab(lab_dir: Path, choice: str | Path) -> RemoteLab:
