@@ -328,12 +328,20 @@ def _throwaway_uid() -> int:
         return next(_UIDS)
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, parents first (a judge's workers sit two levels down, in their sandbox)."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [p for child in children for p in (child, *_descendants(child))]
+
+
 def _kill(proc: subprocess.Popen) -> None:
-    """The sandbox's first process first (its PID namespace dies with it), then the process group."""
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    with contextlib.suppress(OSError):
-        for pid in children.read_text().split():
-            os.kill(int(pid), signal.SIGKILL)
+    """Every process below it (a sandbox's first process takes its PID namespace along), then the group."""
+    for pid in _descendants(proc.pid):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

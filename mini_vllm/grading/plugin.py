@@ -306,8 +306,11 @@ class Harness:
             report.lab_missing_api = self.missing_api[lab]
         report.sections = [(title, _cap(text, OUTPUT_CAP)) for title, text in report.sections]
         remote = sys.modules.get("mini_vllm.grading.remote") if self.judge else None
-        if call.when == "teardown" and remote is not None and remote.VIOLATIONS:
-            report.lab_tampered = remote.VIOLATIONS[:10]
+        if call.when == "teardown" and remote is not None:
+            self.checked += 1
+            remote.check_integrity(self.last_item or self.checked % DEEP_CHECK_EVERY == 0)
+            if remote.VIOLATIONS:
+                report.lab_tampered = [str(v) for v in remote.VIOLATIONS[:10]]
         if call.when == "teardown" and self.snapshot is not None:
             self.checked += 1
             deep = self.last_item or self.checked % DEEP_CHECK_EVERY == 0

@@ -208,6 +208,10 @@ class Session:
         for fd in ("write_fd", "read_fd"):
             with contextlib.suppress(OSError, AttributeError):
                 os.close(getattr(self, fd))
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        with contextlib.suppress(OSError):  # the sandbox's first process: its PID namespace ends with it
+            for pid in children.read_text().split():
+                os.kill(int(pid), 9)
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
         return self.process.wait()
@@ -426,7 +430,7 @@ class Session:
         _, name, base, args, message = data
         if budgeted and name == "LineBudgetExceeded":
             return LineBudgetExceeded(str(message))
-        if name == "Skipped" and base == "BaseException":  # pytest.skip() in the graded code: not a pass
+        if name == "Skipped":  # pytest.skip() in the graded code: not a pass
             import pytest
 
             return pytest.skip.Exception(f"the graded code skipped this test: {message}")
@@ -451,7 +455,7 @@ class Session:
 
 
 def _builtin_base(cls: type) -> type:
-    return next(c for c in cls.__mro__ if c.__module__ == "builtins")
+    return next(c for c in cls.__mro__ if getattr(builtins, c.__name__, None) is c)
 
 
 def _fields(value: Any) -> list[str]:
@@ -519,6 +523,18 @@ class RemoteLab:
         self._session.close()
         if self in LABS:
             LABS.remove(self)
+
+
+def check_integrity(deep: bool) -> None:
+    """After a test: did the graded code change its own process's judges? (a `tampered` flag for an
+    attempt that cannot change the verdict, which is made here)."""
+    for lab in LABS:
+        if lab._session.alive:
+            with contextlib.suppress(Exception):  # a worker that cannot answer is a dead one: revive()
+                changes = lab._session.request({"op": "integrity", "deep": deep})
+                if changes:
+                    VIOLATIONS.extend(f"the graded code changed, in its own process: {c}" for c in
+                                      (changes if type(changes) is list else [changes])[:10])
 
 
 def revive() -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from mini_vllm.grading import channel, labconfig, loader
+from mini_vllm.grading.integrity import Snapshot
 
 ENUM_BASES = (enum.IntFlag, enum.Flag, enum.IntEnum, enum.StrEnum, enum.Enum)  # most specific first
 NO_FORWARD = {"__eq__", "__ne__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__", "__init__", "__new__",
@@ -57,6 +58,7 @@ class Worker:
         self.callbacks: dict[int, Callback] = {}
         self.described: set[int] = set()
         self.received: list[tuple[int, np.ndarray, bytes]] = []  # arrays of this request, as sent
+        self.snapshot: Snapshot | None = None
         config = labconfig.read(lab_dir)
         self.answers = {a.removesuffix(".py").replace("/", ".") for a in (config.answers if config else ())}
 
@@ -132,7 +134,7 @@ class Worker:
         return [number, cls.__qualname__, self.origin(cls), "class", _methods(cls)]
 
     def exception(self, err: BaseException) -> list[Any]:
-        base = next((c for c in type(err).__mro__ if c.__module__ == "builtins"), Exception)
+        base = next(c for c in type(err).__mro__ if getattr(builtins, c.__name__, None) is c)
         try:
             args = self.encode(tuple(err.args))
         except Exception:  # noqa: BLE001 (args that cannot cross: the message alone)
@@ -241,6 +243,8 @@ class Worker:
             return int(target.ctypes.data)
         if op == "current":
             return target
+        if op == "integrity":  # what the graded code changed in this process's judges (a flag, not the verdict)
+            return self.snapshot.changes(bool(message.get("deep"))) if self.snapshot else ["the snapshot was removed"]
         raise channel.ProtocolError(f"unknown op {op!r}")
 
     def _traced(self, function: Any, args: list, kwargs: dict, budget: int | None) -> Any:
@@ -290,6 +294,7 @@ def _methods(cls: type) -> list[list[str]]:
 
 def main(argv: list[str]) -> None:
     lab_dir, choice, read_fd, write_fd = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
+    snapshot = Snapshot.take([sys.modules[__name__]])  # before the graded file runs
     try:
         module = loader.load_lab_module(lab_dir, loader.lab_impl_choice(choice))
     except BaseException as err:  # noqa: BLE001 (the judge reports why the file cannot be graded)
@@ -297,7 +302,9 @@ def main(argv: list[str]) -> None:
         return
     names = [name for name in dir(module) if not name.startswith("__")]
     channel.send(write_fd, {"loaded": True, "names": names})
-    Worker(module, lab_dir, read_fd, write_fd).serve()
+    worker = Worker(module, lab_dir, read_fd, write_fd)
+    worker.snapshot = snapshot
+    worker.serve()
 
 
 if __name__ == "__main__":
