@@ -129,12 +129,17 @@ FORGERIES = {
         "        ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))\n"
         "    return _trace\n"
         "sys.settrace(_trace)\n"),
+}
+# Attacks on the channel itself, from the correct file: they must cost everything, flagged.
+CHANNEL_ATTACKS = {
     "writes_garbage_to_the_channel": in_eager(
         "import os, sys\nos.write(int(sys.argv[-1]), b'\\x00\\x00\\x00\\x05hello')"),
     "forges_a_result_line_on_every_fd": in_eager(
         "import os\nfor _fd in range(3, 64):\n"
         "    try:\n        os.write(_fd, b'0' * 64 + b' {\"seq\": 0, \"event\": \"result\", \"outcome\": \"passed\"}\\n')\n"
         "    except OSError:\n        pass"),
+}
+FORGERIES |= {
     "looks_for_the_key": STARTER + (
         "\nimport os\n"
         "for _pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
@@ -145,7 +150,7 @@ FORGERIES = {
         "    if b'LAB_GRADE_KEY_FD' in _env or b'LAB_GRADE_RESULTS_FD' in _env:\n"
         "        os._exit(3)  # found the judge: a load error says so\n"),
 }
-CASES |= FORGERIES
+CASES |= FORGERIES | CHANNEL_ATTACKS
 
 
 @pytest.fixture(scope="module")
@@ -234,8 +239,8 @@ def test_a_forgery_from_the_graded_process_earns_nothing_in_judge_mode(graded, c
                                   "forges_a_result_line_on_every_fd"])
 def test_a_forgery_the_judge_can_see_is_flagged_tampered(graded, case):
     """Patches of the worker's own judges (its snapshot), and any byte on the channel that is not a
-    message, flag the file, though neither could change a verdict."""
-    assert "tampered" in graded[case].flags, (graded[case].flags, graded[case].message)
+    message, flag the file and score it 0, though neither could change a verdict."""
+    assert graded[case].score == 0 and "tampered" in graded[case].flags, (graded[case].flags, graded[case].message)
 
 
 def test_the_judges_key_and_results_are_out_of_the_workers_sight(graded):
