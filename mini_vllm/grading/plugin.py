@@ -308,7 +308,8 @@ class Harness:
         remote = sys.modules.get("mini_vllm.grading.remote") if self.judge else None
         if call.when == "teardown" and remote is not None:
             self.checked += 1
-            remote.check_integrity(self.last_item or self.checked % DEEP_CHECK_EVERY == 0)
+            if self.last_item or self.checked % DEEP_CHECK_EVERY == 0:  # a flag, not the verdict: not every test
+                remote.check_integrity(deep=True)
             if remote.VIOLATIONS:
                 report.lab_tampered = [str(v) for v in remote.VIOLATIONS[:10]]
         if call.when == "teardown" and self.snapshot is not None:

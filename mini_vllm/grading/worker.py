@@ -294,7 +294,7 @@ def _methods(cls: type) -> list[list[str]]:
 
 def main(argv: list[str]) -> None:
     lab_dir, choice, read_fd, write_fd = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
-    snapshot = Snapshot.take([sys.modules[__name__]])  # before the graded file runs
+    snapshot = Snapshot.take([sys.modules[__name__]], import_judges=False)  # before the graded file runs
     try:
         module = loader.load_lab_module(lab_dir, loader.lab_impl_choice(choice))
     except BaseException as err:  # noqa: BLE001 (the judge reports why the file cannot be graded)

@@ -2,6 +2,9 @@
 
 Every oracle here is computed in this file (a plain loop over the ops, launch counts by
 arithmetic). The implementation under test arrives through the `lab` fixture (conftest.py).
+The few claims about identity and memory (the output is the static buffer itself, an earlier
+result now shows the newer output) ask `probe`, so they hold where the file runs: here, or in
+the worker process a grader judges it in.
 """
 
 from __future__ import annotations
