@@ -73,6 +73,11 @@ def call_within_line_budget(fn: Any, budget: int = 5_000) -> Any:
             return fn()
         finally:
             remote.BUDGET.pop()
+    return run_counting_lines(fn, budget)
+
+
+def run_counting_lines(fn: Any, budget: int) -> Any:
+    """fn() under a tracer that counts executed lines (here, or in the worker for the judge)."""
     executed = 0
 
     def local(frame, event, arg):
@@ -80,7 +85,7 @@ def call_within_line_budget(fn: Any, budget: int = 5_000) -> Any:
         if event == "line":
             executed += 1
             if executed > budget:
-                raise LineBudgetExceeded
+                raise LineBudgetExceeded(f"ran past {budget} Python lines")
         return local
 
     previous = sys.gettrace()

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from mini_vllm.grading import channel, labconfig, loader
+from mini_vllm.grading import channel, labconfig, loader, probe
 from mini_vllm.grading.integrity import Snapshot
 
 ENUM_BASES = (enum.IntFlag, enum.Flag, enum.IntEnum, enum.StrEnum, enum.Enum)  # most specific first
@@ -29,10 +29,6 @@ NO_FORWARD = {"__eq__", "__ne__", "__hash__", "__lt__", "__le__", "__gt__", "__g
               "__getattribute__", "__getattr__", "__setattr__", "__delattr__", "__init_subclass__",
               "__class_getitem__", "__reduce__", "__reduce_ex__", "__dir__", "__format__", "_missing_",
               "_generate_next_value_", "__set_name__"}
-
-
-class LineBudgetExceeded(Exception):
-    """A call ran more Python lines than the judge allowed (lab-02's closed-form tests)."""
 
 
 class Callback:
@@ -248,24 +244,10 @@ class Worker:
         raise channel.ProtocolError(f"unknown op {op!r}")
 
     def _traced(self, function: Any, args: list, kwargs: dict, budget: int | None) -> Any:
-        """Call, counting executed lines when the judge set a budget; the count goes back as used."""
+        """Call, counting executed lines when the judge set a budget (lab-02's closed forms)."""
         if budget is None:
             return function(*args, **kwargs)
-        executed = 0
-
-        def local(frame, event, arg):
-            nonlocal executed
-            if event == "line":
-                executed += 1
-                if executed > budget:
-                    raise LineBudgetExceeded(f"ran past {budget} Python lines")
-            return local
-
-        sys.settrace(lambda frame, event, arg: local)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            sys.settrace(None)
+        return probe.run_counting_lines(lambda: function(*args, **kwargs), budget)
 
 
 _SPECIAL = {"len": len, "iter": list, "item": lambda target, key: target[key],
