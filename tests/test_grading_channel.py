@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from mini_vllm.grading import channel, probe, remote
+from mini_vllm.grading.handles import NotComparable, Opaque
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
@@ -90,7 +91,7 @@ def test_a_graded_objects_eq_and_bool_never_answer_an_assert(open_file):
     lab = open_file(CORRECT + "\nGraphRunner.__eq__ = lambda self, other: True\n"
                     "GraphRunner.__bool__ = lambda self: False\n")
     runner = lab.GraphRunner([np.tanh])
-    with pytest.raises(remote.NotComparable):
+    with pytest.raises(NotComparable):
         assert runner == 3
     assert bool(runner) is True, "a handle's truth is the judge's, not the graded __bool__"
 
@@ -99,7 +100,7 @@ def test_a_record_the_course_does_not_define_equals_nothing(open_file):
     lab = open_file((LAB_03 / "independent" / "from_readme.py").read_text().replace(
         "    has_lora: bool = False\n", "    has_lora: bool = False\n    forged: bool = True\n", 1), LAB_03)
     mode, desc = lab.CudagraphDispatcher("PIECEWISE", [1, 2, 4], 4).dispatch(3)
-    assert isinstance(desc, remote.Opaque) and desc != desc, "fields unlike the starter's: an opaque value"
+    assert isinstance(desc, Opaque) and desc != desc, "fields unlike the starter's: an opaque value"
 
 
 def test_enum_members_are_the_judges_and_their_methods_run_in_the_worker(open_file):

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from mini_vllm.grading import channel, loader, sandbox
+from mini_vllm.grading.handles import Handle, Opaque, RemoteClass, forwarder, method_kinds
 from mini_vllm.grading.probe import LineBudgetExceeded
 
 ENUM_BASES = {"Enum": enum.Enum, "IntEnum": enum.IntEnum, "StrEnum": enum.StrEnum, "Flag": enum.Flag,
@@ -46,108 +47,6 @@ class WorkerEnded(Exception):
 
 class RemoteError(Exception):
     """The graded code raised something that is not an Exception (SystemExit, KeyboardInterrupt)."""
-
-
-class NotComparable(TypeError):
-    pass
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class RemoteClass:
-    """A class of the graded file that is not an enum or a record: calling it makes a Handle."""
-
-    session: Session
-    number: int
-    qualname: str
-    methods: dict[str, str]
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.session.request({"op": "call", "target": self.number}, args, kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self.session.request({"op": "getattr", "target": self.number, "name": name})
-
-    def __instancecheck__(self, obj: Any) -> bool:
-        return isinstance(obj, Handle) and obj._class is self
-
-    def __repr__(self) -> str:
-        return f"<graded class {self.qualname}>"
-
-
-class Handle:
-    """An object that lives in the worker: attribute reads, calls and setattr go through the channel."""
-
-    __slots__ = ("_session", "_number", "_class")
-
-    def __init__(self, session: Session, number: int, cls: RemoteClass) -> None:
-        object.__setattr__(self, "_session", session)
-        object.__setattr__(self, "_number", number)
-        object.__setattr__(self, "_class", cls)
-
-    def __getattr__(self, name: str) -> Any:
-        if self._class.methods.get(name) == "method":
-            return lambda *args, **kwargs: self._session.request(
-                {"op": "call", "target": self._number, "name": name}, args, kwargs)
-        return self._session.request({"op": "getattr", "target": self._number, "name": name})
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._session.request({"op": "setattr", "target": self._number, "name": name, "value": value})
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.request({"op": "call", "target": self._number}, args, kwargs)
-
-    def _special(self, name: str, *args: Any) -> Any:
-        return self._session.request({"op": "special", "target": self._number, "name": name}, args)
-
-    def __len__(self) -> int:
-        return _typed(self._special("len"), int, "len()")
-
-    def __iter__(self):
-        return iter(_typed(self._special("iter"), list, "iter()"))
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._special("item", key)
-
-    def __contains__(self, item: Any) -> bool:
-        return _typed(self._special("contains", item), bool, "in")
-
-    def __bool__(self) -> bool:
-        return True  # never asked of the worker: `assert handle` must not be its to decide
-
-    def __eq__(self, other: object) -> bool:
-        raise NotComparable(f"{self!r} lives in the graded code's process and is never compared in the "
-                            "judge; compare its values (attributes, returned arrays) instead")
-
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        return f"<graded {self._class.qualname} #{self._number}>"
-
-
-def _typed(value: Any, kind: type, what: str) -> Any:
-    if type(value) is not kind:
-        raise TypeError(f"the graded code's {what} returned {type(value).__name__}, not {kind.__name__}")
-    return value
-
-
-class Opaque:
-    """A value the judge has no trusted type for: it equals nothing, so no assert passes on it."""
-
-    def __init__(self, description: str) -> None:
-        self.description = description
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    def __ne__(self, other: object) -> bool:
-        return True
-
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        return f"<untrusted value: {self.description}>"
 
 
 class Session:
@@ -366,7 +265,7 @@ class Session:
         elif kind == "record":
             cls = self._trusted_record(qualname, desc[2]) or RemoteClass(self, number, qualname, {})
         elif kind == "class" and len(desc) == 5:
-            cls = RemoteClass(self, number, qualname, _methods(desc[4]))
+            cls = RemoteClass(self, number, qualname, method_kinds(desc[4]))
         else:
             raise channel.ProtocolError(f"a malformed class description of {qualname!r}")
         self.classes.setdefault(number, cls)
@@ -382,10 +281,10 @@ class Session:
         except (TypeError, ValueError) as err:
             raise channel.ProtocolError(f"enum {qualname!r} cannot be mirrored: {err}") from None
         cls._remote_session, cls._remote_number = self, number
-        for name, how in _methods(methods).items():
+        for name, how in method_kinds(methods).items():
             if name in cls.__members__ or name in ("name", "value"):
                 continue
-            setattr(cls, name, _forwarder(self, number, name, how))
+            setattr(cls, name, forwarder(self, number, name, how))
         return cls
 
     def _trusted_record(self, qualname: str, origin: str) -> type | None:
@@ -466,28 +365,6 @@ def _class_fields(cls: type) -> tuple[str, ...]:
     if issubclass(cls, tuple):
         return tuple(cls._fields)
     return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def _methods(raw: Any) -> dict[str, str]:
-    if type(raw) is not list or not all(type(m) is list and len(m) == 2 and all(type(x) is str for x in m)
-                                        for m in raw):
-        raise channel.ProtocolError("methods must be [name, kind] pairs")
-    return {name: how for name, how in raw}
-
-
-def _forwarder(session: Session, number: int, name: str, how: str) -> Any:
-    """A mirror enum's method: the same call on the worker's member (or class)."""
-    if how == "property":
-        return property(lambda self: session.request(
-            {"op": "getattr", "target": number, "member": self.name, "name": name}))
-    if how in ("classmethod", "static"):
-        def on_class(*args: Any, **kwargs: Any) -> Any:
-            return session.request({"op": "call", "target": number, "name": name}, args, kwargs)
-        return staticmethod(on_class)
-
-    def method(self: enum.Enum, *args: Any, **kwargs: Any) -> Any:
-        return session.request({"op": "call", "target": number, "member": self.name, "name": name}, args, kwargs)
-    return method
 
 
 class RemoteLab:
