@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mini_vllm.grading import channel
 
-if TYPE_CHECKING:
-    from mini_vllm.grading.remote import Session
+Session = Any  # remote.Session (not imported: remote imports this module)
 
 
 class NotComparable(TypeError):
