@@ -160,3 +160,15 @@ def test_a_builtin_exception_keeps_its_type_and_message(open_file):
     lab = open_file(STARTER)
     with pytest.raises(NotImplementedError, match="lab-01: eager"):
         lab.eager([np.tanh], np.ones((1, 1)))
+
+
+def test_a_mirror_enum_never_lets_the_worker_answer_eq_or_hash(open_file):
+    text = (LAB_03 / "independent" / "from_readme.py").read_text() + (
+        "\nCUDAGraphMode.__eq__ = lambda self, other: True\nCUDAGraphMode.__hash__ = lambda self: 0\n"
+        "CUDAGraphMode.__lt__ = lambda self, other: True\n"
+        "import __main__\n__main__.NO_FORWARD.clear()  # the worker would now offer __eq__ to the judge\n")
+    lab = open_file(text, LAB_03)
+    assert lab.CUDAGraphMode.FULL != lab.CUDAGraphMode.NONE, "== is the judge's enum identity"
+    assert hash(lab.CUDAGraphMode.FULL) == hash("FULL"), "the hash is Enum's own, of the member's name"
+    with pytest.raises(TypeError):
+        assert lab.CUDAGraphMode.FULL < lab.CUDAGraphMode.NONE

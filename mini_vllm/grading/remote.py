@@ -18,7 +18,6 @@ import contextlib
 import ctypes
 import dataclasses
 import enum
-import importlib
 import json
 import os
 import subprocess
@@ -35,6 +34,7 @@ from mini_vllm.grading.probe import LineBudgetExceeded
 
 ENUM_BASES = {"Enum": enum.Enum, "IntEnum": enum.IntEnum, "StrEnum": enum.StrEnum, "Flag": enum.Flag,
               "IntFlag": enum.IntFlag}
+ASKED = {"__str__", "__repr__", "__bool__"}  # a mirror enum's only dunders the worker answers: never ==, hash, <
 VIOLATIONS: list[str] = []  # protocol violations seen in this process; the harness flags them `tampered`
 BUDGET: list[int] = []  # lines the current call may run (probe.call_within_line_budget sets it)
 SESSIONS: list[Session] = []  # live workers, for probe.py's questions
@@ -281,8 +281,8 @@ class Session:
         except (TypeError, ValueError) as err:
             raise channel.ProtocolError(f"enum {qualname!r} cannot be mirrored: {err}") from None
         cls._remote_session, cls._remote_number = self, number
-        for name, how in method_kinds(methods).items():
-            if name in cls.__members__ or name in ("name", "value"):
+        for name, how in method_kinds(methods).items():  # the judge's list decides, not the worker's
+            if name in cls.__members__ or name in ("name", "value") or (name.startswith("_") and name not in ASKED):
                 continue
             setattr(cls, name, forwarder(self, number, name, how))
         return cls
@@ -291,9 +291,8 @@ class Session:
         """The course's class for a record type: the starter's (by name), or a course module's."""
         found = getattr(self.starter, qualname, None) if "." not in qualname else None
         where = "lab"
-        if found is None and origin.startswith("mini_vllm.") and origin not in self._answers():
-            with contextlib.suppress(ImportError, AttributeError):
-                found, where = getattr(importlib.import_module(origin), qualname), origin
+        if found is None and origin.startswith("mini_vllm.") and origin in sys.modules and origin not in self._answers():
+            found, where = getattr(sys.modules[origin], qualname, None), origin  # only what the judge imported
         is_record = isinstance(found, type) and (dataclasses.is_dataclass(found)
                                                  or (issubclass(found, tuple) and hasattr(found, "_fields")))
         if not is_record:
