@@ -3,6 +3,8 @@
 A lab's test_lab.py never imports starter.py or solution.py. It asks for the `lab` fixture,
 which loads the chosen file by path under a name unique to its lab (mini_vllm/grading/loader.py),
 so one pytest process can grade every lab without mixing one lab's module with another's.
+In judge mode (LAB_JUDGE=1, as `mini-vllm grade` runs a judged lab) the fixture is instead a
+proxy for the file running in a worker process (mini_vllm/grading/remote.py).
 The harness (mini_vllm/grading/plugin.py) gates the GPU, vLLM and torch tests, bounds every
 test with a timeout, records each result, checks that graded code left the tests' judges
 alone, and ends every non-solution run with a score per lab.

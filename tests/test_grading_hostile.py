@@ -1,7 +1,9 @@
 """Hostile and broken submissions score what their behaviour earns, and none of them hangs grading.
 
 Each case is a lab-01 file built from the starter (does nothing), from an independent correct
-file (does everything), or from one of them plus one hostile act. All are graded at once by
+file (does everything), or from one of them plus one hostile act. Lab-01 is judged (its tests run
+beside a sandboxed worker); the attacks on the in-process harness are graded in-process too, as
+labs 04 and 06 are. All are graded at once by
 `mini_vllm.grading.grader`, the code behind `mini-vllm grade`, with a 2 s per-test limit so
 the hanging cases stay cheap. The pytest-level cases (xdist, --lf, the wrong-lab line) run
 pytest directly.
@@ -9,6 +11,7 @@ pytest directly.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -84,6 +87,70 @@ CASES = {
     "imports_the_reference": "from mini_vllm.graph_simulator import *  # noqa\n",
     "file_for_another_lab": (LAB.parent / "lab-03-cudagraph-mode" / "solution.py").read_text(),
 }
+# Forgeries of the verdict from inside the process that runs the tests (issue 24, item 2). Each is
+# the starter (honest score 0) plus the forgery, written as it would work where the tests and the
+# graded file share a process; judged beside a worker they must still score 0.
+FORGERIES = {
+    "emits_signed_passes_through_the_stream": STARTER + (
+        "\nimport gc, sys\n"
+        "for _h in [o for o in gc.get_objects() if type(o).__name__ == 'Harness' and getattr(o, 'stream', None)]:\n"
+        "    for _n in _h.collected:\n"
+        "        _h.stream.emit(event='result', nodeid=_n, tampered=[], outcome='passed', exception=None,\n"
+        "                       message=None, weight='1', gated=None)\n"
+        "    import os; os._exit(0)\n"),
+    "wraps_the_streams_emit": STARTER + (
+        "\nimport gc\n"
+        "for _s in [o for o in gc.get_objects() if type(o).__name__ == 'ResultStream']:\n"
+        "    _emit = _s.emit\n"
+        "    _s.emit = lambda **e: _emit(**{**e, 'outcome': 'passed', 'exception': None, 'message': None}"
+        " if e.get('event') == 'result' else e)\n"),
+    "drops_the_integrity_snapshot": STARTER + (
+        "\nimport gc\n"
+        "for _o in gc.get_objects():\n"
+        "    if type(_o).__name__ in ('Harness', 'Worker') and hasattr(_o, 'snapshot'):\n"
+        "        _o.snapshot = None\n"
+        "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n"),
+    "setprofile_patches_a_judge_and_restores_it": STARTER + (
+        "\nimport sys, numpy\n_real = numpy.allclose\n"
+        "def _profile(frame, event, arg):\n"
+        "    if frame.f_code.co_filename.endswith('test_lab.py'):\n"
+        "        numpy.allclose = (lambda *a, **k: True) if event == 'call' else _real\n"
+        "sys.setprofile(_profile)\n"),
+    "rewrites_numpys_code": STARTER + (
+        "\nimport numpy\n"
+        "numpy.array_equal._implementation.__code__ = (lambda *a, **k: True).__code__\n"
+        "import numpy._core.fromnumeric as _f\n"
+        "_f._all = lambda *a, **k: True\n"),
+    "settrace_sets_got_to_want": STARTER + (
+        "\nimport sys, ctypes\n"
+        "def _trace(frame, event, arg):\n"
+        "    if frame.f_code.co_filename.endswith('test_lab.py') and 'want' in frame.f_locals:\n"
+        "        frame.f_locals['got'] = frame.f_locals['want']\n"
+        "        ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))\n"
+        "    return _trace\n"
+        "sys.settrace(_trace)\n"),
+}
+# Attacks on the channel itself, from the correct file: they must cost everything, flagged.
+CHANNEL_ATTACKS = {
+    "writes_garbage_to_the_channel": in_eager(
+        "import os, sys\nos.write(int(sys.argv[-1]), b'\\x00\\x00\\x00\\x05hello')"),
+    "forges_a_result_line_on_every_fd": in_eager(
+        "import os\nfor _fd in range(3, 64):\n"
+        "    try:\n        os.write(_fd, b'0' * 64 + b' {\"seq\": 0, \"event\": \"result\", \"outcome\": \"passed\"}\\n')\n"
+        "    except OSError:\n        pass"),
+}
+FORGERIES |= {
+    "looks_for_the_key": STARTER + (
+        "\nimport os\n"
+        "for _pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+        "    try:\n"
+        "        _env = open(f'/proc/{_pid}/environ', 'rb').read()\n"
+        "    except OSError:\n"
+        "        continue\n"
+        "    if b'LAB_GRADE_KEY_FD' in _env or b'LAB_GRADE_RESULTS_FD' in _env:\n"
+        "        os._exit(3)  # found the judge: a load error says so\n"),
+}
+CASES |= FORGERIES | CHANNEL_ATTACKS
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +158,27 @@ def manifest() -> grader.Manifest:
     return grader.collect_manifest(LAB, test_timeout=2)
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory, manifest) -> dict[str, grader.Submission]:
-    folder = tmp_path_factory.mktemp("submissions")
-    for name, text in CASES.items():
+def grade_cases(folder: Path, manifest: grader.Manifest, cases: dict[str, str]) -> dict[str, grader.Submission]:
+    for name, text in cases.items():
         (folder / f"{name}.py").write_text(text)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = pool.map(lambda f: grader.grade_file(manifest, f, timeout=120), grader.submissions_in([str(folder)]))
         return {Path(s.path).stem: s for s in results}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, manifest) -> dict[str, grader.Submission]:
+    """Every case, judged as lab-01 is graded: the tests beside a sandboxed worker."""
+    assert manifest.verdict == "judge"
+    return grade_cases(tmp_path_factory.mktemp("submissions"), manifest, CASES)
+
+
+@pytest.fixture(scope="module")
+def graded_in_process(tmp_path_factory, manifest) -> dict[str, grader.Submission]:
+    """The attacks on the in-process harness, graded the way labs 04 and 06 are (verdict = in-process)."""
+    cases = {name: CASES[name] for name in IN_PROCESS_ATTACKS + ["writes_the_results_file", "correct"]}
+    return grade_cases(tmp_path_factory.mktemp("in_process"), dataclasses.replace(manifest, verdict="in-process"),
+                       cases)
 
 
 def test_a_correct_file_scores_full_marks_and_the_starter_none(graded):
@@ -134,16 +214,46 @@ def test_skipped_tests_count_as_not_passed(graded):
     assert {t.outcome for t in s.tests} == {"skipped"}
 
 
+IN_PROCESS_ATTACKS = ["patches_numpy_testing", "patches_numpy_comparisons", "patches_pytest_approx",
+                      "patches_a_builtin", "rewrites_the_test_modules_oracle", "patches_pytest_reports",
+                      "registers_a_hook"]
+
+
+@pytest.mark.parametrize("case", IN_PROCESS_ATTACKS)
+def test_changing_what_the_tests_judge_with_scores_zero_and_is_flagged_in_process(graded_in_process, case):
+    s = graded_in_process[case]
+    assert s.score == 0 and "tampered" in s.flags and s.verdict == "in-process", (s.score, s.flags, s.message)
+
+
 @pytest.mark.parametrize("case", ["patches_numpy_testing", "patches_numpy_comparisons", "patches_pytest_approx",
                                   "patches_a_builtin", "rewrites_the_test_modules_oracle",
-                                  "patches_pytest_reports", "registers_a_hook"])
-def test_changing_what_the_tests_judge_with_scores_zero_and_is_flagged(graded, case):
+                                  "patches_pytest_reports", "registers_a_hook", *FORGERIES])
+def test_a_forgery_from_the_graded_process_earns_nothing_in_judge_mode(graded, case):
+    """The tests run in the judge; the file's patches, profilers and tracers reach only its worker."""
     s = graded[case]
-    assert s.score == 0 and "tampered" in s.flags, (s.score, s.flags, s.message)
+    assert s.score == 0 and s.passed == 0 and s.verdict == "judge", (s.score, s.passed, s.flags, s.message)
 
 
-def test_a_file_that_writes_the_results_itself_scores_zero(graded):
-    s = graded["writes_the_results_file"]
+@pytest.mark.parametrize("case", ["patches_numpy_comparisons", "patches_a_builtin", "drops_the_integrity_snapshot", "writes_garbage_to_the_channel",
+                                  "forges_a_result_line_on_every_fd"])
+def test_a_forgery_the_judge_can_see_is_flagged_tampered(graded, case):
+    """Patches of what the worker had loaded (its own snapshot), and any byte on the channel that is
+    not a message, flag the file and score it 0, though neither could change a verdict."""
+    assert graded[case].score == 0 and "tampered" in graded[case].flags, (graded[case].flags, graded[case].message)
+
+
+def test_the_judges_key_and_results_are_out_of_the_workers_sight(graded):
+    s = graded["looks_for_the_key"]
+    assert s.score == 0 and "load-error" not in s.flags, s.message  # it exits at import if it finds them
+
+
+def test_honest_classmates_keep_their_scores_beside_forgeries(graded):
+    assert graded["correct"].score == 100 and graded["prints_megabytes"].score == 100
+
+
+def test_a_file_that_writes_the_results_itself_scores_zero(graded, graded_in_process):
+    assert graded["writes_the_results_file"].score == 0
+    s = graded_in_process["writes_the_results_file"]
     assert s.score == 0 and "tampered" in s.flags and "not written by the harness" in s.message
 
 

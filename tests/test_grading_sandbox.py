@@ -111,5 +111,7 @@ def test_the_submission_time_limit_keeps_the_passes_already_earned(tmp_path):
     (tmp_path / "slow.py").write_text(slow)
     manifest = grader.collect_manifest(LAB, test_timeout=1)
     s = grader.grade_file(manifest, tmp_path / "slow.py", timeout=20)
-    assert s.status == "graded" and "timeouts" in s.flags and s.passed > len(s.tests) // 2 and s.score > 0, (
-        s.status, s.flags, s.passed, s.score, s.message)
+    assert s.status == "graded" and "timeouts" in s.flags and s.score > 0, (s.status, s.flags, s.score, s.message)
+    # 48 tests run (and pass) before the first call of piecewise_launches; each call after costs its test
+    failed = [t for t in s.tests if t.outcome == "failed"]
+    assert s.passed >= 40 and all("Timeout" in (t.message or "") for t in failed), (s.passed, failed[:3])

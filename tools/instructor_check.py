@@ -16,7 +16,10 @@ A chaff is a .py file with the lab's API and one plausible bug. Its docstring's 
 what the bug is; `CAUGHT_BY = ["test_name", ...]` names the tests that must fail on it, and only
 those tests run against it (on a GPU, a chaff of the analysis never waits for CUDA tests).
 Progress goes to stderr, one line per finished run, so a slow GPU check is never silent.
-Usage: python tools/instructor_check.py [lab-dir ...]   (default: every lab)
+With --judge every run is in judge mode (LAB_JUDGE=1: the file runs in a worker process, the tests
+call it through the channel), on the labs graded that way (grading.toml's verdict), so that each
+claim holds for the grader as for a student's plain run.
+Usage: python tools/instructor_check.py [--judge] [lab-dir ...]   (default: every lab)
 """
 
 from __future__ import annotations
@@ -208,8 +211,14 @@ def check_lab(lab: Path) -> Report:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labs", nargs="*", type=Path, help="lab folders (default: every lab)")
+    parser.add_argument("--judge", action="store_true", help="run every check in judge mode (LAB_JUDGE=1)")
     args = parser.parse_args(argv)
     labs = [p.resolve() for p in args.labs] or sorted(p.parent for p in LABS.glob("lab-*/test_lab.py"))
+    if args.judge:
+        os.environ["LAB_JUDGE"] = "1"  # every pytest run below inherits it
+        in_process = [p.name for p in labs if (c := labconfig.read(p)) is not None and c.verdict != "judge"]
+        labs = [p for p in labs if p.name not in in_process]
+        print(f"judge mode; graded in-process, so left out: {', '.join(in_process) or 'none'}")
     not_labs = [str(p) for p in labs if not (p / "test_lab.py").is_file()]
     if not_labs:
         parser.error(f"not a lab folder (no test_lab.py): {', '.join(not_labs)}")

@@ -29,10 +29,10 @@ def as_csv(manifest: Manifest, graded: list[Submission]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student", "path", "score", "max_score", "passed", "total", "status", "flags", "seconds",
-                     "isolation"])
+                     "isolation", "verdict"])
     for s, student in zip(graded, students([s.path for s in graded])):
         writer.writerow([student, s.path, s.score, s.max_score, s.passed, s.total, s.status,
-                         " ".join(s.flags), s.seconds, s.isolation])
+                         " ".join(s.flags), s.seconds, s.isolation, s.verdict])
     return out.getvalue()
 
 

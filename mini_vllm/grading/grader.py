@@ -42,6 +42,8 @@ STARTUP_S = 120.0  # from process start to the first test (imports, collection)
 MAX_RESTARTS = 8  # processes that die mid-test before the rest is given up
 LOG_TAIL = 3_000
 _AST_LOCK = threading.Lock()
+IN_PROCESS = ("VERDICT IN-PROCESS: this lab's tests ran in the submission's own process (its sandbox), so a "
+              "deliberate forgery of its own results is caught only by the integrity checks")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Manifest:
     gated: dict[str, str]  # nodeid -> why this machine cannot run it
     max_score: Fraction
     test_timeout: float | None = None  # one limit for every test, overriding pyproject's
+    verdict: str = "judge"  # "judge": tests beside a sandboxed worker; "in-process": tests in the sandbox
     parts: list[points.Part] = field(default_factory=list)  # the lab's requirements, with their tests
 
     @property
@@ -92,6 +95,7 @@ class Submission:
     seconds: float = 0.0
     message: str = ""
     isolation: str = ""
+    verdict: str = ""  # where the tests that judged it ran: "judge" (out of its reach) or "in-process"
     requirements: list[RequirementResult] = field(default_factory=list)
     tests: list[TestResult] = field(default_factory=list)
 
@@ -160,6 +164,7 @@ def collect_manifest(lab_dir: Path, max_points: float | None = None, test_timeou
         gated={t["nodeid"]: t["gated"] for t in tests if t["gated"]},
         max_score=maximum if gradable else Fraction(0),
         test_timeout=test_timeout,
+        verdict=config.verdict if config is not None else "judge",
     )
 
 
@@ -273,8 +278,12 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
                    "-p", "no:randomly", "-p", "no:xdist"]
         if manifest.test_timeout:
             command += ["--timeout", str(manifest.test_timeout)]
+        if manifest.verdict == "judge":  # pytest is the judge, outside; only the worker it starts is boxed
+            env |= {"LAB_IMPL": str(submission), "LAB_JUDGE": "1", "LAB_JUDGE_BOX": json.dumps(box.__dict__)}
+        else:
+            command = sandbox.command(command, box)
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(sandbox.command(command, box), cwd=ROOT, env=env, stdout=log,
+            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     pass_fds=(results_fd, key_r), start_new_session=True)
         os.close(results_fd)
@@ -319,12 +328,20 @@ def _throwaway_uid() -> int:
         return next(_UIDS)
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, parents first (a judge's workers sit two levels down, in their sandbox)."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [p for child in children for p in (child, *_descendants(child))]
+
+
 def _kill(proc: subprocess.Popen) -> None:
-    """The sandbox's first process first (its PID namespace dies with it), then the process group."""
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    with contextlib.suppress(OSError):
-        for pid in children.read_text().split():
-            os.kill(int(pid), signal.SIGKILL)
+    """Every process below it (a sandbox's first process takes its PID namespace along), then the group."""
+    for pid in _descendants(proc.pid):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -422,11 +439,14 @@ def _score(manifest: Manifest, submission: Path, outcomes: dict[str, dict[str, A
     isolation = sandbox.isolation()
     if isolation == "none":
         notes.insert(0, sandbox.UNISOLATED)
+    if manifest.verdict != "judge":
+        notes.append(IN_PROCESS)
     zeroed = status != "graded" or "tampered" in flags or (zero_reference_imports and "imports-reference" in flags)
     return Submission(
         path=str(submission), passed=sum(t.outcome == "passed" for t in tests), total=len(tests),
         score=0.0 if zeroed else round(float(earned), 2), max_score=float(manifest.max_score), status=status,
         flags=sorted(flags), seconds=round(seconds, 2), message="\n".join(notes), tests=tests, isolation=isolation,
+        verdict=manifest.verdict,
         requirements=[RequirementResult(part.name, part.section,
                                         0.0 if zeroed else round(float(part.earned(passed_ids)), 2),
                                         round(float(part.maximum), 2), sum(n in passed_ids for n in part.shares),

@@ -61,12 +61,14 @@ class Snapshot:
     closed: set[str] = field(default_factory=set)  # namespaces where a new name is a change too
 
     @classmethod
-    def take(cls, extra_modules: Iterable[types.ModuleType] = (), pluginmanager: Any = None) -> Snapshot:
-        """Watch JUDGES and DEEP (where loaded), the grading package, and `extra_modules` (the tests)."""
+    def take(cls, extra_modules: Iterable[types.ModuleType] = (), pluginmanager: Any = None,
+             import_judges: bool = True) -> Snapshot:
+        """Watch JUDGES and DEEP (where loaded), the grading package, and `extra_modules` (the tests).
+        `import_judges=False` (a judged lab's worker, where nothing judges) watches only what is loaded."""
         snap = cls(pluginmanager=pluginmanager)
         for name in (*JUDGES, *DEEP):  # a judge not imported yet is imported now, before graded code runs
             parent = name.rpartition(".")[0]
-            if parent in sys.modules and name not in sys.modules:
+            if import_judges and parent in sys.modules and name not in sys.modules:
                 with contextlib.suppress(ImportError):
                     importlib.import_module(name)
         deep = {name: sys.modules[name] for name in DEEP if name in sys.modules}

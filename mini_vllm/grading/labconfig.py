@@ -20,6 +20,7 @@ else:  # pytest depends on tomli before 3.11
     import tomli as tomllib
 
 FILE = "grading.toml"
+VERDICTS = ("judge", "in-process")  # in-process: the lab's tests pass torch objects no channel carries
 MIN_WEIGHT_SHARE = Fraction(1, 10)  # a requirement weighs at least this share of the lab's maximum
 
 
@@ -42,6 +43,7 @@ class LabConfig:
     answers: tuple[str, ...]  # repository-relative files of the reference this lab asks students to write
     requirements: tuple[Requirement, ...]
     provided: tuple[str, ...] = ()  # mini_vllm files the lab gives (types, helpers) that its solution re-exports
+    verdict: str = "judge"  # where its tests run when graded: "judge" (beside a worker) or "in-process"
 
     def requirement_of(self, function: str) -> Requirement:
         """The one requirement a test function belongs to; ValueError when it is in none or several."""
@@ -70,9 +72,12 @@ def read(lab_dir: Path) -> LabConfig | None:
     if not path.is_file():
         return None
     data = tomllib.loads(path.read_text())
-    unknown = set(data) - {"answers", "provided", "requirement"}
+    unknown = set(data) - {"answers", "provided", "requirement", "verdict"}
     if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: answers, provided, [[requirement]]")
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: answers, provided, verdict, [[requirement]]")
+    verdict = data.get("verdict", "judge")
+    if verdict not in VERDICTS:
+        raise ValueError(f"{path}: verdict = {verdict!r}; allowed: {', '.join(map(repr, VERDICTS))}")
     requirements = tuple(_requirement(path, raw) for raw in data.get("requirement", []))
     total = sum((r.weight for r in requirements), Fraction(0))
     for r in requirements:
@@ -85,7 +90,7 @@ def read(lab_dir: Path) -> LabConfig | None:
     answers, provided = (_paths(path, data, key) for key in ("answers", "provided"))
     if both := set(answers) & set(provided):
         raise ValueError(f"{path}: {sorted(both)} cannot be both an answer and provided")
-    return LabConfig(Path(lab_dir), answers, requirements, provided)
+    return LabConfig(Path(lab_dir), answers, requirements, provided, verdict)
 
 
 def _paths(path: Path, data: dict, key: str) -> tuple[str, ...]:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache, cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -154,18 +153,37 @@ def _lab_of_file(path: str) -> str | None:
     return parts[parts.index("labs") + 1] if "labs" in parts[:-2] else None
 
 
-def load_graded(request: pytest.FixtureRequest) -> ModuleType:
+def load_graded(request: pytest.FixtureRequest) -> Any:
     """Import the file under test for the lab whose tests ask, noting what a grader must know."""
     h = harness(request.config)
     lab_dir = Path(request.path).parent
     if h.stream:
         h.stream.emit(event="loading", lab=lab_dir.name)
-    module = loader.load_lab_module(lab_dir, h.choice)
-    if isinstance(h.choice, Path) and (missing := loader.missing_api(lab_dir, module)):
+    if h.judge:  # the graded file runs in a worker; the tests get a proxy (mini_vllm/grading/remote.py)
+        module = h.started.pop(lab_dir, None) or _open_remote(lab_dir, h.choice)
+        if isinstance(module, BaseException):
+            raise module
+        request.addfinalizer(module.close)
+        names = set(module.names)
+        missing = [name for name in loader.lab_api(lab_dir) if name not in names]
+    else:
+        module = loader.load_lab_module(lab_dir, h.choice)
+        missing = loader.missing_api(lab_dir, module)
+    if isinstance(h.choice, Path) and missing:
         h.missing_api[lab_dir.name] = missing
     if h.stream:
         h.stream.emit(event="loaded", lab=lab_dir.name, missing_api=h.missing_api.get(lab_dir.name, []))
     return module
+
+
+def _open_remote(lab_dir: Path, choice: str | Path) -> Any:
+    """A worker for the lab, or the error that kept it from loading (raised by the `lab` fixture)."""
+    from mini_vllm.grading import remote
+
+    try:
+        return remote.open_lab(lab_dir, choice)
+    except (loader.GradedFileError, OSError) as err:
+        return err
 
 
 def timeout_of(item: pytest.Item) -> float | None:
@@ -188,6 +206,8 @@ class Harness:
     tampered: list[str] = field(default_factory=list)
     snapshot: Snapshot | None = None
     checked: int = 0
+    judge: bool = field(default_factory=lambda: os.environ.get("LAB_JUDGE") == "1")
+    started: dict[Path, Any] = field(default_factory=dict)  # judge mode: workers started before any test's clock
     last_item: bool = False
 
     @cached_property
@@ -198,6 +218,8 @@ class Harness:
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         what = f"the file {self.choice}" if isinstance(self.choice, Path) else f"each lab's {self.choice}.py"
         lines = [f"LAB_IMPL: grading {what}"]
+        if self.judge:
+            lines.append("LAB_JUDGE=1: the graded file runs in a worker process; the tests call it through a pipe")
         if not config.pluginmanager.hasplugin("timeout"):
             lines.append("no per-test timeout: pytest-timeout is not installed (pip install -e '.[dev]')")
         return lines
@@ -221,7 +243,11 @@ class Harness:
         self.collected = [item.nodeid for item in session.items]
         if out := os.environ.get("LAB_GRADE_MANIFEST"):
             self.write_manifest(session, Path(out))
-        if self.choice != "solution" and session.items:  # the reference is ours: no need to watch it
+        if self.judge and not os.environ.get("LAB_GRADE_MANIFEST"):
+            labs = {Path(item.path).parent for item in session.items
+                    if lab_of(item.nodeid) and "lab" in getattr(item, "fixturenames", ())}
+            self.started = {lab_dir: _open_remote(lab_dir, self.choice) for lab_dir in sorted(labs)}
+        if self.choice != "solution" and session.items and not self.judge:  # judged: no graded code runs here
             if not _torch_missing() and any(item.get_closest_marker("torch") and not gate(item)
                                             for item in session.items):
                 import torch  # noqa: F401  (snapshot torch's comparisons before graded code runs)
@@ -252,6 +278,8 @@ class Harness:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         self.last_item = nextitem is None
+        if self.judge and nextitem is not None and (remote := sys.modules.get("mini_vllm.grading.remote")):
+            remote.revive()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
@@ -277,6 +305,13 @@ class Harness:
         if (lab := lab_of(item.nodeid)) and lab in self.missing_api:
             report.lab_missing_api = self.missing_api[lab]
         report.sections = [(title, _cap(text, OUTPUT_CAP)) for title, text in report.sections]
+        remote = sys.modules.get("mini_vllm.grading.remote") if self.judge else None
+        if call.when == "teardown" and remote is not None:
+            self.checked += 1
+            if self.last_item or self.checked % DEEP_CHECK_EVERY == 0:  # a flag, not the verdict: not every test
+                remote.check_integrity(deep=True)
+            if remote.VIOLATIONS:
+                report.lab_tampered = [str(v) for v in remote.VIOLATIONS[:10]]
         if call.when == "teardown" and self.snapshot is not None:
             self.checked += 1
             deep = self.last_item or self.checked % DEEP_CHECK_EVERY == 0

@@ -102,7 +102,7 @@ def _enter(box: Box, mode: str) -> dict[str, str]:
     if mode != "unprivileged-user":
         _mounts(box)
     home = Path(box.private) / "home"
-    home.mkdir(mode=0o777)
+    home.mkdir(mode=0o777, exist_ok=True)  # a restarted worker reuses the folder
     Path(box.copy_to).parent.mkdir(parents=True, exist_ok=True)
     Path(box.copy_to).write_bytes(text)
     for path in (Path(box.private), home, Path(box.copy_to).parent, Path(box.copy_to)):
@@ -134,7 +134,7 @@ def _mounts(box: Box) -> None:
     held = []
     for i, path in enumerate(box.keep):  # hold them under the private folder while home is covered
         hold = Path(box.private) / f"keep{i}"
-        hold.mkdir()
+        hold.mkdir(exist_ok=True)  # a restarted worker sets up the same private folder again
         _mount(libc, path, str(hold), None, _MS_BIND | _MS_REC, None)
         held.append((hold, path))
     if box.home and _mount(libc, "tmpfs", box.home, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755") == 0:
