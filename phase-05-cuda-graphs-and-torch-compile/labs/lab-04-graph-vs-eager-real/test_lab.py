@@ -564,35 +564,31 @@ def test_predictor_uses_the_launch_cost_given(lab):
     assert tuple(got) == pytest.approx(want), f"launch_us=2.5 (another host) replaces the twin's 10: want {want}, got {tuple(got)}"
 
 
+def predicts_like_the_oracle(lab, run: str, names: tuple[str, ...]) -> None:
+    """The model on the committed twin run `results/<run>.json`, for each target shape and batch."""
+    opt125m, _, load_shape = shapes()
+    twin = committed(run)
+    bandwidth = twin["constants"]["d2d_gb_per_s"]
+    for name in names:
+        for batch in (1, 8, 64, 256):
+            want = predictor_oracle(twin, load_shape(name), batch, bandwidth, opt125m)
+            got = lab.predict_speedup(twin, load_shape(name), batch, bandwidth_gb_per_s=bandwidth)
+            assert tuple(got) == pytest.approx(want), (
+                f"{name} at batch {batch} from results/{run}.json: want (kernels_per_step, gpu_us, "
+                f"predicted) = {tuple(round(x, 3) for x in want)}, got {tuple(got)}"
+            )
+
+
 @pytest.mark.parametrize("card", ["twin", "h200/twin"], ids=["h100", "h200"])
 @pytest.mark.parametrize("name", ["opt-350m", "opt-1.3b"])
 def test_predictor_on_the_committed_shapes(lab, card, name):
-    opt125m, _, load_shape = shapes()
-    twin = committed(card)
-    bandwidth = twin["constants"]["d2d_gb_per_s"]
-    for batch in (1, 8, 64, 256):
-        want = predictor_oracle(twin, load_shape(name), batch, bandwidth, opt125m)
-        got = lab.predict_speedup(twin, load_shape(name), batch, bandwidth_gb_per_s=bandwidth)
-        assert tuple(got) == pytest.approx(want), (
-            f"{name} at batch {batch} from results/{card}.json: want (kernels_per_step, gpu_us, predicted) = "
-            f"{tuple(round(x, 3) for x in want)}, got {tuple(got)}"
-        )
+    predicts_like_the_oracle(lab, card, (name,))
 
 
 @pytest.mark.parametrize("run", ["h100/opt-125m/run1", "h100/opt-125m/run3", "h200/opt-125m/run2"])
 def test_predictor_on_the_same_session_twins(lab, run):
     """Issue 27's check, run by run: each OPT-125m run made minutes before the targets' is a twin too."""
-    opt125m, _, load_shape = shapes()
-    twin = committed(f"{run}/twin")
-    bandwidth = twin["constants"]["d2d_gb_per_s"]
-    for name in ("opt-350m", "opt-1.3b"):
-        for batch in (1, 8, 64, 256):
-            want = predictor_oracle(twin, load_shape(name), batch, bandwidth, opt125m)
-            got = lab.predict_speedup(twin, load_shape(name), batch, bandwidth_gb_per_s=bandwidth)
-            assert tuple(got) == pytest.approx(want), (
-                f"{name} at batch {batch} from results/{run}/twin.json: want (kernels_per_step, gpu_us, "
-                f"predicted) = {tuple(round(x, 3) for x in want)}, got {tuple(got)}"
-            )
+    predicts_like_the_oracle(lab, f"{run}/twin", ("opt-350m", "opt-1.3b"))
 
 
 def test_predictor_accepts_a_twin_whose_gpu_time_is_exactly_its_bytes(lab):
