@@ -493,9 +493,11 @@ def _add_release(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_release(args: argparse.Namespace) -> Shown:
-    from mini_vllm.grading.release import release_student
+    from mini_vllm.grading.release import release_student, uncommitted_files
 
     warnings = release_student(Path(args.outdir))
+    if untracked := uncommitted_files():
+        warnings.append(f"not committed, so not in the release (git add them first): {', '.join(untracked)}")
     return Shown("\n".join([f"student release written to {args.outdir}", *(f"warning: {w}" for w in warnings)]),
                  {"outdir": args.outdir, "warnings": warnings})
 

@@ -176,3 +176,15 @@ def test_a_finished_release_compiles_as_the_full_course_does(finished):
     shown = [run(root, *command, python=python) for root in (finished, ROOT)]
     assert shown[0].returncode == 0, shown[0].stderr
     assert shown[0].stdout == shown[1].stdout, "mini-vllm compile runs the release's lab-06 differently"
+
+
+def test_files_git_does_not_track_yet_are_named_not_silently_dropped(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "lab-08").mkdir()
+    (tmp_path / "lab-08" / "starter.py").write_text("")
+    (tmp_path / ".gitignore").write_text("*.log\n")
+    (tmp_path / "run.log").write_text("")
+    assert release.uncommitted_files(tmp_path) == [".gitignore", "lab-08/starter.py"], (
+        "the release copies git's list of files: an untracked lab file would vanish from it, so it is named "
+        "(ignored files are not)")
+    assert release.uncommitted_files(tmp_path / "lab-08") == [], "outside a checkout there is no git list to miss"

@@ -33,6 +33,16 @@ def tracked_files() -> list[str]:
             if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.parts)]
 
 
+def uncommitted_files(root: Path = ROOT) -> list[str]:
+    """Files git neither tracks nor ignores: a release built from git's list leaves them out, so
+    an instructor who has not yet added a new lab file is told instead of finding it missing."""
+    if not (root / ".git").exists():
+        return []
+    out = subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard"], cwd=root,
+                         capture_output=True, check=True, timeout=60)
+    return sorted(f for f in out.stdout.decode().split("\0") if f)
+
+
 def imports_of(path: Path, nested: bool = True) -> set[str]:
     """Repository-relative files of the mini_vllm modules `path` imports (with `nested` false,
     only those it imports when it is imported, not those a function imports when called)."""
