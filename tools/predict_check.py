@@ -62,24 +62,25 @@ def _shape_rows(card_dir: Path, twin: dict, name: str, paths: list[Path]) -> lis
         measured = [_at(speedup_table(run, "graphs"), batch) for run in runs]
         steps = [_steps_us(run, batch) for run in runs]
         prediction = predict_speedup(twin, shape, batch, bandwidth_gb_per_s=_bandwidth(twin))
-        same = [predict_speedup(t, shape, batch, bandwidth_gb_per_s=_bandwidth(t)) for t in sessions if t]
+        same = ([(predict_speedup(t, shape, batch, bandwidth_gb_per_s=_bandwidth(t)), t) for t in sessions]
+                if all(sessions) else [])
+        model = same or [(prediction, twin)]  # what the step columns stand on
         floor = extrapolate(twin, batch, num_layers=shape.num_layers, weight_bytes=weight_bytes(shape),
                             bandwidth_gb_per_s=_bandwidth(twin))
         middle = median(measured)
-        eager_us, graph_us = median(s[0] for s in steps), median(s[1] for s in steps)
         rows.append({
             "card": card_dir.name, "shape": name, "batch": batch, "runs": [_shown(p) for p in paths],
             "measured": {"median": middle, "low": min(measured), "high": max(measured), "each": measured},
             "predicted": prediction.predicted, "error": prediction.predicted / middle - 1,
-            "same_session": _same_session(same, measured, sessions, paths),
+            "same_session": _same_session([p for p, _ in same], measured, paths) if same else None,
             "kernels_per_step": {"predicted": prediction.kernels_per_step,
                                  "profiled": median(run["per_batch"][str(batch)]["kernels_per_step"] for run in runs)},
             "gpu_us": {"predicted": prediction.gpu_us,
                        "measured": median(run["per_batch"][str(batch)]["gpu_us"] for run in runs)},
-            "eager_step_us": {"predicted": median(_eager_us(p, t) for p, t in zip(same, sessions)) if same
-                              else _eager_us(prediction, twin), "measured": eager_us},
-            "graph_step_us": {"predicted": median(_graph_us(p, t) for p, t in zip(same, sessions)) if same
-                              else _graph_us(prediction, twin), "measured": graph_us},
+            "eager_step_us": {"predicted": median(_eager_us(p, t) for p, t in model),
+                              "measured": median(eager for eager, _ in steps)},
+            "graph_step_us": {"predicted": median(_graph_us(p, t) for p, t in model),
+                              "measured": median(graph for _, graph in steps)},
             "floor_predicted": floor.predicted, "floor_error": floor.predicted / middle - 1,
         })
     return rows
@@ -91,9 +92,7 @@ def _session_twin(card_dir: Path, run: Path) -> dict | None:
     return load_results(path) if path.is_file() else None
 
 
-def _same_session(same: list, measured: list[float], sessions: list, paths: list[Path]) -> dict | None:
-    if len(same) != len(measured):
-        return None
+def _same_session(same: list[Prediction], measured: list[float], paths: list[Path]) -> dict:
     each = [p.predicted for p in same]
     return {"twins": [_shown(p.parents[2] / "opt-125m" / p.parent.name / "twin.json") for p in paths],
             "each": each, "median": median(each), "error": median(each) / median(measured) - 1,
