@@ -14,7 +14,7 @@ upstream: the knob under test is enforce_eager, vllm/config/vllm.py:1032-1038 (0
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -92,18 +92,12 @@ def prediction_error(
     error = predicted / measured - 1, so +0.30 means the model promised 30% more than the GPU
     delivered.
     """
-    return _prediction_rows(results, predicted_step_speedup, arm, baseline)
-
-
-def _prediction_rows(
-    results: Mapping[str, Any], model: Callable[[int, float, float], float], arm: str, baseline: str
-) -> list[PredictionRow]:
     table = speedup_table(results, arm, baseline)
     launch_us, inputs = prediction_inputs(results, [row.batch for row in table])
     rows = []
     for row in table:
         kernels, gpu_us = inputs[row.batch]
-        predicted = model(kernels, launch_us, gpu_us)
+        predicted = predicted_step_speedup(kernels, launch_us, gpu_us)
         rows.append(PredictionRow(row.batch, predicted, row.speedup, predicted / row.speedup - 1))
     return rows
 
