@@ -96,6 +96,15 @@ def test_a_graded_objects_eq_and_bool_never_answer_an_assert(open_file):
     assert bool(runner) is True, "a handle's truth is the judge's, not the graded __bool__"
 
 
+def test_membership_in_a_graded_object_is_judged_over_its_items(open_file):
+    lab = open_file(CORRECT + "\nGraphRunner.__contains__ = lambda self, item: True\n"
+                    "GraphRunner.__iter__ = lambda self: iter([1, 2])\n")
+    runner = lab.GraphRunner([np.tanh])
+    assert 2 in runner and 3 not in runner, (
+        "`x in handle` compares in the judge, over the items the worker iterates: a graded __contains__ "
+        "that says yes to everything decides nothing")
+
+
 def test_a_record_the_course_does_not_define_equals_nothing(open_file):
     lab = open_file((LAB_03 / "independent" / "from_readme.py").read_text().replace(
         "    has_lora: bool = False\n", "    has_lora: bool = False\n    forged: bool = True\n", 1), LAB_03)

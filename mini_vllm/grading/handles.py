@@ -80,7 +80,8 @@ class Handle:
         return self._special("item", key)
 
     def __contains__(self, item: Any) -> bool:
-        return _typed(self._special("contains", item), bool, "in")
+        """Decided in the judge, over the items the worker iterates: `x in handle` is a comparison."""
+        return any(item is value or item == value for value in self)
 
     def __bool__(self) -> bool:
         return True  # never asked of the worker: `assert handle` must not be its to decide

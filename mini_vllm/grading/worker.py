@@ -251,7 +251,7 @@ class Worker:
 
 
 _SPECIAL = {"len": len, "iter": list, "item": lambda target, key: target[key],
-            "contains": lambda target, item: item in target, "str": str, "repr": repr, "bool": bool}
+            "str": str, "repr": repr, "bool": bool}
 
 
 def _methods(cls: type) -> list[list[str]]:
