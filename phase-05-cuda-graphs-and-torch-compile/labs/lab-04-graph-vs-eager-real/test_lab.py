@@ -219,6 +219,16 @@ def test_prediction_uses_each_batchs_constants(lab):
     )
 
 
+def test_prediction_measures_against_the_baseline_asked_for(lab):
+    results = twin_like({1: {"kernels_per_step": 200, "gpu_us": 150.0}}, {1: 5.0}, launch_us=5.0)
+    results["runs"].append(run("compile", 1, [2000.0]))
+    (row,) = lab.prediction_error(results, baseline="compile")
+    assert row.measured == pytest.approx(2.5), (
+        f"graphs 5000 tok/s over the compile arm's 2000 is 2.5, got {row.measured}: measured comes from "
+        "speedup_table(results, arm, baseline), with the baseline the caller named"
+    )
+
+
 def test_prediction_needs_constants(lab):
     with pytest.raises(ValueError):
         lab.prediction_error(committed("vllm"), arm="compile+graphs")
