@@ -39,6 +39,15 @@ def lab(request: pytest.FixtureRequest) -> ModuleType:
     return load_graded(request)
 
 
+@pytest.fixture
+def lab_in_a_fresh_process(request: pytest.FixtureRequest) -> ModuleType:
+    """The implementation under test loaded again in a new process, for claims about what a restart keeps
+    (a compile cache on disk): its names are called there, as the judge calls a graded file's."""
+    from mini_vllm.grading.plugin import open_fresh
+
+    return open_fresh(request)
+
+
 @pytest.fixture(scope="session")
 def lab_loader() -> Callable[[Path, str | Path], ModuleType]:
     """The harness's loader itself, for tests that compare a lab's files (starter vs solution)."""

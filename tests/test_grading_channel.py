@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from mini_vllm.grading import channel, probe, remote
-from mini_vllm.grading.handles import NotComparable, Opaque
+from mini_vllm.grading.handles import Opaque
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
@@ -91,8 +91,7 @@ def test_a_graded_objects_eq_and_bool_never_answer_an_assert(open_file):
     lab = open_file(CORRECT + "\nGraphRunner.__eq__ = lambda self, other: True\n"
                     "GraphRunner.__bool__ = lambda self: False\n")
     runner = lab.GraphRunner([np.tanh])
-    with pytest.raises(NotComparable):
-        assert runner == 3
+    assert not runner == 3 and runner != 3 and runner == runner, "a handle equals itself only, in the judge"
     assert bool(runner) is True, "a handle's truth is the judge's, not the graded __bool__"
 
 

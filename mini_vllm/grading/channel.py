@@ -16,6 +16,7 @@ import struct
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -107,6 +108,8 @@ def encode(value: Any, other: Callable[[Any], Any]) -> Any:
         return ["Q", value.numerator, value.denominator]
     if kind is Decimal:
         return ["Dec", str(value)]
+    if isinstance(value, PurePath):
+        return ["Pa", str(value)]
     if isinstance(value, np.generic) and value.dtype.kind in SIMPLE_DTYPES:
         return ["N", *encode_array(np.asarray(value))]
     return other(value)
@@ -139,6 +142,8 @@ def decode(data: Any, other: Callable[[str, list[Any]], Any], depth: int = 0) ->
             return Fraction(items[0], items[1])
         if tag == "Dec" and type(items[0]) is str:
             return Decimal(items[0])
+        if tag == "Pa" and len(items) == 1 and type(items[0]) is str:
+            return Path(items[0])
         if tag == "N":
             return decode_array(*items)[()]
     except (TypeError, ValueError, ArithmeticError, ZeroDivisionError) as err:

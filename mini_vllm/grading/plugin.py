@@ -176,6 +176,16 @@ def load_graded(request: pytest.FixtureRequest) -> Any:
     return module
 
 
+def open_fresh(request: pytest.FixtureRequest) -> Any:
+    """The file under test loaded again, in a new process of its own: a worker (in judge mode, inside
+    the submission's sandbox), with Python's hash salted afresh, as any new interpreter has it."""
+    from mini_vllm.grading import remote
+
+    lab = remote.open_lab(Path(request.path).parent, harness(request.config).choice, env={"PYTHONHASHSEED": "random"})
+    request.addfinalizer(lab.close)
+    return lab
+
+
 def _open_remote(lab_dir: Path, choice: str | Path) -> Any:
     """A worker for the lab, or the error that kept it from loading (raised by the `lab` fixture)."""
     from mini_vllm.grading import remote

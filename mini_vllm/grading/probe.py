@@ -60,6 +60,18 @@ def address(a: np.ndarray) -> int:
     return session.request({"op": "address", "target": session.number_of(a)})
 
 
+def in_graded_process(lab: Any, function: str, *args: Any) -> Any:
+    """`function` ('mini_vllm.<module>:<name>', a course function) called where the graded code runs:
+    here in a plain run, in its worker in judge mode. For facts only that process has (its
+    environment, a stand-in's counters, an instrument set up in it); as with an address, the worker
+    reports them, so a test asks it only what the graded code's own values cannot show."""
+    session = getattr(lab, "_live", None)
+    if session is not None:
+        return session().request({"op": "course", "target": None, "function": function}, args)
+    module, _, name = function.partition(":")
+    return getattr(__import__(module, fromlist=["_"]), name)(*args)
+
+
 def call_within_line_budget(fn: Any, budget: int = 5_000) -> Any:
     """Run fn() while counting executed Python lines; raise LineBudgetExceeded past budget.
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from mini_vllm.grading import channel, loader, sandbox
+from mini_vllm.grading import channel, loader, sandbox, torch_values
 from mini_vllm.grading.handles import Handle, Opaque, RemoteClass, forwarder, method_kinds
 from mini_vllm.grading.probe import LineBudgetExceeded
 
@@ -52,12 +52,14 @@ class RemoteError(Exception):
 class Session:
     """One worker process and the pipe to it."""
 
-    def __init__(self, lab_dir: Path, choice: str | Path, box: dict[str, Any] | None) -> None:
-        self.lab_dir, self.choice, self.box = Path(lab_dir), choice, box
+    def __init__(self, lab_dir: Path, choice: str | Path, box: dict[str, Any] | None,
+                 env: dict[str, str] | None = None) -> None:
+        self.lab_dir, self.choice, self.box, self.env = Path(lab_dir), choice, box, env or {}
         self.classes: dict[int, Any] = {}  # worker class number -> judge-side class
         self.records: dict[type, tuple[str, str]] = {}  # trusted record class -> (origin, qualname)
         self.arrays: dict[int, tuple[np.ndarray, int, bytes]] = {}  # id -> (array, number, bytes when it crossed)
-        self.by_number: dict[int, np.ndarray] = {}
+        self.tensors: dict[int, tuple[Any, int]] = {}  # id -> (tensor, number): torch labs' identity questions
+        self.by_number: dict[int, Any] = {}  # a judge's array or tensor the worker may write into
         self.callables: dict[int, Callable] = {}
         self.callable_ids: dict[int, int] = {}
         self.next_array = -1
@@ -77,7 +79,7 @@ class Session:
         argv = [sys.executable, "-m", "mini_vllm.grading.worker", str(self.lab_dir), graded,
                 str(to_worker), str(to_judge)]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_GRADE", "LAB_JUDGE"))}
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env |= {**self.env, "PYTHONDONTWRITEBYTECODE": "1"}
         self.process = subprocess.Popen(sandbox.command(argv, box) if self.box is not None else argv,
                                         env=env, stdin=subprocess.DEVNULL, pass_fds=(to_worker, to_judge))
         os.close(to_worker)
@@ -124,10 +126,14 @@ class Session:
     def request(self, message: dict[str, Any], args: tuple = (), kwargs: dict | None = None) -> Any:
         if not self.alive:
             raise WorkerEnded("the graded code's process ended earlier in this test module")
-        if message["op"] in ("call", "special"):
+        if message["op"] in ("call", "special", "course"):
             message = {**message, "args": self.encode(tuple(args)), "kwargs": self.encode(kwargs or {})}
             if BUDGET and message["op"] == "call":
                 message["budget"] = BUDGET[-1]
+            if (torch := torch_values.loaded()) is not None and not torch.is_grad_enabled():
+                message["no_grad"] = True
+        if imports := torch_values.registered_here():  # the course's custom ops the judge registered: the worker too
+            message = {**message, "imports": imports}
         elif "value" in message:
             message = {**message, "value": self.encode(message["value"])}
         try:
@@ -150,9 +156,8 @@ class Session:
             self.close()  # stopped mid-call (a timeout, an interrupt): the channel is out of step
             raise
         try:
-            for number, *array in reply.get("synced", []):  # the graded code wrote into an argument
-                if number in self.by_number:
-                    np.copyto(self.by_number[number], channel.decode_array(*array), casting="no")
+            for number, value in reply.get("synced", []):  # the graded code wrote into an argument
+                self._sync(number, value)
             if "raised" in reply:
                 error = self.exception(reply["raised"], "budget" in message)
             else:
@@ -161,6 +166,20 @@ class Session:
             self._violated(str(err))
             raise channel.ProtocolError(str(err)) from None
         raise error
+
+    def _sync(self, number: Any, data: Any) -> None:
+        """Copy what the graded code wrote into the judge's own array or tensor (same shape and dtype only)."""
+        mine = self.by_number.get(number) if type(number) is int else None
+        if mine is None or type(data) is not list or not data or data[0] not in ("A", "Tn"):
+            raise channel.ProtocolError(f"a sync of #{number} that the judge never sent")
+        if data[0] == "A":
+            np.copyto(mine, channel.decode_array(*data[1:4]), casting="no")
+            return
+        written = torch_values.decode("Tn", data[1:])
+        if written.shape != mine.shape or written.dtype != mine.dtype:
+            raise channel.ProtocolError(f"a sync of #{number} with another shape or dtype")
+        with torch_values.loaded().no_grad():
+            mine.copy_(written)
 
     def _run_callback(self, message: dict[str, Any]) -> None:
         function = self.callables.get(message["callback"]) if type(message["callback"]) is int else None
@@ -205,15 +224,29 @@ class Session:
             return ["R", origin, qualname, kind, *([name, self.encode(getattr(value, name))] for name in _fields(value))]
         if type(value) is range:
             return ["Rg", value.start, value.stop, value.step]
+        if (data := torch_values.encode(value, self._tensor_number)) is not None:
+            return data
+        if torch_values.picklable(value):
+            return torch_values.dumps(value, self._callable_number)
         if hasattr(type(value), "__next__") and hasattr(type(value), "__iter__"):  # a generator: its items, lazily there
             return ["I", *(self.encode(item) for item in value)]
         if callable(value) and not isinstance(value, (Handle, type)):
-            if id(value) not in self.callable_ids:
-                self.callable_ids[id(value)] = len(self.callables) + 1
-                self.callables[len(self.callables) + 1] = value
-            return ["C", self.callable_ids[id(value)]]
+            return ["C", self._callable_number(value)]
         raise TypeError(f"cannot send {type(value).__name__} to the graded code: only plain values, arrays, "
                         "records, enum members, callables and handles cross the channel")
+
+    def _callable_number(self, value: Callable) -> int:
+        if id(value) not in self.callable_ids:
+            self.callable_ids[id(value)] = len(self.callables) + 1
+            self.callables[len(self.callables) + 1] = value
+        return self.callable_ids[id(value)]
+
+    def _tensor_number(self, tensor: Any) -> int:
+        known = self.tensors.get(id(tensor))
+        number = known[1] if known is not None and known[0] is tensor else self._array_number()
+        self.tensors[id(tensor)] = (tensor, number)
+        self.by_number[number] = tensor
+        return number
 
     def _array_number(self) -> int:
         self.next_array -= 1
@@ -231,6 +264,11 @@ class Session:
             array = channel.decode_array(*items[:3])
             self._remember(array, items[3])
             return array
+        if tag in torch_values.TAGS and torch_values.loaded() is not None:  # a torch lab's values
+            value = torch_values.decode(tag, items)
+            if tag == "Tn" and type(items[3]) is int and items[3] > 0:
+                self.tensors[id(value)] = (value, items[3])
+            return value
         if tag == "C" and len(items) == 1 and items[0] in self.callables:
             return self.callables[items[0]]
         if tag == "K" and len(items) == 1:
@@ -348,7 +386,7 @@ class Session:
     def number_of(self, value: Any) -> int | None:
         if isinstance(value, Handle):
             return value._number
-        known = self.arrays.get(id(value))
+        known = self.arrays.get(id(value)) or self.tensors.get(id(value))
         return known[1] if known is not None and known[0] is value else None
 
 
@@ -369,8 +407,9 @@ def _class_fields(cls: type) -> tuple[str, ...]:
 class RemoteLab:
     """What the `lab` fixture returns in judge mode: the graded module's names, called remotely."""
 
-    def __init__(self, lab_dir: Path, choice: str | Path, box: dict[str, Any] | None) -> None:
-        self._where = (Path(lab_dir), choice, box)
+    def __init__(self, lab_dir: Path, choice: str | Path, box: dict[str, Any] | None,
+                 env: dict[str, str] | None = None) -> None:
+        self._where = (Path(lab_dir), choice, box, env)
         self._session = Session(*self._where)
         self._cache: dict[str, Any] = {}
         LABS.append(self)
@@ -420,11 +459,11 @@ def revive() -> None:
             lab._live()
 
 
-def open_lab(lab_dir: Path, choice: str | Path) -> RemoteLab:
+def open_lab(lab_dir: Path, choice: str | Path, env: dict[str, str] | None = None) -> RemoteLab:
     """The lab's graded file, in a worker (in the sandbox the grader described in LAB_JUDGE_BOX)."""
     raw = os.environ.get("LAB_JUDGE_BOX")
     _not_dumpable()
-    return RemoteLab(lab_dir, choice, json.loads(raw) if raw else None)
+    return RemoteLab(lab_dir, choice, json.loads(raw) if raw else None, env)
 
 
 def _not_dumpable() -> None:

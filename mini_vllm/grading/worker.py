@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from mini_vllm.grading import channel, labconfig, loader, probe
+from mini_vllm.grading import channel, labconfig, loader, probe, torch_values
 from mini_vllm.grading.integrity import Snapshot
 
 ENUM_BASES = (enum.IntFlag, enum.Flag, enum.IntEnum, enum.StrEnum, enum.Enum)  # most specific first
@@ -53,7 +53,7 @@ class Worker:
         self.numbers: dict[int, int] = {}  # id(object) -> number (objects are kept alive above)
         self.callbacks: dict[int, Callback] = {}
         self.described: set[int] = set()
-        self.received: list[tuple[int, np.ndarray, bytes]] = []  # arrays of this request, as sent
+        self.received: list[tuple[int, Any, Any]] = []  # arrays and tensors of this request, as sent
         self.snapshot: Snapshot | None = None
         config = labconfig.read(lab_dir)
         self.answers = {a.removesuffix(".py").replace("/", ".") for a in (config.answers if config else ())}
@@ -79,6 +79,8 @@ class Worker:
     def _other(self, value: Any) -> Any:
         if channel.plain_array(value):
             return ["A", *channel.encode_array(value), self.number(value)]
+        if (data := torch_values.encode(value, self.number)) is not None:
+            return data
         if isinstance(value, Callback):
             return ["C", value.number]
         if isinstance(value, enum.Enum):
@@ -151,8 +153,22 @@ class Worker:
                     np.copyto(kept, array)
                     array = kept
             self.keep(items[3], array)
-            self.received.append((items[3], array, array.tobytes()))
+            self.received.append((items[3], array, _state(array)))
             return array
+        if tag == "Tn":  # a judge's tensor: [dtype, shape, data, number, device, kind]
+            tensor = torch_values.tensor(*items[:3], device=items[4], kind=items[5])
+            kept = self.objects.get(items[3])
+            if kept is not None and type(kept) is type(tensor) and kept.shape == tensor.shape and kept.dtype == tensor.dtype:
+                with torch_values.loaded().no_grad():
+                    kept.copy_(tensor)
+                tensor = kept
+            self.keep(items[3], tensor)
+            self.received.append((items[3], tensor, torch_values.state(tensor)))
+            return tensor
+        if tag == "Pk":  # a judge's module, graph or node, pickled by the judge
+            return torch_values.loads(items[0], lambda n: self.callbacks.setdefault(n, Callback(n, self)))
+        if tag in torch_values.TAGS:
+            return torch_values.decode(tag, items)
         if tag == "R#":  # an object the judge holds by number (a handle, or an array unchanged)
             return self.objects[items[0]]
         if tag == "I":
@@ -213,13 +229,13 @@ class Worker:
             reply = {"returned": self.encode(self.answer(message))}
         except BaseException as err:  # noqa: BLE001 (every failure of graded code is the judge's to see)
             reply = {"raised": self.exception(err)}
-        if synced := [[number, *channel.encode_array(array)] for number, array, sent in self.received
-                      if array.tobytes() != sent]:
+        if synced := [[number, self.encode(value)] for number, value, sent in self.received if _state(value) != sent]:
             reply["synced"] = synced
         channel.send(self.write_fd, reply)
 
     def answer(self, message: dict[str, Any]) -> Any:
         op = message["op"]
+        torch_values.register(message.get("imports"))
         target = self.module if message.get("target") is None else self.objects[message["target"]]
         if message.get("member") is not None:  # a member of an enum class the judge mirrors
             target = target[message["member"]]
@@ -230,24 +246,42 @@ class Worker:
         if op == "call":
             function = getattr(target, message["name"]) if message.get("name") else target
             args, kwargs = self.decode(message["args"]), self.decode(message["kwargs"])
+            if message.get("no_grad"):  # the test called under torch.no_grad(): so does the graded code
+                with torch_values.loaded().no_grad():
+                    return self._traced(function, args, kwargs, message.get("budget"))
             return self._traced(function, args, kwargs, message.get("budget"))
+        if op == "course":  # a course function, asked for a fact of this process (probe.in_graded_process)
+            function = self._course_function(message.get("function"))
+            return function(*self.decode(message["args"]), **self.decode(message["kwargs"]))
         if op == "special":  # len, iter, item, contains, str, repr, bool of a handle
             return _SPECIAL[message["name"]](target, *self.decode(message["args"]))
         if op == "shares_memory":
             return bool(np.shares_memory(target, self.objects[message["other"]]))
         if op == "address":
-            return int(target.ctypes.data)
+            return int(target.data_ptr() if torch_values.is_torch_value(target) else target.ctypes.data)
         if op == "current":
             return target
         if op == "integrity":  # what the graded code changed in this process's judges (a flag, not the verdict)
             return self.snapshot.changes(bool(message.get("deep"))) if self.snapshot else ["the snapshot was removed"]
         raise channel.ProtocolError(f"unknown op {op!r}")
 
+    def _course_function(self, name: Any) -> Any:
+        """'mini_vllm.<module>:<function>' of the course's own modules (never an answer module)."""
+        module, _, function = str(name).partition(":")
+        if not module.startswith("mini_vllm.") or module in self.answers or not function.isidentifier():
+            raise channel.ProtocolError(f"{str(name)[:80]!r} is not a course function")
+        return getattr(__import__(module, fromlist=["_"]), function)
+
     def _traced(self, function: Any, args: list, kwargs: dict, budget: int | None) -> Any:
         """Call, counting executed lines when the judge set a budget (lab-02's closed forms)."""
         if budget is None:
             return function(*args, **kwargs)
         return probe.run_counting_lines(lambda: function(*args, **kwargs), budget)
+
+
+def _state(value: Any) -> Any:
+    """What tells that the graded code wrote into a judge's array or tensor."""
+    return value.tobytes() if isinstance(value, np.ndarray) else torch_values.state(value)
 
 
 _SPECIAL = {"len": len, "iter": list, "item": lambda target, key: target[key],

@@ -12,10 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -565,43 +562,24 @@ def test_an_entry_whose_artifact_is_gone_is_a_miss(lab, tmp_path):
     )
 
 
-FRESH_PROCESS = """
-import importlib.util, json, os, sys
-from pathlib import Path
-import torch
-from mini_vllm.grading.loader import load_lab_module
-lab = load_lab_module(Path(sys.argv[1]), Path(sys.argv[2]))  # the harness's loader, as in pytest
-tests_spec = importlib.util.spec_from_file_location("lab06_tests", os.environ["LAB06_TESTS"])
-tests = importlib.util.module_from_spec(tests_spec)
-tests_spec.loader.exec_module(tests)  # the same pattern graph as the parent's, no Dynamo trace
-import mini_vllm.compilation.splittable_decoder  # registers minivllm::attention
-backend = lab.PiecewiseBackend(compiler="eager", cache_dir=sys.argv[3])
-with torch.no_grad():
-    backend(tests.pattern_graph("CACAC"), [tests.small_input()])
-print(json.dumps(dict(hits=backend.hits, misses=backend.misses, seconds_saved=backend.seconds_saved)))
-"""
-
-
 @pytest.mark.slow
-def test_cache_hits_in_a_fresh_process(lab, tmp_path):
-    gm, example_inputs = pattern_graph("CACAC"), [small_input()]  # cheap to rebuild in the child
+def test_cache_hits_in_a_fresh_process(lab, lab_in_a_fresh_process, tmp_path):
+    gm, example_inputs = pattern_graph("CACAC"), [small_input()]
     first = lab.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
-    first(gm, example_inputs)
+    first(copy.deepcopy(gm), example_inputs)
     assert (first.hits, first.misses) == (0, 3), (
         f"an empty cache: 3 compiled pieces, all misses; got hits={first.hits}, misses={first.misses}"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "random", "LAB06_TESTS": __file__}
-    proc = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(LAB_DIR), lab.__file__, str(tmp_path)],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert proc.returncode == 0, f"the fresh process failed:\n{proc.stderr[-3000:]}"
-    second = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert (second["hits"], second["misses"]) == (3, 0), (
-        f"a fresh process compiling the same graph must find all 3 pieces on disk; got {second}. "
-        "Is the key stable across processes (sha256, not Python's salted hash())?"
+    second = lab_in_a_fresh_process.PiecewiseBackend(compiler="eager", cache_dir=tmp_path)
+    run_graph(second, [gm, example_inputs])
+    got = (second.hits, second.misses)
+    assert got == (3, 0), (
+        f"a fresh process (its own salt for Python's hash()) compiling the same graph must find all 3 pieces "
+        f"on disk; got (hits, misses) = {got}. Is the key stable across processes (sha256, not hash())?"
     )
-    assert second["seconds_saved"] == pytest.approx(first.compile_seconds, rel=1e-6), (
+    assert second.seconds_saved == pytest.approx(first.compile_seconds, rel=1e-6), (
         f"seconds_saved must be what the hits cost to compile the first time "
-        f"({first.compile_seconds:.6f} s); got {second['seconds_saved']}"
+        f"({first.compile_seconds:.6f} s); got {second.seconds_saved}"
     )
 
 
@@ -625,27 +603,26 @@ def two_inductor_pieces():
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)  # Inductor's first compile in a process probes the CPU with gcc: ~20 s at rest, minutes under load
-def test_cache_with_inductor_saves_each_piece_and_a_hit_loads_it(lab, tmp_path, monkeypatch):
+def test_cache_with_inductor_saves_each_piece_and_a_hit_loads_it(lab, tmp_path):
     import shutil
-    import time
 
     if not any(shutil.which(cxx) for cxx in (os.environ.get("CXX", ""), "g++", "clang++", "c++") if cxx):
         pytest.skip("Inductor compiles C++ on the CPU and no C++ compiler is on PATH (install g++, or set CXX)")
     import torch
-    from torch._inductor import CompiledArtifact
 
     from mini_vllm.compilation.cache_files import read_index, write_index
+    from mini_vllm.grading.probe import in_graded_process
 
-    monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR", raising=False)  # restored after the test
     gm, example_inputs = two_inductor_pieces()
     first = lab.PiecewiseBackend(compiler="inductor", cache_dir=tmp_path)
     got = run_graph(first(copy.deepcopy(gm), example_inputs), example_inputs)
     assert torch.allclose(got[0], run_graph(gm, example_inputs)[0], atol=1e-5), (
         "compiled with Inductor, the returned callable must compute what the graph computes")
     (directory,) = [d for d in tmp_path.iterdir() if d.is_dir()]
-    assert Path(os.environ.get("TORCHINDUCTOR_CACHE_DIR", "unset")) == directory / "inductor_cache", (
+    set_to = in_graded_process(lab, "mini_vllm.grading.instruments:environment", "TORCHINDUCTOR_CACHE_DIR")
+    assert Path(set_to or "unset") == directory / "inductor_cache", (
         "with a cache_dir and Inductor, keep_inductor_cache(compiler, directory) points TORCHINDUCTOR_CACHE_DIR "
-        f"at {directory / 'inductor_cache'}; got {os.environ.get('TORCHINDUCTOR_CACHE_DIR')}")
+        f"at {directory / 'inductor_cache'}; got {set_to}")
     index = read_index(directory)
     artifacts = sorted(str(e.get("artifact")) for e in index.values())
     assert len(index) == 2 and len(set(artifacts)) == 2 and all((directory / a).is_file() for a in artifacts), (
@@ -657,19 +634,13 @@ def test_cache_with_inductor_saves_each_piece_and_a_hit_loads_it(lab, tmp_path, 
     ids = sorted(index, key=int)
     write_index(directory, {ids[0]: {**index[ids[0]], "artifact": index[ids[1]]["artifact"]},
                             ids[1]: {**index[ids[1]], "artifact": index[ids[0]]["artifact"]}})
-    spent = []
-
-    def timed_load(*args, **kwargs):
-        start = time.perf_counter()
-        time.sleep(0.01)
-        loaded = load(*args, **kwargs)
-        spent.append(time.perf_counter() - start)
-        return loaded
-
-    load = CompiledArtifact.load
-    monkeypatch.setattr(CompiledArtifact, "load", staticmethod(timed_load))
     second = lab.PiecewiseBackend(compiler="inductor", cache_dir=tmp_path)
-    got = run_graph(second(copy.deepcopy(gm), example_inputs), example_inputs)
+    in_graded_process(lab, "mini_vllm.grading.instruments:time_artifact_loads", 0.01)  # each load: 10 ms more
+    try:
+        got = run_graph(second(copy.deepcopy(gm), example_inputs), example_inputs)
+        spent = in_graded_process(lab, "mini_vllm.grading.instruments:artifact_load_times")
+    finally:
+        in_graded_process(lab, "mini_vllm.grading.instruments:stop_timing_artifact_loads")
     assert (second.hits, second.misses, second.compile_seconds) == (2, 0, 0), (
         f"the same graph and config again: both pieces hit; got hits={second.hits}, misses={second.misses}, "
         f"compile_seconds={second.compile_seconds}")
