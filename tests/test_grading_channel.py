@@ -91,7 +91,8 @@ def test_a_graded_objects_eq_and_bool_never_answer_an_assert(open_file):
     lab = open_file(CORRECT + "\nGraphRunner.__eq__ = lambda self, other: True\n"
                     "GraphRunner.__bool__ = lambda self: False\n")
     runner = lab.GraphRunner([np.tanh])
-    assert not runner == 3 and runner != 3 and runner == runner, "a handle equals itself only, in the judge"
+    assert (runner == 3) is False and runner != 3, "a graded __eq__ never answers: a handle equals itself only"
+    assert runner == runner  # noqa: PLR0124 (identity, decided in the judge)
     assert bool(runner) is True, "a handle's truth is the judge's, not the graded __bool__"
 
 

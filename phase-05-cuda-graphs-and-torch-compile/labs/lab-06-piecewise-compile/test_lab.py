@@ -22,7 +22,6 @@ from mini_vllm.grading.messages import naming
 pytestmark = pytest.mark.torch
 
 ATTENTION = "minivllm::attention"
-LAB_DIR = Path(__file__).resolve().parent
 HIDDEN, TOKENS, HEADS = 32, 6, 4
 
 
