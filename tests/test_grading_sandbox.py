@@ -115,3 +115,26 @@ def test_the_submission_time_limit_keeps_the_passes_already_earned(tmp_path):
     # 48 tests run (and pass) before the first call of piecewise_launches; each call after costs its test
     failed = [t for t in s.tests if t.outcome == "failed"]
     assert s.passed >= 40 and all("Timeout" in (t.message or "") for t in failed), (s.passed, failed[:3])
+
+
+@pytest.mark.skipif(sandbox.isolation() in ("none", "unprivileged-user"), reason="no mount namespace to box the judge")
+def test_the_judge_writes_nowhere_but_its_own_temporary_folders(tmp_path):
+    """The judge shares its temporary folder with the worker (a test's tmp_path, where the graded code
+    keeps a compile cache), so the worker can plant a symlink there that aims one of the judge's
+    writes at a classmate's file: in its own mount namespace the judge can write nothing else."""
+    import subprocess
+    import sys
+
+    shared, victim = tmp_path / "judge", tmp_path / "classmate.py"
+    shared.mkdir()
+    victim.write_text("honest work\n")
+    planted = shared / "index.json"
+    script = (f"import os, pathlib\nos.symlink({str(victim)!r}, {str(planted)!r})  # as the worker would\n"
+              f"try:\n    pathlib.Path({str(planted)!r}).write_text('{{}}')\n    print('wrote through')\n"
+              "except OSError as err:\n    print('refused', err.errno)\n"
+              f"pathlib.Path({str(shared / 'own.txt')!r}).write_text('ok')\nprint('own folder ok')\n")
+    out = subprocess.run(sandbox.judge_command([sys.executable, "-c", script], (str(shared),)),
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["refused", "30", "own", "folder", "ok"], out.stdout  # 30: EROFS
+    assert victim.read_text() == "honest work\n"

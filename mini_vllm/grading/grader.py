@@ -264,13 +264,18 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
         key_r, key_w = os.pipe()
         os.write(key_w, key)
         os.close(key_w)
+        shared = Path(tmp) / "judge"  # the judge's TMPDIR and tmp_paths: the worker may write there too
+        shared.mkdir(mode=0o777)
+        os.chmod(shared, 0o777)  # a root grader's throwaway uid writes a test's cache there
+        sandbox.write_blank(str(private))
         answers = answers_hidden_from(manifest.lab_dir)
         box = sandbox.Box(submission=str(submission), copy_to=str(private / "submission" / submission.name),
                           private=str(private), hide=(*hide, str(submission), *answers),
                           stubs=tuple(_package_stubs(answers, Path(tmp))), home=HOME,
                           keep=sandbox.kept_under(HOME, [sys.prefix, sys.base_prefix, str(ROOT), *sys.path]),
                           cpu_seconds=int(max(1.0, deadline - time.monotonic())) + 30,
-                          uid=_throwaway_uid() if os.geteuid() == 0 else None)
+                          uid=_throwaway_uid() if os.geteuid() == 0 else None,
+                          shared=str(shared) if manifest.verdict == "judge" else "")
         isolated = sandbox.isolation() != "none"
         env = {**_clean_environment(), "LAB_IMPL": box.copy_to if isolated else str(submission),
                "PYTHONDONTWRITEBYTECODE": "1", "LAB_GRADE_RESULTS_FD": str(results_fd), "LAB_GRADE_KEY_FD": str(key_r)}
@@ -279,7 +284,9 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
         if manifest.test_timeout:
             command += ["--timeout", str(manifest.test_timeout)]
         if manifest.verdict == "judge":  # pytest is the judge, outside; only the worker it starts is boxed
-            env |= {"LAB_IMPL": str(submission), "LAB_JUDGE": "1", "LAB_JUDGE_BOX": json.dumps(box.__dict__)}
+            env |= {"LAB_IMPL": str(submission), "LAB_JUDGE": "1", "LAB_JUDGE_BOX": json.dumps(box.__dict__),
+                    "TMPDIR": str(shared)}
+            command = sandbox.judge_command([*command, f"--basetemp={shared / 'pytest'}"], (str(shared), str(private)))
         else:
             command = sandbox.command(command, box)
         with open(log_path, "wb") as log:

@@ -186,6 +186,16 @@ def open_fresh(request: pytest.FixtureRequest) -> Any:
     return lab
 
 
+@pytest.fixture(autouse=True)
+def _tmp_path_the_worker_writes(request: pytest.FixtureRequest) -> None:
+    """In judge mode a test's tmp_path is where the graded code writes (a compile cache): pytest makes
+    it private to the grading user, and a root grader's worker runs as another, so it is opened up."""
+    if "tmp_path" in request.fixturenames and harness(request.config).judge:
+        path = request.getfixturevalue("tmp_path")
+        os.chmod(path, 0o777)
+        os.chmod(path.parent, 0o755)
+
+
 def _open_remote(lab_dir: Path, choice: str | Path) -> Any:
     """A worker for the lab, or the error that kept it from loading (raised by the `lab` fixture)."""
     from mini_vllm.grading import remote

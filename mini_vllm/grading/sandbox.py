@@ -25,7 +25,7 @@ from pathlib import Path
 THROWAWAY_UIDS = range(61_000, 62_000)  # a root grader runs each submission as one of these
 MEMORY_BYTES = 6 << 30  # address space: CPU torch needs a few GiB
 GPU_DEVICE = "/dev/nvidiactl"  # where it exists, no address-space limit: CUDA reserves far more than it uses
-FILE_BYTES = 64 << 20
+FILE_BYTES = 256 << 20  # Inductor's precompiled header for a CPU kernel is over 64 MiB
 PROCESSES = 256  # beyond what the grading user already runs
 TMPFS = "size=512m,mode=1777"
 UNISOLATED = ("NO ISOLATION: this machine cannot make a sandbox (no unshare or user namespaces); "
@@ -47,6 +47,7 @@ class Box:
     keep: tuple[str, ...]  # ...but for these paths inside it (the Python installation, the course)
     cpu_seconds: int
     uid: int | None  # the grader is root: the unprivileged uid the submission runs as
+    shared: str = ""  # a folder the submission may write and the judge reads: the tests' tmp_path (judge mode)
 
 
 @cache
@@ -79,6 +80,27 @@ def command(argv: list[str], box: Box) -> list[str]:
         return argv
     inside = [sys.executable, "-m", "mini_vllm.grading.sandbox", mode, json.dumps(box.__dict__), "--", *argv]
     return inside if mode == "unprivileged-user" else [*_unshare(), *inside]
+
+
+def judge_command(argv: list[str], writable: tuple[str, ...]) -> list[str]:
+    """`argv` (the judge's pytest) in a mount namespace of its own where it can write nowhere but
+    `writable` (its temporary folders): a path the submission plants in a shared folder (a symlink)
+    can then lead the judge's writes nowhere that matters. As it is where no namespace can be made."""
+    if isolation() in ("none", "unprivileged-user"):
+        return argv
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    return ["unshare", *user, "--mount", sys.executable, "-m", "mini_vllm.grading.sandbox", "judge",
+            json.dumps(list(writable)), "--", *argv]
+
+
+def write_blank(private: str) -> Path:
+    """The file a hidden path is covered with, beside the private folder (made before the judge's box
+    turns that folder read-only)."""
+    blank = Path(private).parent / "hidden.py"  # a regular file, so no import looks past it
+    if not blank.exists():
+        blank.write_text('raise ImportError("hidden from graded code in the grading sandbox")\n')
+        blank.chmod(0o644)
+    return blank
 
 
 def end_processes_of(uid: int) -> None:
@@ -121,9 +143,7 @@ def _mounts(box: Box) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if _mount(libc, "none", "/", None, _MS_REC | _MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), "cannot make the mounts private")
-    blank = Path(box.private).parent / "hidden.py"  # a regular file, so no import looks past it
-    blank.write_text('raise ImportError("hidden from graded code in the grading sandbox")\n')
-    blank.chmod(0o644)
+    blank = write_blank(box.private)
     for hidden in box.hide:  # before the read-only pass: a bind over a file or a tmpfs over a folder
         if os.path.isdir(hidden):
             _mount(libc, "tmpfs", hidden, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=4k,mode=555")
@@ -141,12 +161,32 @@ def _mounts(box: Box) -> None:
         for hold, path in held:
             Path(path).mkdir(parents=True, exist_ok=True)
             _mount(libc, str(hold), path, None, _MS_BIND | _MS_REC, None)
-    for target in sorted(_mountpoints(), key=len):
-        flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _locked_flags(target)
-        _mount(libc, "none", target, None, flags, None)  # some (/proc of the new namespace) may refuse: fine
+    if box.shared and _mount(libc, box.shared, box.shared, None, _MS_BIND, None) != 0:
+        raise OSError(ctypes.get_errno(), f"cannot bind {box.shared}")
+    _read_only(libc, keep={box.shared})
     if _mount(libc, "tmpfs", box.private, "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS) != 0:
         raise OSError(ctypes.get_errno(), f"cannot mount a private tmpfs on {box.private}")
     _mount(libc, "tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS)
+
+
+def _read_only(libc: ctypes.CDLL, keep: set[str]) -> None:
+    """Every mount read-only but those in `keep` (bound onto themselves first: a mount turned
+    read-only in a user namespace can never be made writable again)."""
+    for target in sorted(_mountpoints(), key=len):
+        if target not in keep:  # some (/proc of the new namespace) may refuse: fine
+            _mount(libc, "none", target, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _locked_flags(target), None)
+
+
+def _judge_box(writable: list[str]) -> None:
+    """In the judge's new mount namespace: every mount read-only, but its own temporary folders (a
+    fresh tmpfs each: the worker's namespace, a copy of this one, shares them)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if _mount(libc, "none", "/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        raise OSError(ctypes.get_errno(), "cannot make the mounts private")
+    for path in writable:  # a tmpfs of bounded size: what the worker writes there fills no disk
+        if _mount(libc, "tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV, TMPFS) != 0:
+            raise OSError(ctypes.get_errno(), f"cannot mount a tmpfs on {path}")
+    _read_only(libc, keep=set(writable))
 
 
 def _mountpoints() -> list[str]:
@@ -165,6 +205,9 @@ def _locked_flags(target: str) -> int:
 
 
 def main(argv: list[str]) -> None:
+    if argv[0] == "judge":
+        _judge_box(json.loads(argv[1]))
+        os.execvp(argv[3], argv[3:])
     mode, config, _, command_line = argv[0], argv[1], argv[2], argv[3:]
     raw = json.loads(config)
     box = Box(**{**raw, "hide": tuple(raw["hide"]), "stubs": tuple(map(tuple, raw["stubs"]))})
