@@ -4,7 +4,7 @@ The release is built once. In it: no answer file; every shipped module imports a
 line answers --help; the untouched starters fail every test with NotImplementedError; and a
 finished course (each lab's independent file as its starter.py) grades as the same files do in
 the full course, lab-04's runner on the CPU stand-in included, and its commands that run lab code
-(the benchmark report, predict, crossover, modes, compile) print what the full course prints.
+(the benchmark report, predict, crossover, modes, simulate, compile) print what the full course prints.
 """
 
 from __future__ import annotations
@@ -134,10 +134,12 @@ def test_a_subcommand_that_shows_a_left_out_answer_says_so_in_one_line(tree):
     assert done.returncode == 2 and "is not in this tree" in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
-def test_the_benchmark_report_runs_the_student_s_unfinished_lab_04_and_says_so(tree):
+@pytest.mark.parametrize(("command", "says"), [(["bench", "--from", f"{LAB_04}/results/twin.json"], "lab-04: spread"),
+                                               (["simulate"], "lab-01: GraphRunner")], ids=lambda c: c[0])
+def test_a_command_that_runs_the_student_s_unfinished_lab_says_so(tree, command, says):
     out, _ = tree
-    done = run(out, "-m", "mini_vllm", "bench", "--from", f"{LAB_04}/results/twin.json")
-    assert done.returncode == 2 and "lab-04: spread" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    done = run(out, "-m", "mini_vllm", *command)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
 def test_every_lab_s_untouched_starter_fails_every_test_with_not_implemented_in_the_release(tree, tmp_path):
@@ -163,7 +165,8 @@ def test_a_finished_lab_grades_the_same_in_the_release_as_in_the_full_course(lab
 
 @pytest.mark.parametrize("command", [["bench", "--from", f"{LAB_04}/results/twin.json"], ["predict", "opt-1.3b"],
                                      ["crossover"], ["modes"], ["dispatch", "--tokens", "33", "--uniform"],
-                                     ["capture-log", "--max-num-seqs", "256"]], ids=lambda c: c[0])
+                                     ["capture-log", "--max-num-seqs", "256"], ["simulate", "--steps", "8"]],
+                         ids=lambda c: c[0])
 def test_a_finished_release_prints_what_the_full_course_prints(command, finished):
     shown = [run(root, "-m", "mini_vllm", *command) for root in (finished, ROOT)]
     assert shown[0].returncode == 0, shown[0].stderr

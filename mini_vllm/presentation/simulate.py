@@ -1,7 +1,8 @@
 """`mini-vllm simulate`: a toy decode loop through the simulator, eager vs FULL vs PIECEWISE.
 
 Each step draws a batch, runs it eagerly (the reference) and through both runners, and checks
-they agree. What is counted is launches: the bill a graph cuts.
+they agree. What is counted is launches: the bill a graph cuts. The runners are lab-01's: the
+reference in the course, the student's own starter.py in the student release (lab_code.py).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from mini_vllm.capture_sizes import check_capture_sizes
-from mini_vllm.graph_simulator import GraphRunner, PiecewiseGraphRunner, eager
+from mini_vllm.checks import check_int_sequence
+from mini_vllm.lab_code import lab_module
 from mini_vllm.numpy_decoder import HIDDEN, numpy_decoder_ops
 from mini_vllm.presentation import Shown
 from mini_vllm.progress import progress
@@ -21,16 +22,17 @@ from mini_vllm.progress import progress
 def simulate_decode_loop(layers: int, steps: int, max_batch: int, sizes: Sequence[int],
                          seed: int = 0) -> dict[str, Any]:
     """Run `steps` random batches in 1..max_batch eagerly and through both runners; count launches."""
+    lab01 = lab_module("lab-01")
     ops, is_attention = numpy_decoder_ops(layers)
-    ladder = check_capture_sizes(sorted(set(sizes)), "sizes")
+    ladder = sorted(set(check_int_sequence(sizes, "sizes")))
     rng = np.random.default_rng(seed)
     batches = rng.integers(1, max_batch + 1, size=steps).tolist()
-    runners = {"FULL": GraphRunner(ops, capture_sizes=ladder),
-               "PIECEWISE": PiecewiseGraphRunner(ops, is_attention, capture_sizes=ladder)}
+    runners = {"FULL": lab01.GraphRunner(ops, capture_sizes=ladder),
+               "PIECEWISE": lab01.PiecewiseGraphRunner(ops, is_attention, capture_sizes=ladder)}
     warm_step: dict[str, int | None] = dict.fromkeys(runners)  # launches of a step that replayed
     for batch in progress(batches, "simulating decode steps"):
         x = rng.standard_normal((batch, HIDDEN))
-        want = eager(ops, x)
+        want = lab01.eager(ops, x)
         for name, runner in runners.items():
             launches, captures, replays = runner.launches, runner.captures, runner.replays
             if not np.allclose(runner(x), want):
@@ -43,7 +45,12 @@ def simulate_decode_loop(layers: int, steps: int, max_batch: int, sizes: Sequenc
               "captures": r.captures, "replays": r.replays} for name, r in runners.items()]
     return {"layers": layers, "ops_per_step": len(ops), "steps": steps, "max_batch": max_batch,
             "capture_sizes": ladder, "steps_above_ladder": sum(b > ladder[-1] for b in batches),
-            "piecewise_pieces": len(runners["PIECEWISE"].runners), "runners": rows}
+            "piecewise_pieces": _captured_pieces([is_attention(op) for op in ops]), "runners": rows}
+
+
+def _captured_pieces(splits: list[bool]) -> int:
+    """Maximal runs of ops between splitting ops: what a PIECEWISE runner captures."""
+    return sum(not split and (i == 0 or splits[i - 1]) for i, split in enumerate(splits))
 
 
 def show_simulation(layers: int, steps: int, max_batch: int, sizes: Sequence[int], seed: int = 0) -> Shown:
