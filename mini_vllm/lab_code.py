@@ -18,7 +18,8 @@ from types import ModuleType
 from mini_vllm.grading import labconfig
 from mini_vllm.grading.loader import lab_api, lab_impl_choice, load_lab_module
 
-LABS = Path(__file__).resolve().parents[1] / "phase-05-cuda-graphs-and-torch-compile" / "labs"
+ROOT = Path(__file__).resolve().parents[1]
+LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 
 
 def lab_folder(lab: str) -> Path:
@@ -53,8 +54,8 @@ def _reference(folder: Path) -> ModuleType | None:
     """The lab's API read from its declared answer and provided modules; None where an answer
     module is absent (the release) or hidden (a grading sandbox of that lab)."""
     config = labconfig.read(folder)
-    if config is None or not config.answers:
-        return None
+    if config is None or not config.answers or not all((ROOT / f).is_file() for f in config.answers):
+        return None  # not this tree's (an install elsewhere may still import it: never that one)
     try:
         sources = [importlib.import_module(f.removesuffix(".py").replace("/", "."))
                    for f in (*config.answers, *config.provided)]
