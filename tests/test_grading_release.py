@@ -170,7 +170,9 @@ def test_a_finished_lab_grades_the_same_in_the_release_as_in_the_full_course(lab
 def test_a_finished_release_prints_what_the_full_course_prints(command, finished):
     shown = [run(root, "-m", "mini_vllm", *command) for root in (finished, ROOT)]
     assert shown[0].returncode == 0, shown[0].stderr
-    assert shown[0].stdout == shown[1].stdout, f"mini-vllm {' '.join(command)} differs in the release"
+    # the routing table's reasons are each student's own words (lab-03 grades that they exist and differ)
+    printed = [[line for line in s.stdout.splitlines() if not line.lstrip().startswith("why: ")] for s in shown]
+    assert printed[0] == printed[1], f"mini-vllm {' '.join(command)} differs in the release"
 
 
 def test_a_finished_release_compiles_as_the_full_course_does(finished):

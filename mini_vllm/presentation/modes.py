@@ -30,15 +30,16 @@ def format_routing_table() -> str:
 
 
 def format_dispatch(
-    dispatcher: CudagraphDispatcher, num_tokens: int, uniform_decode: bool, mode: CUDAGraphMode,
+    configured: CUDAGraphMode, top: int, num_tokens: int, uniform_decode: bool, mode: CUDAGraphMode,
     desc: BatchDescriptor,
 ) -> str:
-    """One dispatch explained: the runtime mode and key `dispatcher` chose, and the padding it costs."""
+    """One dispatch explained: the runtime mode and key a dispatcher configured with `configured`
+    and a ladder up to `top` chose, and the padding it costs (lab-03's public API only: in the
+    student release the dispatcher is the student's)."""
     kind = "uniform decode" if uniform_decode else "mixed prefill-decode"
     lines = [f"batch: {num_tokens} tokens, {kind} -> {mode.name} {desc}"]
-    top = dispatcher.capture_sizes[-1]
     if mode is lab_module("lab-03").CUDAGraphMode.NONE:
-        if not dispatcher.cudagraph_mode:
+        if not configured:
             why = "cudagraph_mode is NONE: no graphs were captured"
         elif num_tokens > top:
             why = f"{num_tokens} tokens is above the largest capture size {top}: nothing to pad to"
@@ -74,10 +75,11 @@ def show_dispatch(mode: str, tokens: int, uniform: bool, invalid: Iterable[str],
                   compute_capability: tuple[int, int] | None = None) -> Shown:
     """`mini-vllm dispatch`: one batch's runtime mode and padded key under a deployment."""
     sizes, origin = deployment(mode, max_num_seqs, max_num_batched_tokens, vllm_version, compute_capability)
-    dispatcher = lab_module("lab-03").CudagraphDispatcher(mode, sizes, max_num_seqs)
-    invalid_modes = {lab_module("lab-03").parse_cudagraph_mode(m) for m in invalid}
+    lab03 = lab_module("lab-03")
+    dispatcher = lab03.CudagraphDispatcher(mode, sizes, max_num_seqs)
+    invalid_modes = {lab03.parse_cudagraph_mode(m) for m in invalid}
     runtime, desc = dispatcher.dispatch(tokens, uniform, invalid_modes=invalid_modes)
-    text = format_dispatch(dispatcher, tokens, uniform, runtime, desc)
+    text = format_dispatch(lab03.parse_cudagraph_mode(mode), max(sizes), tokens, uniform, runtime, desc)
     data = {"deployment": origin, "num_tokens": tokens, "uniform": uniform, "mode": runtime.name,
             "descriptor": dataclasses.asdict(desc), "padding": desc.num_tokens - tokens}
     return Shown(f"{origin}\n{text}", data)
