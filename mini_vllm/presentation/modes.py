@@ -14,7 +14,7 @@ from mini_vllm.lab_code import lab_module
 from mini_vllm.presentation import Shown
 
 if TYPE_CHECKING:
-    from mini_vllm.cudagraph_dispatcher import BatchDescriptor, CudagraphDispatcher
+    from mini_vllm.cudagraph_dispatcher import BatchDescriptor
     from mini_vllm.cudagraph_mode import CUDAGraphMode
 
 
