@@ -10,6 +10,9 @@ that has none the grader runs unisolated and says so, which the last test checks
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +24,9 @@ from mini_vllm.grading import grader, sandbox
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs" / "lab-01-graph-replay-simulator"
 STARTER = (LAB / "starter.py").read_text()
-CORRECT = (LAB / "independent" / "from_the_readme.py").read_text()
+# Graded by the grader's own Python, wherever it lives (CI's virtualenv is in a mode-700 folder).
+CORRECT = (LAB / "independent" / "from_the_readme.py").read_text() + (
+    f"\nimport sys\nassert sys.prefix == {sys.prefix!r}, 'graded by another Python'\n")
 PAST_GRADING_S = 4  # how long the daemon waits before it strikes: after its own grading has ended
 pytestmark = pytest.mark.slow  # a dozen graded submissions: about 40 s on 2 cores
 
@@ -138,3 +143,24 @@ def test_the_judge_writes_nowhere_but_its_own_temporary_folders(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["refused", "30", "own", "folder", "ok"], out.stdout  # 30: EROFS
     assert victim.read_text() == "honest work\n"
+
+
+def test_a_python_in_a_closed_folder_stays_reachable_for_the_throwaway_user():
+    with tempfile.TemporaryDirectory() as open_folder:  # under /tmp: every folder above it open
+        os.chmod(open_folder, 0o755)
+        check_covers(Path(open_folder))
+
+
+def check_covers(tmp_path: Path) -> None:
+    closed = tmp_path / "closed"
+    site = closed / "venv" / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    closed.chmod(0o700)
+    home = tmp_path / "home"
+    home.mkdir()
+    needed = [str(site), str(closed / "venv"), str(home / "course")]
+    covers = sandbox.covered(str(home), needed, uid=61_000)
+    assert covers == tuple(sorted((str(closed), os.path.realpath(home))))
+    assert sandbox.kept_under(covers, needed) == (str(closed / "venv"), str(home / "course"))
+    assert sandbox.covered(str(home), needed, uid=None) == (os.path.realpath(home),)  # own uid: home only
+    assert sandbox.unreachable(needed, 61_000) == [str(site), str(closed / "venv")]

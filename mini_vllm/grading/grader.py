@@ -35,6 +35,7 @@ from mini_vllm.grading.plugin import sign
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = os.path.realpath(os.path.expanduser("~"))
+NEEDED = [sys.prefix, sys.base_prefix, str(ROOT), *sys.path]  # what graded code must reach: Python, the course
 LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 STATUSES = ("graded", "crashed", "no-results")
 GRACE_S = 5.0  # beyond a test's own timeout before the grader kills its process
@@ -269,12 +270,14 @@ def run_child(manifest: Manifest, submission: Path, targets: list[str], deadline
         os.chmod(shared, 0o777)  # a root grader's throwaway uid writes a test's cache there
         sandbox.write_blank(str(private))
         answers = answers_hidden_from(manifest.lab_dir)
+        uid = _throwaway_uid() if os.geteuid() == 0 else None
+        covers = sandbox.covered(HOME, NEEDED, uid)
         box = sandbox.Box(submission=str(submission), copy_to=str(private / "submission" / submission.name),
                           private=str(private), hide=(*hide, str(submission), *answers),
-                          stubs=tuple(_package_stubs(answers, Path(tmp))), home=HOME,
-                          keep=sandbox.kept_under(HOME, [sys.prefix, sys.base_prefix, str(ROOT), *sys.path]),
+                          stubs=tuple(_package_stubs(answers, Path(tmp))), cover=covers,
+                          keep=sandbox.kept_under(covers, NEEDED),
                           cpu_seconds=int(max(1.0, deadline - time.monotonic())) + 30,
-                          uid=_throwaway_uid() if os.geteuid() == 0 else None,
+                          uid=uid,
                           shared=str(shared) if manifest.verdict == "judge" else "")
         isolated = sandbox.isolation() != "none"
         env = {**_clean_environment(), "LAB_IMPL": box.copy_to if isolated else str(submission),
@@ -502,6 +505,11 @@ def grade(lab_dir: Path, submissions: Sequence[Path], jobs: int = 1, timeout: fl
           max_points: float | None = None, test_timeout: float | None = None,
           zero_reference_imports: bool = False) -> tuple[Manifest, list[Submission]]:
     """Grade many submissions against one lab, `jobs` at a time; results in the given order."""
+    if os.geteuid() == 0 and sandbox.isolation() == "unprivileged-user":
+        barred = sandbox.unreachable(NEEDED, sandbox.THROWAWAY_UIDS[0])
+        if barred:  # no mount can open a way here: graded code would run another Python, or none
+            raise PermissionError(f"the unprivileged grading user cannot reach {barred[0]} (a folder above it "
+                                  "is closed to other users): install the course and its Python where others may read")
     manifest = collect_manifest(lab_dir, max_points, test_timeout)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         graded = list(pool.map(lambda s: grade_file(manifest, s, timeout, zero_reference_imports, submissions),

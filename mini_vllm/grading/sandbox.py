@@ -43,8 +43,8 @@ class Box:
     private: str  # the empty directory the tmpfs is mounted on (TMPDIR and HOME point there)
     hide: tuple[str, ...]  # classmates' files, the lab's answers: made unreadable
     stubs: tuple[tuple[str, str], ...]  # (empty module, package __init__ it replaces)
-    home: str  # the grading user's home: replaced by an empty tmpfs...
-    keep: tuple[str, ...]  # ...but for these paths inside it (the Python installation, the course)
+    cover: tuple[str, ...]  # folders replaced by an empty tmpfs (the grading user's home)...
+    keep: tuple[str, ...]  # ...but for these paths inside them (the Python installation, the course)
     cpu_seconds: int
     uid: int | None  # the grader is root: the unprivileged uid the submission runs as
     shared: str = ""  # a folder the submission may write and the judge reads: the tests' tmp_path (judge mode)
@@ -67,10 +67,34 @@ def _unshare() -> list[str]:
     return ["unshare", *user, "--pid", "--fork", "--kill-child=SIGKILL", "--mount", "--mount-proc", "--net", "--ipc"]
 
 
-def kept_under(home: str, paths: list[str]) -> tuple[str, ...]:
-    """The outermost of `paths` that lie inside `home` (what must stay visible once home is covered)."""
-    inside = sorted({os.path.realpath(p) for p in paths if os.path.realpath(p).startswith(home.rstrip("/") + "/")})
-    return tuple(p for p in inside if not any(p.startswith(q + "/") for q in inside if q != p))
+def covered(home: str, needed: list[str], uid: int | None) -> tuple[str, ...]:
+    """The folders the box covers with an empty tmpfs: the grading user's home (its keys and dotfiles)
+    and, for a throwaway `uid`, the first folder above a `needed` path that no other user may enter (a
+    virtualenv under `mktemp -d`, mode 700), so that the Python installation stays reachable."""
+    found = {os.path.realpath(home)} if home else set()
+    for path in needed if uid is not None else ():
+        for folder in reversed(Path(os.path.realpath(path)).parents):  # from / down
+            if folder.is_dir() and not folder.stat().st_mode & 0o001:
+                found.add(str(folder))
+                break
+    return _outermost(found)
+
+
+def kept_under(covers: tuple[str, ...], needed: list[str]) -> tuple[str, ...]:
+    """The outermost `needed` paths inside a covered folder (bound back once it is covered)."""
+    return _outermost({os.path.realpath(p) for p in needed
+                       if any(os.path.realpath(p).startswith(c.rstrip("/") + "/") for c in covers)})
+
+
+def unreachable(needed: list[str], uid: int) -> list[str]:
+    """The `needed` paths `uid` cannot reach where no mount can cover what bars it (no namespaces)."""
+    return [p for p in needed if os.path.exists(p)
+            and any(not f.stat().st_mode & 0o001 for f in Path(os.path.realpath(p)).parents if f.is_dir())]
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
+    inside = sorted(paths)
+    return tuple(p for p in inside if not any(p.startswith(q.rstrip("/") + "/") for q in inside if q != p))
 
 
 def command(argv: list[str], box: Box) -> list[str]:
@@ -157,10 +181,12 @@ def _mounts(box: Box) -> None:
         hold.mkdir(exist_ok=True)  # a restarted worker sets up the same private folder again
         _mount(libc, path, str(hold), None, _MS_BIND | _MS_REC, None)
         held.append((hold, path))
-    if box.home and _mount(libc, "tmpfs", box.home, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755") == 0:
-        for hold, path in held:
-            Path(path).mkdir(parents=True, exist_ok=True)
-            _mount(libc, str(hold), path, None, _MS_BIND | _MS_REC, None)
+    for folder in box.cover:
+        if _mount(libc, "tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755") != 0:
+            raise OSError(ctypes.get_errno(), f"cannot cover {folder}")
+    for hold, path in held:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        _mount(libc, str(hold), path, None, _MS_BIND | _MS_REC, None)
     if box.shared and _mount(libc, box.shared, box.shared, None, _MS_BIND, None) != 0:
         raise OSError(ctypes.get_errno(), f"cannot bind {box.shared}")
     _read_only(libc, keep={box.shared})
