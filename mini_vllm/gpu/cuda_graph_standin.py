@@ -9,7 +9,7 @@ It keeps the contract that makes graphs hard to use, not their speed:
 - pools are counted: `graph(g, pool=handle)` with one `graph_pool_handle()` shares a pool,
   `pool=None` gives the graph a private one.
 Streams, synchronize, empty_cache and mem_get_info become no-ops (memory reads 0 bytes used).
-`install(monkeypatch)` swaps these into `torch.cuda` for one test; nothing here touches a GPU.
+`installed()` swaps these into `torch.cuda` for a with block; nothing here touches a GPU.
 upstream: the API mirrored is torch.cuda.CUDAGraph / torch.cuda.graph / graph_pool_handle.
 """
 
@@ -119,15 +119,23 @@ def stream(s: Any) -> Iterator[Any]:
     yield s
 
 
-def install(monkeypatch: Any) -> type[CUDAGraph]:
-    """Swap the stand-in into torch.cuda for one test (pytest's monkeypatch undoes it); reset counts."""
-    CUDAGraph.replays = 0
-    CUDAGraph.pools_used = []
-    for name, value in {
+@contextmanager
+def installed() -> Iterator[type[CUDAGraph]]:
+    """The stand-in swapped into torch.cuda for the length of a with block, counts reset; the real
+    API is put back after. Entered where the graph is captured: the graded process."""
+    replaced = {
         "CUDAGraph": CUDAGraph, "graph": graph, "graph_pool_handle": graph_pool_handle,
         "Stream": Stream, "stream": stream, "current_stream": lambda *a, **k: Stream(),
         "synchronize": lambda *a, **k: None, "empty_cache": lambda: None,
         "mem_get_info": lambda *a, **k: (0, 0),
-    }.items():
-        monkeypatch.setattr(torch.cuda, name, value)
-    return CUDAGraph
+    }
+    real = {name: getattr(torch.cuda, name) for name in replaced}
+    CUDAGraph.replays = 0
+    CUDAGraph.pools_used = []
+    for name, value in replaced.items():
+        setattr(torch.cuda, name, value)
+    try:
+        yield CUDAGraph
+    finally:
+        for name, value in real.items():
+            setattr(torch.cuda, name, value)

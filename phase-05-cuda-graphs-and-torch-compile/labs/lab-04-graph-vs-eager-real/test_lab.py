@@ -660,75 +660,62 @@ def test_predictor_refuses_what_it_cannot_predict(lab, change, kwargs, names):
 
 
 # --- the runner: on a CUDA GPU, and on CPU torch against the stand-in -------------------------
+# A graph replays what its own process recorded, so the decoder, its KV cache, the stand-in's
+# counters and the profiler live where the graded runner runs: each test asks a function of
+# mini_vllm/gpu/runner_checks.py to run it there (probe.in_graded_process) and judges the facts
+# it returns here, against oracles computed here.
 
 LADDER = [1, 2, 4, 8, 16]
 BACKENDS = [pytest.param("standin", marks=pytest.mark.torch), pytest.param("cuda", marks=pytest.mark.gpu)]
 
 
 @pytest.fixture(params=BACKENDS)
-def device(request, monkeypatch) -> str:
-    """'cuda', or 'cpu' with the stand-in graph API swapped into torch.cuda for this test.
+def device(request) -> str:
+    """'cuda', or 'cpu', where the graded process swaps the stand-in graph API into torch.cuda
+    for each check (mini_vllm/gpu/runner_checks.py).
 
     The score line counts the runner tests by these ids: how many ran on CUDA, how many on the stand-in.
     """
-    if request.param == "standin":
-        from mini_vllm.gpu import cuda_graph_standin
-
-        cuda_graph_standin.install(monkeypatch)
-        return "cpu"
-    return "cuda"
+    return "cpu" if request.param == "standin" else "cuda"
 
 
-@pytest.fixture(scope="module")
-def models() -> dict:
-    return {}
+def measured(lab, check: str, *args):
+    """runner_checks.<check>(lab.CudaGraphRunner, *args), run in the graded process; its facts, by value."""
+    from mini_vllm.grading.probe import in_graded_process
+
+    return in_graded_process(lab, f"mini_vllm.gpu.runner_checks:{check}", lab.CudaGraphRunner, *args)
 
 
-def small_model(models: dict, device: str):
-    """A 2-layer decoder, one per device, shared by the tests of this module."""
-    if device not in models:
-        import torch
-
-        from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder, DecoderConfig
-
-        config = DecoderConfig(num_layers=2, hidden=64, heads=4, ffn=128, vocab=1000, max_positions=64)
-        dtype = torch.float16 if device == "cuda" else torch.float32
-        models[device] = CapturableOptDecoder(config, max_batch=24, max_seq_len=32, seed=1,
-                                              device=device, dtype=dtype)
-    return models[device]
+def reraise(outcome):
+    """A call's outcome in the graded process, here: what it raised is raised again, what it returned returned."""
+    how, value = outcome
+    if how == "raised" and isinstance(value, Exception):
+        raise value
+    return value
 
 
-def example(batch: int, device: str = "cuda"):
-    import torch
+def eager_twin(device: str):
+    """The decoder the graded process builds (same config, same seed, a zeroed cache), built here."""
+    from mini_vllm.gpu.runner_checks import small_model
 
-    return (torch.full((batch,), 2, dtype=torch.long, device=device),
-            torch.zeros(batch, dtype=torch.long, device=device))
-
-
-def cache_rows(model, batch: int):
-    """Every layer's K and V cache rows of the first `batch` sequences, stacked (a copy)."""
-    import torch
-
-    return torch.stack([torch.stack([layer.k_cache[:batch], layer.v_cache[:batch]]) for layer in model.layers])
+    return small_model(device)
 
 
 def eager_oracle(model, tokens, positions, rows: int):
-    """Eager step on `rows` rows (the inputs, then copies of row 0 as padding); restores the cache.
+    """Eager step on `rows` rows (the inputs, then copies of row 0 as padding), on the twin.
 
-    Returns the first len(tokens) output tokens and cache rows. Rows never interact, so the
-    padding content cannot change them; the padded shape makes the kernels the graph's own.
+    Returns the first len(tokens) output tokens and cache rows; the twin's cache keeps the step's
+    writes, as the runner's does. Rows never interact, so the padding content cannot change them;
+    the padded shape makes the kernels the graph's own.
     """
     import torch
 
+    from mini_vllm.gpu.runner_checks import cache_rows
+
     batch = tokens.shape[0]
-    saved = [(layer.k_cache.clone(), layer.v_cache.clone()) for layer in model.layers]
     pad = rows - batch
     out = model.step(torch.cat([tokens, tokens[:1].expand(pad)]), torch.cat([positions, positions[:1].expand(pad)]))
-    want = out[:batch].clone(), cache_rows(model, batch)
-    for layer, (k, v) in zip(model.layers, saved):
-        layer.k_cache.copy_(k)
-        layer.v_cache.copy_(v)
-    return want
+    return out[:batch].clone(), cache_rows(model, batch)
 
 
 @pytest.mark.parametrize("num_warmups", [0, -1], ids=["zero", "negative"])
@@ -756,12 +743,9 @@ def test_runner_refuses_bad_arguments_by_name(lab, kwargs, error, name):
                     f"refused there, naming {name}, before a capture records anything")
 
 
-def test_runner_counts_replays_eager_calls_and_captures(lab, models, device):
-    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
-    runner.capture(*example(1, device))
-    for batch in (3, 16, 20, 1, 24):  # 20 and 24 are above the top rung (16)
-        runner(*example(batch, device))
-    got = (runner.captures, runner.replays, runner.eager_calls)
+def test_runner_counts_replays_eager_calls_and_captures(lab, device):
+    # 20 and 24 are above the top rung (16)
+    got = tuple(measured(lab, "counts_after_serving", device, LADDER, [3, 16, 20, 1, 24]))
     assert got == (len(LADDER), 3, 2), (
         f"after capturing {LADDER} and serving batches 3, 16, 20, 1, 24: want (captures, replays, eager_calls) = "
         f"({len(LADDER)}, 3, 2), got {got}. A batch above the top rung runs eagerly and replays nothing."
@@ -769,17 +753,10 @@ def test_runner_counts_replays_eager_calls_and_captures(lab, models, device):
 
 
 @pytest.mark.parametrize("num_warmups", [None, 1, 3], ids=["default", "warmups1", "warmups3"])
-def test_capture_runs_each_rung_num_warmups_times_then_records_it(lab, models, device, num_warmups):
-    model = small_model(models, device)
-    rows_seen = []
-
-    def step(*inputs):
-        rows_seen.append(inputs[0].shape[0])
-        return model.step(*inputs)
-
+def test_capture_runs_each_rung_num_warmups_times_then_records_it(lab, device, num_warmups):
     given = {} if num_warmups is None else {"num_warmups": num_warmups}
     num_warmups = given.get("num_warmups", 1)  # the default: vLLM's one warm-up per capture
-    lab.CudaGraphRunner(step, LADDER, progress=False, **given).capture(*example(1, device))
+    rows_seen = measured(lab, "rows_seen_by_capture", device, LADDER, given)
     got = {rows: rows_seen.count(rows) for rows in LADDER}
     want = {rows: num_warmups + 1 for rows in LADDER}
     assert got == want, (
@@ -788,13 +765,9 @@ def test_capture_runs_each_rung_num_warmups_times_then_records_it(lab, models, d
     )
 
 
-def test_capture_reports_its_time_and_memory(lab, models, device, capsys, monkeypatch):
-    import sys
-
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: a progress bar shows itself
-    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=True)
-    runner.capture(*example(1, device))
-    err = capsys.readouterr().err
+def test_capture_reports_its_time_and_memory(lab, device):
+    # stderr is a terminal there: a progress bar shows itself
+    _, err, capture_seconds, capture_bytes = measured(lab, "printed_by_capture", device, LADDER, True)
     assert "Capturing CUDA graphs (decode, FULL)" in err, (
         f"with progress=True on a terminal, capture shows a bar worded like vLLM's, 'Capturing CUDA graphs "
         f"(decode, FULL)'; stderr had {err[:300]!r}"
@@ -803,70 +776,67 @@ def test_capture_reports_its_time_and_memory(lab, models, device, capsys, monkey
         f"with progress=True, capture ends with vLLM's line 'Graph capturing finished in N secs, took X.XX GiB' "
         f"on stderr; got {err[-300:]!r}"
     )
-    assert isinstance(runner.capture_seconds, float) and runner.capture_seconds > 0, (
-        f"capture_seconds must be the wall time of the capture, a float > 0; got {runner.capture_seconds!r}")
-    assert isinstance(runner.capture_bytes, int) and runner.capture_bytes >= 0, (
-        f"capture_bytes must be the device memory the capture took, an int >= 0; got {runner.capture_bytes!r}")
-    quiet = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
-    quiet.capture(*example(1, device))
-    assert capsys.readouterr() == ("", ""), "with progress=False, capture prints nothing"
+    assert isinstance(capture_seconds, float) and capture_seconds > 0, (
+        f"capture_seconds must be the wall time of the capture, a float > 0; got {capture_seconds!r}")
+    assert isinstance(capture_bytes, int) and capture_bytes >= 0, (
+        f"capture_bytes must be the device memory the capture took, an int >= 0; got {capture_bytes!r}")
+    quiet = measured(lab, "printed_by_capture", device, LADDER, False)
+    assert tuple(quiet[:2]) == ("", ""), "with progress=False, capture prints nothing"
 
 
-def test_a_call_the_graphs_cannot_serve_is_refused(lab, models, device):
-    import torch
+def test_a_call_the_graphs_cannot_serve_is_refused(lab, device):
+    from mini_vllm.gpu.runner_checks import example
 
-    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
-    with pytest.raises(RuntimeError, match=naming("capture")):
-        runner(*example(2, device))
-        pytest.fail("a call before capture() returned; there is no graph to replay yet")
-    runner.capture(*example(1, device))
     tokens, positions = example(4, device)
     bad_calls = {"one input of two": (tokens,), "a float input": (tokens.float(), positions),
                  "a row shape": (tokens[:, None], positions), "two batches": (tokens, positions[:3])}
-    for what, inputs in bad_calls.items():
+    good = {"a good call": (tokens, positions), "the same call again": (tokens, positions)}
+    outcome = measured(lab, "outcomes_of_calls", device, LADDER, {"before capture": example(2, device)},
+                       {**bad_calls, **good})
+    with pytest.raises(RuntimeError, match=naming("capture")):
+        reraise(outcome["before capture"])
+        pytest.fail("a call before capture() returned; there is no graph to replay yet")
+    for what in bad_calls:
         with pytest.raises(TypeError, match=naming("inputs")):
-            runner(*inputs)
+            reraise(outcome[what])
             pytest.fail(f"a call with {what} different from the examples was served; the graphs read the "
                         f"static buffers as captured, so it must be a TypeError naming inputs")
-    assert torch.equal(runner(tokens, positions), runner(tokens, positions)), "a good call after refusals still works"
-
-
-def test_capture_refuses_examples_without_rows(lab, models, device):
     import torch
 
-    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
+    first, again = reraise(outcome["a good call"]), reraise(outcome["the same call again"])
+    assert torch.equal(first, again), "a good call after refusals still works"
+
+
+def test_capture_refuses_examples_without_rows(lab, device):
+    import torch
+
     bad = {"no example": (), "a list": ([2, 2],), "a 0-d tensor": (torch.tensor(2, device=device),),
            "an empty batch": (torch.zeros(0, dtype=torch.long, device=device),)}
-    for what, examples in bad.items():
+    outcome = measured(lab, "outcomes_of_captures", device, LADDER, bad)
+    for what in bad:
         with pytest.raises(ValueError, match=naming("example_inputs")):
-            runner.capture(*examples)
+            reraise(outcome[what])
             pytest.fail(f"capture accepted {what}: the examples must give a dtype, a device and a row shape")
 
 
-def test_any_capturable_step_is_served(lab, device, capsys):
-    import time
-
+def test_any_capturable_step_is_served(lab, device):
     import torch
 
-    def step(x, scale):  # rows of 3 features in, a tuple of two row-wise results out
-        return x * scale, (x * x).sum(dim=1)
+    from mini_vllm.gpu.runner_checks import scale_and_square_rows as step  # rows of 3 features in, a tuple of two out
 
-    runner = lab.CudaGraphRunner(step, [1, 2, 4])  # the defaults: one shared pool, progress shown
-    pools_before = len(torch.cuda.CUDAGraph.pools_used) if device == "cpu" else 0
     examples = (torch.ones(2, 3, device=device), torch.full((2, 1), 2.0, device=device))
-    started = time.perf_counter()
-    runner.capture(*examples)
-    wall = time.perf_counter() - started
-    assert re.search(r"Graph capturing finished in \d+ secs", capsys.readouterr().err), "progress is on by default"
-    assert 0 < runner.capture_seconds <= wall, (
-        f"capture_seconds is the capture's wall time: it must lie in (0, {wall:.4f}] s; got {runner.capture_seconds}")
+    calls = [(torch.arange(batch * 3, dtype=torch.float32, device=device).reshape(batch, 3),
+              torch.full((batch, 1), 0.5, device=device)) for batch in (1, 3)]
+    # the constructor's defaults: one shared pool, progress shown
+    err, wall, capture_seconds, used, results = measured(lab, "serve_a_two_output_step", device, [1, 2, 4],
+                                                         examples, calls)
+    assert re.search(r"Graph capturing finished in \d+ secs", err), "progress is on by default"
+    assert 0 < capture_seconds <= wall, (
+        f"capture_seconds is the capture's wall time: it must lie in (0, {wall:.4f}] s; got {capture_seconds}")
     if device == "cpu":
-        used = len(set(torch.cuda.CUDAGraph.pools_used[pools_before:]))
         assert used == 1, f"shared_pool defaults to True: 3 graphs in one pool; they used {used}"
-    for batch in (1, 3):
-        x = torch.arange(batch * 3, dtype=torch.float32, device=device).reshape(batch, 3)
-        scale = torch.full((batch, 1), 0.5, device=device)
-        got = runner(x, scale)
+    for (x, scale), got in zip(calls, results):
+        batch = x.shape[0]
         want = step(x, scale)
         assert isinstance(got, tuple) and len(got) == 2, f"a step returning a tuple is served a tuple; got {type(got)}"
         assert all(torch.equal(g, w) for g, w in zip(got, want)), (
@@ -875,44 +845,37 @@ def test_any_capturable_step_is_served(lab, device, capsys):
 
 
 @pytest.mark.parametrize("batch", [1, 3, 8, 13, 16, 20], ids=lambda b: f"batch{b}")
-def test_replay_gives_the_eager_tokens_and_cache(lab, models, device, batch):
+def test_replay_gives_the_eager_tokens_and_cache(lab, device, batch):
     import torch
 
-    model = small_model(models, device)
-    runner = lab.CudaGraphRunner(model.step, LADDER, progress=False)
-    runner.capture(*example(1, device))
+    twin = eager_twin(device)
     rows = next((s for s in LADDER if s >= batch), batch)
     gen = torch.Generator(device=device).manual_seed(batch)
-    for call in range(4):  # new inputs every call: a replay must read what was just copied in
-        tokens = torch.randint(0, model.config.vocab, (batch,), device=device, generator=gen)
-        positions = torch.randint(0, model.max_seq_len, (batch,), device=device, generator=gen)
-        want_tokens, want_cache = eager_oracle(model, tokens, positions, rows)
-        got = runner(tokens, positions)
+    calls = []
+    for _ in range(4):  # new inputs every call: a replay must read what was just copied in
+        tokens = torch.randint(0, twin.config.vocab, (batch,), device=device, generator=gen)
+        positions = torch.randint(0, twin.max_seq_len, (batch,), device=device, generator=gen)
+        calls.append((tokens, positions))
+    served = measured(lab, "tokens_and_cache_after_calls", device, LADDER, calls)
+    for call, ((tokens, positions), (got, cache)) in enumerate(zip(calls, served, strict=True)):
+        want_tokens, want_cache = eager_oracle(twin, tokens, positions, rows)
         assert got.shape == (batch,), f"call {call}: want {batch} tokens back, got shape {tuple(got.shape)}"
         assert torch.equal(got, want_tokens), (
             f"batch {batch} (graph for {rows}), call {call}: replayed tokens differ from eager. "
             "Stale inputs (rebound instead of copied?), a wrong rung, or replay before the copy?"
         )
-        assert torch.equal(cache_rows(model, batch), want_cache), (
+        assert torch.equal(cache, want_cache), (
             f"batch {batch}, call {call}: the KV cache after replay differs from eager's"
         )
 
 
-def test_one_graph_per_rung(lab, models, device):
-    runner = lab.CudaGraphRunner(small_model(models, device).step, LADDER, progress=False)
-    runner.capture(*example(1, device))
-    assert sorted(runner.graphs) == LADDER, f"one graph per capture size {LADDER}, got keys {sorted(runner.graphs)}"
+def test_one_graph_per_rung(lab, device):
+    got = sorted(measured(lab, "graph_sizes", device, LADDER))
+    assert got == LADDER, f"one graph per capture size {LADDER}, got keys {got}"
 
 
-def test_capture_records_the_ladder_largest_first(lab, models, device):
-    model = small_model(models, device)
-    rows_seen = []
-
-    def step(*inputs):
-        rows_seen.append(inputs[0].shape[0])
-        return model.step(*inputs)
-
-    lab.CudaGraphRunner(step, LADDER, progress=False).capture(*example(1, device))
+def test_capture_records_the_ladder_largest_first(lab, device):
+    rows_seen = measured(lab, "rows_seen_by_capture", device, LADDER, {})
     # a rung's recording is the last run of the step on its rows (its warm-ups come before it)
     last_run = {rows: i for i, rows in enumerate(rows_seen)}
     order = sorted(last_run, key=last_run.get)
@@ -923,77 +886,31 @@ def test_capture_records_the_ladder_largest_first(lab, models, device):
 
 
 @pytest.mark.parametrize("batch", [3, 16], ids=lambda b: f"batch{b}")
-def test_a_call_on_the_ladder_is_one_graph_launch(lab, models, device, batch):
-    import torch
-
-    model = small_model(models, device)
-    step_runs = []
-
-    def step(*inputs):
-        step_runs.append(1)
-        return model.step(*inputs)
-
-    runner = lab.CudaGraphRunner(step, LADDER, progress=False)
-    runner.capture(*example(1, device))
-    inputs = example(batch, device)
-    runner(*inputs)
+def test_a_call_on_the_ladder_is_one_graph_launch(lab, device, batch):
     if device == "cpu":  # the stand-in counts its replays; a step run eagerly is seen directly
-        replays, runs = torch.cuda.CUDAGraph.replays, len(step_runs)
-        runner(*inputs)
-        got = (torch.cuda.CUDAGraph.replays - replays, len(step_runs) - runs)
+        got = tuple(measured(lab, "replays_and_step_runs_of_a_call", LADDER, batch))
         assert got == (1, 0), (
             f"a batch of {batch} should be served by one replay and no run of the step; got "
             f"(replays, step runs) = {got}. Eager under the hood?")
         return
-    from torch.profiler import ProfilerActivity, profile
-
-    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-        runner(*inputs)
-    names = [e.name for e in prof.events()]
-    graph_launches = sum("GraphLaunch" in n for n in names)
-    kernel_launches = sum("LaunchKernel" in n for n in names)
+    graph_launches, kernel_launches = measured(lab, "launches_of_a_call", LADDER, batch)
     assert graph_launches == 1 and kernel_launches <= 4, (
         f"a batch of {batch} should be served by one graph launch (plus the input copies); got "
         f"{graph_launches} graph launches and {kernel_launches} kernel launches. Eager under the hood?"
     )
 
 
-def reserved_by_capture(runner, *examples) -> int:
-    import torch
-
-    torch.cuda.synchronize()
-    torch.cuda.empty_cache()
-    before = torch.cuda.memory_reserved()
-    runner.capture(*examples)
-    torch.cuda.synchronize()
-    torch.cuda.empty_cache()
-    return torch.cuda.memory_reserved() - before
-
-
-def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, models, device):
-    ladder = [1, 2, 4, 8, 16, 24]  # default_capture_sizes(24)
+def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, device):
     if device == "cpu":  # the stand-in counts the pools the captures used
-        import torch
-
-        step = small_model(models, device).step
-        lab.CudaGraphRunner(step, ladder, shared_pool=True, progress=False).capture(*example(1, device))
-        shared = len(set(torch.cuda.CUDAGraph.pools_used))
-        torch.cuda.CUDAGraph.pools_used.clear()
-        lab.CudaGraphRunner(step, ladder, shared_pool=False, progress=False).capture(*example(1, device))
-        separate = len(set(torch.cuda.CUDAGraph.pools_used))
+        ladder = [1, 2, 4, 8, 16, 24]  # default_capture_sizes(24)
+        shared, separate = measured(lab, "pools_used_by_capture", ladder)
         assert (shared, separate) == (1, len(ladder)), (
             f"{len(ladder)} graphs used {shared} pool(s) with shared_pool=True and {separate} with "
             f"shared_pool=False; want 1 (one graph_pool_handle() for all) and {len(ladder)} (pool=None each)"
         )
         return
-    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
-
-    model = models.setdefault("opt", CapturableOptDecoder(max_batch=64, max_seq_len=64, seed=0))
     ladder = [1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64]  # default_capture_sizes(64)
-    shared = lab.CudaGraphRunner(model.step, ladder, shared_pool=True, progress=False)
-    shared_bytes = reserved_by_capture(shared, *example(1))
-    separate = lab.CudaGraphRunner(model.step, ladder, shared_pool=False, progress=False)
-    separate_bytes = reserved_by_capture(separate, *example(1))
+    shared_bytes, separate_bytes = measured(lab, "bytes_reserved_by_capture", ladder)
     mib = 1 << 20
     assert 3 * shared_bytes < separate_bytes, (
         f"{len(ladder)} graphs: one shared pool reserved {shared_bytes / mib:.0f} MiB, a pool per graph "
@@ -1003,36 +920,10 @@ def test_one_shared_pool_costs_far_less_than_a_pool_per_graph(lab, models, devic
 
 
 @pytest.mark.gpu
-def test_graphs_win_at_batch_1_and_never_lose(lab, models):
-    import torch
-
-    from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder
-
-    model = models.setdefault("opt256", CapturableOptDecoder(max_batch=256, max_seq_len=64, seed=0))
-
-    def per_step_ms(call, batch: int, steps: int = 32) -> float:
-        tokens, positions = example(batch)
-        torch.cuda.synchronize()
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(steps):
-            tokens = call(tokens, positions)
-            positions += 1
-        end.record()
-        torch.cuda.synchronize()
-        return start.elapsed_time(end) / steps
-
-    batches = [1, 8, 64, 256]
-    runner = lab.CudaGraphRunner(model.step, batches, progress=False)
-    runner.capture(*example(1))
-    ratio = {}
-    for b in batches:
-        eager, graph = [], []
-        for _ in range(4):  # interleaved repeats; the first of each is warm-up
-            eager.append(per_step_ms(model.step, b))
-            graph.append(per_step_ms(runner, b))
-        ratio[b] = middle(eager[1:]) / middle(graph[1:])
+def test_graphs_win_at_batch_1_and_never_lose(lab):
+    # interleaved repeats, timed there with CUDA events; the first of each is warm-up
+    times = measured(lab, "decode_ms", [1, 8, 64, 256], 4)
+    ratio = {b: middle(eager[1:]) / middle(graph[1:]) for b, (eager, graph) in times.items()}
     shown = {b: round(r, 2) for b, r in ratio.items()}
     # Only what no GPU-CPU pair can flip: a replay is one launch, so at batch 1, where launches
     # dominate, graphs win, and nowhere do they lose. How much, and how it fades, is the bench's
