@@ -11,6 +11,8 @@ directly (`from mini_vllm.gpu.capturable_decoder import CapturableOptDecoder`).
   microbenchmarks behind lab-02's two predictions, and the JSON it writes.
 - `cuda_graph_standin.py`: torch.cuda's graph API on CPU torch (record the ops, replay them on
   the same tensors, count pools), so the runner's tests run without a GPU.
+- `runner_checks.py`: what lab-04's runner tests measure in the graded process (where its graphs
+  are captured), returned by value for the tests to judge.
 - `timeline.py`: one eager and one replayed step under torch.profiler, and its picture (the
   drawing needs only matplotlib).
 - `piecewise.py`: lab-06's compiled pieces captured with the runner, attention live between them;

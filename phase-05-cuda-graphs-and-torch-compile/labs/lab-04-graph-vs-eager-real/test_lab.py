@@ -6,7 +6,11 @@ runner tests run twice: on a CUDA GPU (marked `gpu`) and on CPU torch against a 
 torch.cuda's graph API that keeps its contract (marked `torch`; mini_vllm/gpu/cuda_graph_standin.py).
 They compare graph replay with eager runs of the same decoder, bit for bit, and count graphs,
 pools and launches with torch's own counters or the stand-in's, never the runner's.
-The implementation under test arrives through the `lab` fixture (conftest.py).
+The implementation under test arrives through the `lab` fixture (conftest.py). Graded by the judge
+like every lab: a graph replays what its own process recorded, so the runner tests run the graded
+runner where the graded file runs (a sandboxed worker in judge mode) through
+mini_vllm/gpu/runner_checks.py, which returns facts by value; every verdict and every oracle
+(an eager twin of the same decoder) stays here.
 """
 
 from __future__ import annotations
@@ -822,7 +826,9 @@ def test_capture_refuses_examples_without_rows(lab, device):
 def test_any_capturable_step_is_served(lab, device):
     import torch
 
-    from mini_vllm.gpu.runner_checks import scale_and_square_rows as step  # rows of 3 features in, a tuple of two out
+    from mini_vllm.gpu.runner_checks import scale_and_square_rows as step
+
+    # the step: rows of 3 features in, a tuple of two row-wise results out
 
     examples = (torch.ones(2, 3, device=device), torch.full((2, 1), 2.0, device=device))
     calls = [(torch.arange(batch * 3, dtype=torch.float32, device=device).reshape(batch, 3),
