@@ -2,11 +2,13 @@
 
 Each case is a lab-01 file built from the starter (does nothing), from an independent correct
 file (does everything), or from one of them plus one hostile act. Lab-01 is judged (its tests run
-beside a sandboxed worker); the attacks on the in-process harness are graded in-process too, as
-labs 04 and 06 are. All are graded at once by
-`mini_vllm.grading.grader`, the code behind `mini-vllm grade`, with a 2 s per-test limit so
-the hanging cases stay cheap. The pytest-level cases (xdist, --lf, the wrong-lab line) run
-pytest directly.
+beside a sandboxed worker), as every lab is; the attacks on the in-process harness are also
+graded in-process, the way a lab whose grading.toml says verdict = "in-process" would be. All are
+graded at once by `mini_vllm.grading.grader`, the code behind `mini-vllm grade`, with a 2 s
+per-test limit so the hanging cases stay cheap. Lab-04's forgeries (a tracer that sets `got` to
+`want`, a patched `torch.equal`) are graded as lab-04 is, its runner tests included: judged, they
+earn what its starter earns. The pytest-level cases (xdist, --lf, the wrong-lab line) run pytest
+directly.
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ def graded(tmp_path_factory, manifest) -> dict[str, grader.Submission]:
 
 @pytest.fixture(scope="module")
 def graded_in_process(tmp_path_factory, manifest) -> dict[str, grader.Submission]:
-    """The attacks on the in-process harness, graded the way labs 04 and 06 are (verdict = in-process)."""
+    """The attacks on the in-process harness, graded the way a lab with verdict = "in-process" would be."""
     cases = {name: CASES[name] for name in IN_PROCESS_ATTACKS + ["writes_the_results_file", "correct"]}
     return grade_cases(tmp_path_factory.mktemp("in_process"), dataclasses.replace(manifest, verdict="in-process"),
                        cases)
@@ -287,6 +289,44 @@ def test_the_reference_is_hidden_from_a_sandboxed_submission_and_the_policy_can_
     zeroed = grader.grade_file(manifest, Path(graded["imports_the_reference"].path), zero_reference_imports=True)
     honest = 100 if sandbox.isolation() == "none" else 0  # the sandbox hides the lab's answer modules
     assert (graded["imports_the_reference"].score, zeroed.score) == (honest, 0) and "imports-reference" in zeroed.flags
+
+
+# --- lab-04: its runner tests run the graded runner in the worker, and judge what it reports ------
+
+LAB_04 = LAB.parent / "lab-04-graph-vs-eager-real"
+LAB_04_FORGERIES = {
+    "settrace_sets_got_to_want": FORGERIES["settrace_sets_got_to_want"].removeprefix(STARTER),
+    "patches_torch_equal": "\nimport torch\ntorch.equal = lambda *a, **k: True\n",
+}
+
+
+@pytest.fixture(scope="module")
+def graded_lab_04(tmp_path_factory) -> dict[str, grader.Submission]:
+    """A lab-04 class graded as `mini-vllm grade 04` grades it: the honest independent file, the
+    starter, and the starter plus each forgery, written as it would work in the tests' process."""
+    pytest.importorskip("torch")
+    starter = (LAB_04 / "starter.py").read_text()
+    cases = {"honest": (LAB_04 / "independent" / "from_readme.py").read_text(), "starter": starter}
+    cases |= {name: starter + tail for name, tail in LAB_04_FORGERIES.items()}
+    manifest = grader.collect_manifest(LAB_04)
+    assert manifest.verdict == "judge"
+    return grade_cases(tmp_path_factory.mktemp("lab04_class"), manifest, cases)
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+@pytest.mark.parametrize("case", LAB_04_FORGERIES)
+def test_a_forgery_earns_on_lab_04_what_its_starter_earns(graded_lab_04, case):
+    s, starter = graded_lab_04[case], graded_lab_04["starter"]
+    assert (starter.score, starter.passed) == (0, 0), (starter.score, starter.message[-500:])
+    assert (s.score, s.passed, s.verdict) == (0, 0, "judge"), (s.score, s.passed, s.flags, s.message[-500:])
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+def test_the_honest_lab_04_classmate_keeps_full_marks(graded_lab_04):
+    s = graded_lab_04["honest"]
+    assert (s.score, s.flags, s.verdict) == (100, [], "judge"), (s.score, s.flags, s.message[-1000:])
 
 
 # --- pytest run directly: scores survive xdist, --lf reruns failures, wrong-lab files say so ------
