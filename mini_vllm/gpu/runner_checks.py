@@ -71,14 +71,9 @@ def rows_seen_by_capture(runner_class: Callable[..., Any], device: str, ladder: 
     """The rows of every run of the step during capture(), in order: warm-ups and recordings
     happen in the step itself, so only a step run here can be watched."""
     seen: list[int] = []
-    model = small_model(device)
-
-    def step(*inputs: torch.Tensor) -> torch.Tensor:
-        seen.append(inputs[0].shape[0])
-        return model.step(*inputs)
-
     with _graph_api(device):
-        runner_class(step, ladder, progress=False, **options).capture(*example(1, device))
+        runner_class(_watched(small_model(device).step, seen), ladder, progress=False,
+                     **options).capture(*example(1, device))
     return seen
 
 
@@ -92,20 +87,14 @@ def replays_and_step_runs_of_a_call(runner_class: Callable[..., Any], ladder: Se
                                     batch: int) -> tuple[int, int]:
     """On the stand-in: (graph replays, runs of the step) during one call of `batch` rows, after a
     first call; the stand-in counts its replays, and a step run eagerly is seen directly."""
-    model = small_model("cpu")
-    runs = [0]
-
-    def step(*inputs: torch.Tensor) -> torch.Tensor:
-        runs[0] += 1
-        return model.step(*inputs)
-
+    seen: list[int] = []
     with _graph_api("cpu") as graphs:
-        runner = _captured(runner_class, step, "cpu", ladder)
+        runner = _captured(runner_class, _watched(small_model("cpu").step, seen), "cpu", ladder)
         inputs = example(batch, "cpu")
         runner(*inputs)
-        replays, before = graphs.replays, runs[0]
+        replays, runs = graphs.replays, len(seen)
         runner(*inputs)
-        return graphs.replays - replays, runs[0] - before
+        return graphs.replays - replays, len(seen) - runs
 
 
 def launches_of_a_call(runner_class: Callable[..., Any], ladder: Sequence[int], batch: int) -> tuple[int, int]:
@@ -249,6 +238,16 @@ def _graph_api(device: str) -> Iterator[type[cuda_graph_standin.CUDAGraph] | Non
         return
     with cuda_graph_standin.installed() as graphs:
         yield graphs
+
+
+def _watched(step: Callable[..., Any], seen: list[int]) -> Callable[..., Any]:
+    """`step`, noting the rows of every run in `seen`: warm-ups, recordings and eager calls alike."""
+
+    def watched(*inputs: torch.Tensor) -> Any:
+        seen.append(inputs[0].shape[0])
+        return step(*inputs)
+
+    return watched
 
 
 def _captured(runner_class: Callable[..., Any], step: Callable[..., Any], device: str, ladder: Sequence[int]) -> Any:
