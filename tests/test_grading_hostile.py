@@ -303,10 +303,14 @@ LAB_04_FORGERIES = {
 @pytest.fixture(scope="module")
 def graded_lab_04(tmp_path_factory) -> dict[str, grader.Submission]:
     """A lab-04 class graded as `mini-vllm grade 04` grades it: the honest independent file, the
-    starter, and the starter plus each forgery, written as it would work in the tests' process."""
+    starter, and the starter plus each forgery, written as it would work in the tests' process;
+    and the honest file with its input copy forgotten, alone and with torch.equal patched."""
     pytest.importorskip("torch")
-    starter = (LAB_04 / "starter.py").read_text()
-    cases = {"honest": (LAB_04 / "independent" / "from_readme.py").read_text(), "starter": starter}
+    starter, honest = (LAB_04 / "starter.py").read_text(), (LAB_04 / "independent" / "from_readme.py").read_text()
+    stale = honest.replace("buf[:batch].copy_(x)", "pass  # the copy forgotten: replays read stale inputs")
+    assert stale != honest
+    cases = {"honest": honest, "starter": starter, "stale": stale,
+             "stale_patches_torch_equal": stale + LAB_04_FORGERIES["patches_torch_equal"]}
     cases |= {name: starter + tail for name, tail in LAB_04_FORGERIES.items()}
     manifest = grader.collect_manifest(LAB_04)
     assert manifest.verdict == "judge"
@@ -324,9 +328,23 @@ def test_a_forgery_earns_on_lab_04_what_its_starter_earns(graded_lab_04, case):
 
 @pytest.mark.torch
 @pytest.mark.slow
+def test_a_patched_torch_equal_earns_a_stale_runner_nothing_on_lab_04(graded_lab_04):
+    """The tests that catch stale inputs compare results with torch.equal in the judge: the worker's
+    patch leaves the stale runner its honest score, no more."""
+    stale, forged = graded_lab_04["stale"], graded_lab_04["stale_patches_torch_equal"]
+    failed = {t.name.partition("[")[0] for t in stale.tests if t.outcome != "passed"}
+    assert stale.score < 100 and failed == {"test_replay_gives_the_eager_tokens_and_cache",
+                                            "test_any_capturable_step_is_served"}, (stale.score, sorted(failed))
+    assert (forged.score, forged.passed, forged.verdict) == (stale.score, stale.passed, "judge"), (
+        forged.score, stale.score, forged.flags, forged.message[-500:])
+
+
+@pytest.mark.torch
+@pytest.mark.slow
 def test_the_honest_lab_04_classmate_keeps_full_marks(graded_lab_04):
     s = graded_lab_04["honest"]
-    assert (s.score, s.flags, s.verdict) == (100, [], "judge"), (s.score, s.flags, s.message[-1000:])
+    unflagged = set(s.flags) <= {"ungraded-here"}  # its GPU tests, on a machine without CUDA
+    assert (s.score, s.verdict, unflagged) == (100, "judge", True), (s.score, s.flags, s.message[-1000:])
 
 
 # --- pytest run directly: scores survive xdist, --lf reruns failures, wrong-lab files say so ------
