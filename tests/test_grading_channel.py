@@ -128,6 +128,16 @@ def test_the_tests_callables_run_in_the_judge_and_keep_their_identity(open_file)
     assert np.allclose(out, np.tanh(1.0)) and attention in seen
 
 
+def test_a_tests_function_keeps_its_name_in_the_worker(open_file):
+    lab = open_file(CORRECT + "\ndef name_of(function):\n    return function.__name__\n")
+
+    def attention(x):
+        return x
+
+    assert lab.name_of(attention) == "attention", (
+        "graded code that reads a callable's __name__ (lab-06's should_split on a node's target) sees the test's")
+
+
 def test_identity_and_aliasing_are_asked_of_the_worker(open_file):
     lab = open_file(CORRECT)
     runner = lab.GraphRunner([np.tanh])

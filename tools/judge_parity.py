@@ -22,6 +22,13 @@ from mini_vllm.grading import labconfig
 ROOT = Path(__file__).resolve().parents[1]
 LABS = ROOT / "phase-05-cuda-graphs-and-torch-compile" / "labs"
 RUN_TIMEOUT_S = 300
+# Differences that are torch's, not the grading's: (chaff, test) -> why. Printed, not counted.
+EXPLAINED = {
+    ("lab-06-piecewise-compile/chaffs/compiles_attention_too.py", "test_compiled_decoder_matches_eager[aot_eager]"):
+        "in-process, aot_eager compiling the attention piece inside Dynamo's own compile crashes in torch's "
+        "guard code (IndexError in produce_guards); judged, the backend's compile runs in the worker, outside "
+        "Dynamo's, and matches eager. Both modes catch the chaff with the tests it names",
+}
 
 
 def outcomes(lab: Path, graded: Path, judge: bool) -> dict[str, str]:
@@ -48,6 +55,9 @@ def main(argv: list[str]) -> int:
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = list(pool.map(differences, jobs))
     for name, differ in found:
+        for test in [t for t in differ if (name, t.rsplit("::", 1)[-1]) in EXPLAINED]:
+            print(f"EXPLAINED  {name}: {test.rsplit('::', 1)[-1]}: {EXPLAINED[name, test.rsplit('::', 1)[-1]]}")
+            differ.remove(test)
         if differ:
             print(f"DIFFERS  {name}: {len(differ)} tests, e.g. {differ[:3]}")
     same = sum(not differ for _, differ in found)

@@ -231,7 +231,7 @@ class Session:
         if hasattr(type(value), "__next__") and hasattr(type(value), "__iter__"):  # a generator: its items, lazily there
             return ["I", *(self.encode(item) for item in value)]
         if callable(value) and not isinstance(value, (Handle, type)):
-            return ["C", self._callable_number(value)]
+            return ["C", self._callable_number(value), callable_name(value)]
         raise TypeError(f"cannot send {type(value).__name__} to the graded code: only plain values, arrays, "
                         "records, enum members, callables and handles cross the channel")
 
@@ -388,6 +388,12 @@ class Session:
             return value._number
         known = self.arrays.get(id(value)) or self.tensors.get(id(value))
         return known[1] if known is not None and known[0] is value else None
+
+
+def callable_name(value: Callable) -> str:
+    """The name a test's callable answers to in the worker (code that reads `__name__` sees it)."""
+    name = getattr(value, "__name__", "")
+    return name if isinstance(name, str) else ""
 
 
 def _builtin_base(cls: type) -> type:

@@ -170,7 +170,7 @@ def dumps(value: Any, callable_number: Callable[[Any], int]) -> list[Any]:
 
         def persistent_id(self, obj: Any) -> Any:
             if isinstance(obj, types.FunctionType) and "<" in obj.__qualname__:  # a lambda or a local function
-                return ("C", callable_number(obj))
+                return ("C", callable_number(obj), obj.__name__)
             return None
 
     buffer = io.BytesIO()
@@ -178,12 +178,12 @@ def dumps(value: Any, callable_number: Callable[[Any], int]) -> list[Any]:
     return ["Pk", base64.b64encode(buffer.getvalue()).decode()]
 
 
-def loads(data: str, callback: Callable[[int], Any]) -> Any:
+def loads(data: str, callback: Callable[[int, str], Any]) -> Any:
     """The worker's side of dumps (the pickle is the judge's, so it is trusted here)."""
 
     class Unpickler(pickle.Unpickler):
         def persistent_load(self, pid: Any) -> Any:
-            return callback(pid[1])
+            return callback(pid[1], pid[2])
 
     return Unpickler(io.BytesIO(base64.b64decode(data))).load()
 
