@@ -20,7 +20,7 @@ else:  # pytest depends on tomli before 3.11
     import tomli as tomllib
 
 FILE = "grading.toml"
-VERDICTS = ("judge", "in-process")  # in-process: the lab's tests pass torch objects no channel carries
+VERDICTS = ("judge", "in-process")  # in-process: for a lab whose tests could not cross the channel (none today)
 MIN_WEIGHT_SHARE = Fraction(1, 10)  # a requirement weighs at least this share of the lab's maximum
 
 
