@@ -164,3 +164,19 @@ def check_covers(tmp_path: Path) -> None:
     assert sandbox.kept_under(covers, needed) == (str(closed / "venv"), str(home / "course"))
     assert sandbox.covered(str(home), needed, uid=None) == (os.path.realpath(home),)  # own uid: home only
     assert sandbox.unreachable(needed, 61_000) == [str(site), str(closed / "venv")]
+
+
+def test_the_judge_names_its_threads_but_cannot_change_the_kernels_settings():
+    """CUDA's init writes its threads' names under /proc (read-only, it fails: no GPU test could run
+    in the judge), so /proc stays writable there, but for the kernel's settings under /proc/sys."""
+    import subprocess
+
+    if sandbox.isolation() in ("none", "unprivileged-user"):
+        pytest.skip("no mount namespace on this machine")
+    script = ("import pathlib\npathlib.Path('/proc/thread-self/comm').write_text('judge')\nprint('named')\n"
+              "setting = pathlib.Path('/proc/sys/kernel/hostname')\n"
+              "try:\n    setting.write_text(setting.read_text())  # the same value: harmless if it went through\n"
+              "    print('changed')\nexcept OSError as err:\n    print('refused', err.errno)\n")
+    out = subprocess.run(sandbox.judge_command([sys.executable, "-c", script], ()), capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["named", "refused", "30"], (out.stdout, out.stderr[-2000:])  # 30: EROFS

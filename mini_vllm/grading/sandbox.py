@@ -28,6 +28,7 @@ GPU_DEVICE = "/dev/nvidiactl"  # where it exists, no address-space limit: CUDA r
 FILE_BYTES = 256 << 20  # Inductor's precompiled header for a CPU kernel is over 64 MiB
 PROCESSES = 256  # beyond what the grading user already runs
 TMPFS = "size=512m,mode=1777"
+PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/bus", "/proc/fs", "/proc/irq")
 UNISOLATED = ("NO ISOLATION: this machine cannot make a sandbox (no unshare or user namespaces); "
               "the submission ran as the grading user, able to write anything that user can")
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = (
@@ -159,7 +160,8 @@ def _enter(box: Box, mode: str) -> dict[str, str]:
                          (resource.RLIMIT_CPU, box.cpu_seconds), (resource.RLIMIT_CORE, 0),
                          (resource.RLIMIT_NPROC, busy + PROCESSES if box.uid is None else PROCESSES)):
         resource.setrlimit(limit, (value, value))
-    return {"TMPDIR": box.private, "HOME": str(home)}
+    # A throwaway uid has no passwd entry: getpass.getuser() (torch's cache folders) reads these first.
+    return {"TMPDIR": box.private, "HOME": str(home), "USER": "student", "LOGNAME": "student"}
 
 
 def _mounts(box: Box) -> None:
@@ -197,10 +199,15 @@ def _mounts(box: Box) -> None:
 
 def _read_only(libc: ctypes.CDLL, keep: set[str]) -> None:
     """Every mount read-only but those in `keep` (bound onto themselves first: a mount turned
-    read-only in a user namespace can never be made writable again)."""
+    read-only in a user namespace can never be made writable again) and /proc, where CUDA's
+    init names its threads (/proc/<pid>/task/<tid>/comm; read-only, it fails with error 304):
+    there the kernel's settings are made read-only instead, the paths a container runtime protects."""
     for target in sorted(_mountpoints(), key=len):
-        if target not in keep:  # some (/proc of the new namespace) may refuse: fine
+        if target not in keep and target != "/proc":  # some (/proc/* of a new namespace) may refuse: fine
             _mount(libc, "none", target, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _locked_flags(target), None)
+    for path in PROC_READ_ONLY:
+        if os.path.exists(path) and _mount(libc, path, path, None, _MS_BIND | _MS_REC, None) == 0:
+            _mount(libc, "none", path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _locked_flags(path), None)
 
 
 def _judge_box(writable: list[str]) -> None:
