@@ -6,8 +6,8 @@ beside a sandboxed worker), as every lab is; the attacks on the in-process harne
 graded in-process, the way a lab whose grading.toml says verdict = "in-process" would be. All are
 graded at once by `mini_vllm.grading.grader`, the code behind `mini-vllm grade`, with a 2 s
 per-test limit so the hanging cases stay cheap. Lab-04's forgeries (a tracer that sets `got` to
-`want`, a patched `torch.equal`) are graded as lab-04 is, its runner tests included: judged, they
-earn what its starter earns. The pytest-level cases (xdist, --lf, the wrong-lab line) run pytest
+`want`, a patched `torch.equal`), added to a runner that replays stale inputs, are graded as lab-04
+is, its runner tests included: judged, they earn that runner's own score. The pytest-level cases (xdist, --lf, the wrong-lab line) run pytest
 directly.
 """
 
@@ -302,16 +302,14 @@ LAB_04_FORGERIES = {
 
 @pytest.fixture(scope="module")
 def graded_lab_04(tmp_path_factory) -> dict[str, grader.Submission]:
-    """A lab-04 class graded as `mini-vllm grade 04` grades it: the honest independent file, the
-    starter, and the starter plus each forgery, written as it would work in the tests' process;
-    and the honest file with its input copy forgotten, alone and with torch.equal patched."""
+    """A lab-04 class graded as `mini-vllm grade 04` grades it: the honest independent file, that
+    file with its input copy forgotten (a runner that replays stale inputs), and the stale file
+    plus each forgery, which in the tests' own process would turn its failures into passes."""
     pytest.importorskip("torch")
-    starter, honest = (LAB_04 / "starter.py").read_text(), (LAB_04 / "independent" / "from_readme.py").read_text()
+    honest = (LAB_04 / "independent" / "from_readme.py").read_text()
     stale = honest.replace("buf[:batch].copy_(x)", "pass  # the copy forgotten: replays read stale inputs")
     assert stale != honest
-    cases = {"honest": honest, "starter": starter, "stale": stale,
-             "stale_patches_torch_equal": stale + LAB_04_FORGERIES["patches_torch_equal"]}
-    cases |= {name: starter + tail for name, tail in LAB_04_FORGERIES.items()}
+    cases = {"honest": honest, "stale": stale} | {name: stale + tail for name, tail in LAB_04_FORGERIES.items()}
     manifest = grader.collect_manifest(LAB_04)
     assert manifest.verdict == "judge"
     return grade_cases(tmp_path_factory.mktemp("lab04_class"), manifest, cases)
@@ -320,18 +318,11 @@ def graded_lab_04(tmp_path_factory) -> dict[str, grader.Submission]:
 @pytest.mark.torch
 @pytest.mark.slow
 @pytest.mark.parametrize("case", LAB_04_FORGERIES)
-def test_a_forgery_earns_on_lab_04_what_its_starter_earns(graded_lab_04, case):
-    s, starter = graded_lab_04[case], graded_lab_04["starter"]
-    assert (starter.score, starter.passed) == (0, 0), (starter.score, starter.message[-500:])
-    assert (s.score, s.passed, s.verdict) == (0, 0, "judge"), (s.score, s.passed, s.flags, s.message[-500:])
-
-
-@pytest.mark.torch
-@pytest.mark.slow
-def test_a_patched_torch_equal_earns_a_stale_runner_nothing_on_lab_04(graded_lab_04):
-    """The tests that catch stale inputs compare results with torch.equal in the judge: the worker's
-    patch leaves the stale runner its honest score, no more."""
-    stale, forged = graded_lab_04["stale"], graded_lab_04["stale_patches_torch_equal"]
+def test_a_forgery_earns_a_stale_lab_04_runner_nothing_more(graded_lab_04, case):
+    """The stale runner fails two tests that compare `got` with `want` by torch.equal: a tracer
+    that sets `got` to `want`, or a patched torch.equal, would pass them in-process; judged, both
+    act on the worker only, and the forger keeps the stale runner's score."""
+    stale, forged = graded_lab_04["stale"], graded_lab_04[case]
     failed = {t.name.partition("[")[0] for t in stale.tests if t.outcome != "passed"}
     assert stale.score < 100 and failed == {"test_replay_gives_the_eager_tokens_and_cache",
                                             "test_any_capturable_step_is_served"}, (stale.score, sorted(failed))

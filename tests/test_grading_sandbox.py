@@ -126,23 +126,30 @@ def test_the_submission_time_limit_keeps_the_passes_already_earned(tmp_path):
 def test_the_judge_writes_nowhere_but_its_own_temporary_folders(tmp_path):
     """The judge shares its temporary folder with the worker (a test's tmp_path, where the graded code
     keeps a compile cache), so the worker can plant a symlink there that aims one of the judge's
-    writes at a classmate's file: in its own mount namespace the judge can write nothing else."""
+    writes at a classmate's file, or at a file another process holds open (/proc/<pid>/fd/<n>, which
+    no read-only mount stops): in its own mount and PID namespaces the judge reaches neither."""
     import subprocess
-    import sys
 
-    shared, victim = tmp_path / "judge", tmp_path / "classmate.py"
+    shared, victim, results = tmp_path / "judge", tmp_path / "classmate.py", tmp_path / "classmate.results"
     shared.mkdir()
     victim.write_text("honest work\n")
-    planted = shared / "index.json"
-    script = (f"import os, pathlib\nos.symlink({str(victim)!r}, {str(planted)!r})  # as the worker would\n"
-              f"try:\n    pathlib.Path({str(planted)!r}).write_text('{{}}')\n    print('wrote through')\n"
-              "except OSError as err:\n    print('refused', err.errno)\n"
-              f"pathlib.Path({str(shared / 'own.txt')!r}).write_text('ok')\nprint('own folder ok')\n")
-    out = subprocess.run(sandbox.judge_command([sys.executable, "-c", script], (str(shared),)),
-                         capture_output=True, text=True, timeout=60)
+    held = os.open(results, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # as the grader holds one open
+    planted = {shared / "index.json": victim, shared / "cache.json": f"/proc/{os.getpid()}/fd/{held}"}
+    script = "import os, pathlib\n"
+    for link, target in planted.items():
+        script += (f"os.symlink({str(target)!r}, {str(link)!r})  # as the worker would\n"
+                   f"try:\n    pathlib.Path({str(link)!r}).write_text('{{}}')\n    print('wrote through')\n"
+                   "except OSError as err:\n    print('refused', err.errno)\n")
+    script += f"pathlib.Path({str(shared / 'own.txt')!r}).write_text('ok')\nprint('own folder ok')\n"
+    try:
+        out = subprocess.run(sandbox.judge_command([sys.executable, "-c", script], (str(shared),)),
+                             capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(held)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["refused", "30", "own", "folder", "ok"], out.stdout  # 30: EROFS
-    assert victim.read_text() == "honest work\n"
+    # 30: EROFS (the classmate's file); 2: ENOENT (the grader's process is not in the judge's /proc)
+    assert out.stdout.split() == ["refused", "30", "refused", "2", "own", "folder", "ok"], out.stdout
+    assert victim.read_text() == "honest work\n" and results.read_bytes() == b""
 
 
 def test_a_python_in_a_closed_folder_stays_reachable_for_the_throwaway_user():
@@ -163,7 +170,7 @@ def check_covers(tmp_path: Path) -> None:
     assert covers == tuple(sorted((str(closed), os.path.realpath(home))))
     assert sandbox.kept_under(covers, needed) == (str(closed / "venv"), str(home / "course"))
     assert sandbox.covered(str(home), needed, uid=None) == (os.path.realpath(home),)  # own uid: home only
-    assert sandbox.unreachable(needed, 61_000) == [str(site), str(closed / "venv")]
+    assert sandbox.unreachable(needed) == [str(site), str(closed / "venv")]
 
 
 def test_the_judge_names_its_threads_but_cannot_change_the_kernels_settings():

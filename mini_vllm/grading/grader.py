@@ -506,7 +506,7 @@ def grade(lab_dir: Path, submissions: Sequence[Path], jobs: int = 1, timeout: fl
           zero_reference_imports: bool = False) -> tuple[Manifest, list[Submission]]:
     """Grade many submissions against one lab, `jobs` at a time; results in the given order."""
     if os.geteuid() == 0 and sandbox.isolation() == "unprivileged-user":
-        barred = sandbox.unreachable(NEEDED, sandbox.THROWAWAY_UIDS[0])
+        barred = sandbox.unreachable(NEEDED)
         if barred:  # no mount can open a way here: graded code would run another Python, or none
             raise PermissionError(f"the unprivileged grading user cannot reach {barred[0]} (a folder above it "
                                   "is closed to other users): install the course and its Python where others may read")

@@ -73,12 +73,8 @@ def covered(home: str, needed: list[str], uid: int | None) -> tuple[str, ...]:
     and, for a throwaway `uid`, the first folder above a `needed` path that no other user may enter (a
     virtualenv under `mktemp -d`, mode 700), so that the Python installation stays reachable."""
     found = {os.path.realpath(home)} if home else set()
-    for path in needed if uid is not None else ():
-        for folder in reversed(Path(os.path.realpath(path)).parents):  # from / down
-            if folder.is_dir() and not folder.stat().st_mode & 0o001:
-                found.add(str(folder))
-                break
-    return _outermost(found)
+    closed = (_closed_above(path) for path in needed) if uid is not None else ()
+    return _outermost(found | {folder for folder in closed if folder})
 
 
 def kept_under(covers: tuple[str, ...], needed: list[str]) -> tuple[str, ...]:
@@ -87,10 +83,17 @@ def kept_under(covers: tuple[str, ...], needed: list[str]) -> tuple[str, ...]:
                        if any(os.path.realpath(p).startswith(c.rstrip("/") + "/") for c in covers)})
 
 
-def unreachable(needed: list[str], uid: int) -> list[str]:
-    """The `needed` paths `uid` cannot reach where no mount can cover what bars it (no namespaces)."""
-    return [p for p in needed if os.path.exists(p)
-            and any(not f.stat().st_mode & 0o001 for f in Path(os.path.realpath(p)).parents if f.is_dir())]
+def unreachable(needed: list[str]) -> list[str]:
+    """The `needed` paths another user cannot reach, where no mount can cover what bars it (no namespaces)."""
+    return [p for p in needed if os.path.exists(p) and _closed_above(p)]
+
+
+def _closed_above(path: str) -> str | None:
+    """The first folder above `path`, from / down, that other users may not enter."""
+    for folder in reversed(Path(os.path.realpath(path)).parents):
+        if folder.is_dir() and not folder.stat().st_mode & 0o001:
+            return str(folder)
+    return None
 
 
 def _outermost(paths: set[str]) -> tuple[str, ...]:
@@ -108,14 +111,15 @@ def command(argv: list[str], box: Box) -> list[str]:
 
 
 def judge_command(argv: list[str], writable: tuple[str, ...]) -> list[str]:
-    """`argv` (the judge's pytest) in a mount namespace of its own where it can write nowhere but
-    `writable` (its temporary folders): a path the submission plants in a shared folder (a symlink)
-    can then lead the judge's writes nowhere that matters. As it is where no namespace can be made."""
+    """`argv` (the judge's pytest) in mount and PID namespaces of its own, where it can write nowhere
+    but `writable` (its temporary folders) and sees no other process: a path the submission plants in
+    a shared folder (a symlink, even to /proc/<pid>/fd/<n> of a file the grader or a classmate's judge
+    holds open) then leads the judge's writes nowhere that matters. As it is where no namespace can be made."""
     if isolation() in ("none", "unprivileged-user"):
         return argv
     user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
-    return ["unshare", *user, "--mount", sys.executable, "-m", "mini_vllm.grading.sandbox", "judge",
-            json.dumps(list(writable)), "--", *argv]
+    return ["unshare", *user, "--mount", "--pid", "--fork", "--kill-child=SIGKILL", "--mount-proc",
+            sys.executable, "-m", "mini_vllm.grading.sandbox", "judge", json.dumps(list(writable)), "--", *argv]
 
 
 def write_blank(private: str) -> Path:

@@ -698,13 +698,6 @@ def reraise(outcome):
     return value
 
 
-def eager_twin(device: str):
-    """The decoder the graded process builds (same config, same seed, a zeroed cache), built here."""
-    from mini_vllm.gpu.runner_checks import small_model
-
-    return small_model(device)
-
-
 def eager_oracle(model, tokens, positions, rows: int):
     """Eager step on `rows` rows (the inputs, then copies of row 0 as padding), on the twin.
 
@@ -854,7 +847,9 @@ def test_any_capturable_step_is_served(lab, device):
 def test_replay_gives_the_eager_tokens_and_cache(lab, device, batch):
     import torch
 
-    twin = eager_twin(device)
+    from mini_vllm.gpu.runner_checks import small_model
+
+    twin = small_model(device)  # the decoder the graded process builds (same seed, a zeroed cache), built here
     rows = next((s for s in LADDER if s >= batch), batch)
     gen = torch.Generator(device=device).manual_seed(batch)
     calls = []
